@@ -1,0 +1,27 @@
+"""Where newsdesk keeps things: the one module that knows about user directories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "newsdesk"
+
+
+def default_store_path() -> Path:
+    """The store folder: `$NEWSDESK_DB` if set, else the user data directory."""
+    env = os.environ.get("NEWSDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "store"
+
+
+def bundled_seeds_dir() -> Path:
+    """The seed documents shipped with newsdesk (source checkout or installed wheel)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the bundled seed documents are missing from this installation")

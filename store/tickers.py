@@ -1,0 +1,150 @@
+"""Stock tickers: every spelling found in documents or typed by users, to `CODE.MARKET`.
+
+Canonical form: MARKET is one of SH, SZ, BJ, HK, US. HK codes are zero-padded to four
+digits (`0700.HK`), mainland codes are six digits (`600941.SH`), US symbols upper-case
+(`BABA.US`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MARKETS = ("SH", "SZ", "BJ", "HK", "US")
+
+_MARKET_ALIASES = {
+    "SH": "SH", "SS": "SH", "SSE": "SH", "SHA": "SH", "SHANGHAI": "SH", "SHSE": "SH",
+    "SZ": "SZ", "SZSE": "SZ", "SHE": "SZ", "SHENZHEN": "SZ",
+    "BJ": "BJ", "BSE": "BJ", "BEIJING": "BJ",
+    "HK": "HK", "HKG": "HK", "HKEX": "HK", "SEHK": "HK", "HONGKONG": "HK", "HONG KONG": "HK",
+    "US": "US", "NYSE": "US", "NASDAQ": "US", "NASDAQGS": "US", "NASDAQGM": "US",
+    "AMEX": "US", "NYSEAMERICAN": "US", "OTC": "US", "NYSEARCA": "US",
+}  # fmt: skip
+
+_US_SYMBOL = re.compile(r"^[A-Z]{1,5}(?:[.-][A-Z])?$")
+
+
+def normalize_market(market: str) -> str | None:
+    """`"NYSE"` → `"US"`, `"ss"` → `"SH"`; None for an unknown market name."""
+    return _MARKET_ALIASES.get(" ".join(market.upper().split()))
+
+
+def mainland_market(code: str) -> str | None:
+    """The exchange a six-digit mainland code belongs to, by its range."""
+    if len(code) != 6 or not code.isdigit():
+        return None
+    if code.startswith(("60", "68", "90")):
+        return "SH"
+    if code.startswith(("00", "30", "20")):
+        return "SZ"
+    if code.startswith(("43", "83", "87", "88", "92")):
+        return "BJ"
+    return None
+
+
+def canonical_ticker(code: str, market: str | None = None) -> str | None:
+    """Canonical `CODE.MARKET` for a code and an optional market name, or None.
+
+    Without a market, digits are placed by their form: 1-5 digits are Hong Kong,
+    6 digits mainland by range (`688xxx` SH, `300xxx` SZ, `83xxxx` BJ); letters are US.
+    """
+    code = code.strip().upper()
+    mkt = normalize_market(market) if market else None
+    if market and mkt is None:
+        return None
+    if code.isdigit():
+        if mkt is None:
+            mkt = "HK" if len(code) <= 5 else mainland_market(code)
+        if mkt == "HK":
+            digits = code.lstrip("0") or "0"
+            if len(digits) > 5:
+                return None
+            return f"{digits.zfill(4)}.HK"
+        if mkt in ("SH", "SZ", "BJ"):
+            if len(code) != 6:
+                return None
+            return f"{code}.{mkt}"
+        return None
+    if mkt in (None, "US") and _US_SYMBOL.match(code):
+        return f"{code}.US"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TickerMatch:
+    start: int
+    end: int
+    raw: str
+    ticker: str
+
+
+_MKT = r"(?:HK|HKG|HKEX|SEHK|SH|SS|SSE|SZ|SZSE|BJ|BSE|NYSE|NASDAQ|Nasdaq|AMEX|US)"
+# Each pattern names groups `code` and optionally `market`.
+_TEXT_PATTERNS = [
+    # (0700: HK), (BABA: NYSE), (600941: SH)
+    re.compile(rf"\(\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*[:：]\s*(?P<market>{_MKT})\s*\)"),
+    # (NASDAQ: BIDU), (HKG: 0700), (SZ: 002415)
+    re.compile(rf"\(\s*(?P<market>{_MKT})\s*[:：]\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*\)"),
+    # 688052.SH, 0700.HK, 9988.HK, BABA.US (with or without parentheses)
+    re.compile(rf"(?<![\w.])(?P<code>[0-9]{{4,6}}|[A-Z]{{1,5}})\.(?P<market>{_MKT})(?![\w])"),
+    # 联想(00992), 中芯国际（688981）: a bare code in brackets right after a CJK name
+    re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*(?P<code>[0-9]{4,6})\s*[)）]"),
+]
+
+
+def find_tickers(text: str) -> list[TickerMatch]:
+    """Every ticker written in `text`, in order, without overlaps."""
+    found: list[TickerMatch] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _TEXT_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            market = m.groupdict().get("market")
+            ticker = canonical_ticker(m.group("code"), market)
+            if ticker:
+                found.append(TickerMatch(m.start(), m.end(), m.group(0), ticker))
+                taken.append((m.start(), m.end()))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+_QUERY_FORMS = [
+    re.compile(r"^(?P<code>[0-9]{1,6}|[A-Z]{1,5}(?:[.-][A-Z])?)$"),
+    re.compile(r"^(?P<code>[0-9]{1,6}|[A-Z]{1,5})\s*[.:\s]\s*(?P<market>[A-Z]{2,6})$"),
+    re.compile(r"^(?P<market>[A-Z]{2,6})\s*[.:\s]?\s*(?P<code>[0-9]{1,6})$"),
+    re.compile(r"^(?P<market>[A-Z]{2,6})\s*[.:\s]\s*(?P<code>[A-Z]{1,5})$"),
+]
+
+
+def parse_ticker_query(query: str) -> list[str]:
+    """Canonical tickers a user's query could mean: `700`, `00700.HK`, `HK:0700`,
+    `700 HK`, `sh688981`, `baba` … Empty when the query is not ticker-shaped.
+
+    A bare symbol of letters is read as a US ticker; callers check it exists.
+    """
+    q = " ".join(query.strip().upper().split())
+    q = q.strip("()（）")
+    if not q:
+        return []
+    for form in _QUERY_FORMS:
+        m = form.match(q)
+        if not m:
+            continue
+        market = m.groupdict().get("market")
+        if market and normalize_market(market) is None:
+            continue
+        ticker = canonical_ticker(m.group("code"), market)
+        if ticker:
+            return [ticker]
+    return []
+
+
+def ticker_code(ticker: str) -> str:
+    """`0700.HK` → `0700`."""
+    return ticker.rsplit(".", 1)[0]
+
+
+def ticker_market(ticker: str) -> str:
+    """`0700.HK` → `HK`."""
+    return ticker.rsplit(".", 1)[-1]
