@@ -1,0 +1,250 @@
+"""From files on disk to records in the store: read, decode, detect, parse, link, add.
+
+Each file succeeds or fails on its own; a refused file gets a one-line reason and the
+files beside it are still stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store.companies import Company, CompanyDirectory
+from store.layouts import UnknownLayoutError, detect_layout
+from store.model import ParsedDocument, ParsedItem
+from store.paths import bundled_seeds_dir
+from store.sanitize import UndecodableError, clean_line, decode_document, strip_controls
+
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+BATCH_DOCUMENTS = 200
+
+
+class IngestError(Exception):
+    """A file newsdesk will not store, with the reason in words."""
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What happened to one file."""
+
+    path: Path
+    layout: str | None = None
+    new: int = 0
+    known: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(slots=True)
+class _Linker:
+    """Links items to companies, learning the ones the directory lacks."""
+
+    directory: CompanyDirectory
+    learned: dict[str, Company] = field(default_factory=dict)
+
+    def _learn(self, name: str, ticker: str | None) -> Company | None:
+        name = clean_line(name).strip(" ,.;:-")
+        if len(name) < 2:
+            return None
+        company = self.directory.learn(name, ticker)
+        known = self.learned.get(company.key)
+        if known is not None:
+            return known
+        self.learned[company.key] = company
+        self.directory = self.directory.with_learned([company.to_dict()])
+        return company
+
+    def link(self, item: ParsedItem) -> tuple[list[dict], list[str]]:
+        text = "\n".join([item.title, *item.body])
+        companies: list[tuple[Company, str | None]] = []
+        for mention in item.mentions:
+            company = self.directory.resolve_mention(mention.name, mention.ticker, text)
+            if company is None:
+                company = self._learn(mention.name, mention.ticker)
+            if company is not None:
+                companies.append((company, mention.ticker))
+        for company in self.directory.companies_in_text(text):
+            companies.append((company, None))
+
+        linked: dict[str, dict] = {}
+        tickers: list[str] = []
+        for company, ticker in companies:
+            ticker = ticker or company.primary_ticker
+            entry = linked.get(company.key)
+            if entry is None:
+                linked[company.key] = {"key": company.key, "name": company.name, "ticker": ticker}
+            elif entry["ticker"] is None:
+                entry["ticker"] = ticker
+            if ticker and ticker not in tickers:
+                tickers.append(ticker)
+        return list(linked.values()), tickers
+
+
+def item_record(item: ParsedItem, document: str, companies: list[dict], tickers: list[str]) -> dict:
+    """The stored record for a parsed item (no id yet: the store assigns it)."""
+    return {
+        "title": clean_line(item.title),
+        "publisher": clean_line(item.publisher),
+        "documents": [document],
+        "section": clean_line(item.section),
+        "authors": [clean_line(a) for a in item.authors if clean_line(a)],
+        "published": item.published,
+        "body": "\n\n".join(p.strip() for p in item.body if p.strip()),
+        "related": [clean_line(r) for r in item.related if clean_line(r)],
+        "companies": companies,
+        "tickers": tickers,
+    }
+
+
+def document_record(doc: ParsedDocument, digest: str) -> dict:
+    return {
+        "name": doc.name,
+        "layout": doc.layout,
+        "publisher": clean_line(doc.publisher),
+        "title": clean_line(doc.title),
+        "published": doc.published,
+        "preamble": "\n\n".join(p.strip() for p in doc.preamble if p.strip()),
+        "sha256": digest,
+    }
+
+
+def _walk(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
+    """Files below `path` (sorted), or a reason it cannot be read; survives symlink loops."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            yield path, "broken symbolic link"
+        else:
+            yield path, "no such file or folder"
+        return
+    except OSError as exc:
+        yield path, _os_reason(exc)
+        return
+    if not path.is_dir():
+        yield path, None
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen_dirs:
+        yield path, "symbolic link loop (folder already visited)"
+        return
+    seen_dirs.add(key)
+    try:
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        yield path, _os_reason(exc)
+        return
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        yield from _walk(child, seen_dirs)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno is not None:
+        return os.strerror(exc.errno).lower()
+    return str(exc)
+
+
+def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
+    """Expand files and folders into (file, refusal reason or None), in a stable order."""
+    seen_dirs: set[tuple[int, int]] = set()
+    out: list[tuple[Path, str | None]] = []
+    for raw in paths:
+        out.extend(_walk(Path(raw), seen_dirs))
+    return out
+
+
+def read_document(path: Path) -> tuple[ParsedDocument, str]:
+    """Read and parse one file; raises IngestError with a one-line reason."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IngestError("not a regular file")
+        if size > MAX_DOCUMENT_BYTES:
+            raise IngestError(
+                f"too large ({size / 1e6:.1f} MB; documents up to "
+                f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB are read)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(_os_reason(exc)) from exc
+    if not data.strip():
+        raise IngestError("empty file")
+    try:
+        text = strip_controls(decode_document(data))
+    except UndecodableError as exc:
+        raise IngestError(str(exc)) from exc
+    layout = detect_layout(text)
+    if layout is None:
+        raise IngestError(
+            "no known layout (not an EqualOcean report, Caixin listing, "
+            "STAR Market brief or search digest)"
+        )
+    try:
+        doc = layout.parse(text, path.name)
+    except Exception as exc:  # a parser bug must not take the other files down
+        raise IngestError(f"{layout.label}: could not be parsed ({type(exc).__name__})") from exc
+    if not doc.items:
+        raise IngestError(f"looks like a {layout.label} but holds no items")
+    return doc, hashlib.sha256(data).hexdigest()
+
+
+def ingest_paths(
+    store, paths: Iterable[Path | str], directory: CompanyDirectory | None = None
+) -> list[FileResult]:
+    """Ingest files and folders into `store`; one FileResult per file, in order."""
+    linker = _Linker(directory or store_directory(store))
+    results: list[FileResult] = []
+    pending: list[tuple[FileResult, dict, list[dict]]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        learned = [c.to_dict() for c in linker.learned.values()]
+        outcomes = store.add_documents(
+            [(doc, records) for _, doc, records in pending], learned_companies=learned
+        )
+        for (result, _, _), outcome in zip(pending, outcomes, strict=True):
+            result.new, result.known = outcome.new, outcome.known
+        pending.clear()
+
+    for path, reason in collect_files(paths):
+        result = FileResult(path=path)
+        results.append(result)
+        if reason:
+            result.error = reason
+            continue
+        try:
+            doc, digest = read_document(path)
+        except (IngestError, UnknownLayoutError) as exc:
+            result.error = str(exc)
+            continue
+        result.layout = doc.layout
+        records = []
+        for item in doc.items:
+            companies, tickers = linker.link(item)
+            records.append(item_record(item, doc.name, companies, tickers))
+        pending.append((result, document_record(doc, digest), records))
+        if len(pending) >= BATCH_DOCUMENTS:
+            flush()
+    flush()
+    return results
+
+
+def store_directory(store) -> CompanyDirectory:
+    """The bundled directory plus the companies this store has learned."""
+    return CompanyDirectory.bundled().with_learned(store.learned_companies())
+
+
+def ensure_seeded(store) -> list[FileResult] | None:
+    """Ingest the bundled seed documents into an empty store; None if it holds items."""
+    if len(store.index):
+        return None
+    return ingest_paths(store, [bundled_seeds_dir()])

@@ -1,0 +1,129 @@
+"""Search over the item index: companies and tickers first, then titles, then bodies.
+
+The reader's filter and `newsdesk search` both go through `search`; only the CLI asks for
+body matches (they need the full records, which the reader never loads at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from store.companies import Company, CompanyDirectory
+from store.tickers import parse_ticker_query
+
+# A company match this good counts; weaker fuzzy hits only when nothing better exists.
+_COMPANY_SCORE_MIN = 72.0
+_COMPANY_SCORE_SPREAD = 12.0
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """What a query matched: rows of the index (newest first) and why."""
+
+    query: str
+    rows: list[int]
+    companies: list[Company] = field(default_factory=list)
+    tickers: list[str] = field(default_factory=list)
+    company_rows: list[int] = field(default_factory=list)
+    title_rows: list[int] = field(default_factory=list)
+    body_ids: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """A one-line account of the match, e.g. "Tencent · 0700.HK"."""
+        if not self.query.strip():
+            return ""
+        parts = []
+        for company in self.companies[:3]:
+            tickers = " ".join(company.listings[:2])
+            parts.append(f"{company.name} · {tickers}" if tickers else company.name)
+        if not parts and self.tickers:
+            parts.append(" ".join(self.tickers))
+        if self.title_rows and not parts:
+            parts.append(f"titles containing “{self.query.strip()}”")
+        return "; ".join(parts)
+
+
+def _title_folds(index) -> list[str]:
+    folds = getattr(index, "_title_folds", None)
+    if folds is None or len(folds) != len(index.title):
+        folds = [t.casefold() for t in index.title]
+        index._title_folds = folds
+    return folds
+
+
+def _merge_sorted(lists: Iterable[Sequence[int]]) -> list[int]:
+    merged: set[int] = set()
+    for rows in lists:
+        merged.update(rows)
+    return sorted(merged)
+
+
+def match_companies(directory: CompanyDirectory, query: str, limit: int = 5) -> list[Company]:
+    """The companies a query names: every ticker spelling first, then the best name matches."""
+    found: list[Company] = []
+    for ticker in parse_ticker_query(query):
+        company = directory.by_ticker(ticker)
+        if company and company not in found:
+            found.append(company)
+    scored = directory.match(query, limit=limit)
+    if scored:
+        best = scored[0][1]
+        for company, score in scored:
+            good = score >= _COMPANY_SCORE_MIN and score >= best - _COMPANY_SCORE_SPREAD
+            if good and company not in found:
+                found.append(company)
+    return found[:limit]
+
+
+def search(
+    index, directory: CompanyDirectory, query: str, rows: Sequence[int] | None = None, *, store=None
+) -> SearchResult:
+    """Rows matching `query`, limited to `rows` if given.
+
+    With `store` given, bodies are searched too (ids in `body_ids`, not already in rows).
+    """
+    q = " ".join(query.split())
+    if not q:
+        base = list(rows) if rows is not None else list(range(len(index)))
+        return SearchResult(query=query, rows=base)
+
+    companies = match_companies(directory, q)
+    tickers = [t for t in parse_ticker_query(q) if t in index.rows_by_ticker]
+    posting_lists: list[Sequence[int]] = [index.rows_by_ticker.get(t, ()) for t in tickers]
+    for company in companies:
+        posting_lists.append(index.rows_by_company.get(company.key, ()))
+        posting_lists.extend(index.rows_by_ticker.get(t, ()) for t in company.listings)
+    company_rows = _merge_sorted(posting_lists)
+
+    words = q.casefold().split()
+    title_rows = [
+        row for row, title in enumerate(_title_folds(index)) if all(w in title for w in words)
+    ]
+
+    allowed = set(rows) if rows is not None else None
+    if allowed is not None:
+        company_rows = [r for r in company_rows if r in allowed]
+        title_rows = [r for r in title_rows if r in allowed]
+    merged = _merge_sorted((company_rows, title_rows))
+
+    body_ids: list[str] = []
+    if store is not None:
+        seen = {index.ids[r] for r in merged}
+        allowed_ids = {index.ids[r] for r in allowed} if allowed is not None else None
+        folded = q.casefold()
+        for record in store.iter_records():
+            rid = record["id"]
+            if rid in seen or (allowed_ids is not None and rid not in allowed_ids):
+                continue
+            if folded in record.get("body", "").casefold():
+                body_ids.append(rid)
+    return SearchResult(
+        query=query,
+        rows=merged,
+        companies=companies,
+        tickers=tickers,
+        company_rows=company_rows,
+        title_rows=[r for r in title_rows if r not in set(company_rows)],
+        body_ids=body_ids,
+    )
