@@ -1,0 +1,213 @@
+"""The `newsdesk` command, run through its installed entry point as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+NEWSDESK = shutil.which("newsdesk", path=str(Path(sys.executable).parent)) or "newsdesk"
+
+ITEM_FIELDS = [
+    "id", "title", "publisher", "documents", "section", "authors", "published", "body",
+    "related", "companies", "tickers", "bookmarked", "read",
+]  # fmt: skip
+
+
+def run(*args: str, env: dict | None = None, check: int | None = 0) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
+    full_env.update({"NO_COLOR": "1", **(env or {})})
+    proc = subprocess.run(
+        [NEWSDESK, *args], capture_output=True, text=True, env=full_env, timeout=120
+    )
+    if check is not None:
+        assert proc.returncode == check, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "store"
+    proc = run("ingest", str(SEEDS), "--db", str(db))
+    assert len(proc.stdout.strip().splitlines()) == 5
+    return db
+
+
+@pytest.fixture
+def db(seeded: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded store, so tests may change it."""
+    target = tmp_path / "store"
+    shutil.copytree(seeded, target)
+    for state in target.glob("state-*.json"):
+        state.unlink()
+    return target
+
+
+def items(db: Path, *args: str) -> list[dict]:
+    return json.loads(run(*args, "--json", "--db", str(db)).stdout)
+
+
+def test_ingest_reports_each_file_with_counts(tmp_path):
+    db = tmp_path / "s"
+    out = run("--db", str(db), "ingest", str(SEEDS)).stdout.splitlines()
+    by_file = {Path(line.split(":", 1)[0]).name[:3]: line for line in out}
+    assert "18 new, 0 already known" in by_file["000"]
+    assert "20 new, 0 already known" in by_file["001"]
+    assert "17 new, 1 already known" in by_file["002"]
+    assert "10 new, 0 already known" in by_file["003"]
+    assert "10 new, 6 already known" in by_file["004"]
+    again = run("--db", str(db), "ingest", str(SEEDS)).stdout
+    assert " 0 new" in again and "1 new" not in again.replace("0 new", "")
+    assert len(items(db, "list")) == 75
+
+
+def test_list_json_has_the_documented_fields_newest_first(seeded):
+    listed = items(seeded, "list")
+    assert len(listed) == 75
+    assert all(list(item) == ITEM_FIELDS for item in listed)
+    dates = [item["published"][:10] for item in listed]
+    assert dates == sorted(dates, reverse=True)
+    assert len({item["id"] for item in listed}) == 75
+
+
+def test_db_option_before_or_after_the_command_and_env(seeded):
+    after = run("list", "--json", "--db", str(seeded)).stdout
+    before = run("--db", str(seeded), "list", "--json").stdout
+    env = run("list", "--json", env={"NEWSDESK_DB": str(seeded)}).stdout
+    assert after == before == env
+    assert len(json.loads(after)) == 75
+
+
+def tencent_ids(db: Path) -> set[str]:
+    return {
+        item["id"]
+        for item in items(db, "list")
+        if any(
+            c["name"].startswith("Tencent") and "Music" not in c["name"] for c in item["companies"]
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["700", "0700", "00700", "0700.HK", "00700.HK", "HK:0700", "700 HK", "tencnt", "TENCENT"],
+)
+def test_search_finds_tencent_in_every_spelling(seeded, query):
+    expected = tencent_ids(seeded)
+    assert len(expected) >= 3
+    found = [item["id"] for item in items(seeded, "search", query)]
+    assert set(found[: len(expected)]) == expected
+
+
+def test_search_chinese_name_finds_lenovo(seeded):
+    found = items(seeded, "search", "联想")
+    assert found
+    assert any("0992.HK" in item["tickers"] for item in found[:1])
+
+
+def test_search_without_match_says_so(seeded):
+    proc = run("search", "zzqxv-nothing", "--db", str(seeded))
+    assert proc.stdout == ""
+    assert "no items match" in proc.stderr
+
+
+def test_show_and_unknown_id(seeded):
+    first = items(seeded, "list")[0]
+    shown = json.loads(run("show", first["id"], "--json", "--db", str(seeded)).stdout)
+    assert shown == first
+    plain = run("show", first["id"], "--db", str(seeded)).stdout
+    assert first["title"] in plain
+    proc = run("show", "nosuchid", "--db", str(seeded), check=1)
+    assert proc.stderr.count("\n") == 1 and "nosuchid" in proc.stderr
+
+
+def test_bookmark_unbookmark_bookmarks(db):
+    target = items(db, "list")[3]["id"]
+    run("bookmark", target, "--db", str(db))
+    marked = items(db, "bookmarks")
+    assert [item["id"] for item in marked] == [target]
+    assert marked[0]["bookmarked"] is True
+    assert [i["id"] for i in items(db, "list", "--bookmarked")] == [target]
+    # a re-ingest keeps the bookmark
+    run("ingest", str(SEEDS), "--db", str(db))
+    assert [item["id"] for item in items(db, "bookmarks")] == [target]
+    run("unbookmark", target, "--db", str(db))
+    assert items(db, "bookmarks") == []
+
+
+def test_list_filters(seeded):
+    caixin = items(seeded, "list", "--publisher", "caixin")
+    assert len(caixin) == 20
+    assert {item["publisher"] for item in caixin} == {"Caixin Global"}
+    limited = items(seeded, "list", "--limit", "5")
+    assert len(limited) == 5
+    about = items(seeded, "list", "--company", "xiaomi")
+    assert about and all("1810.HK" in item["tickers"] for item in about)
+
+
+def test_companies_and_sources(seeded):
+    companies = json.loads(run("companies", "--json", "--db", str(seeded)).stdout)
+    tencent = next(
+        c for c in companies if c["name"].startswith("Tencent") and "Music" not in c["name"]
+    )
+    assert "0700.HK" in tencent["tickers"] and tencent["items"] >= 3
+    sources = json.loads(run("sources", "--json", "--db", str(seeded)).stdout)
+    docs = {s["document"] for s in sources}
+    assert {p.name for p in SEEDS.glob("*.txt")} <= docs
+    caixin = [s for s in sources if s["publisher"] == "Caixin Global"]
+    assert sum(s["items"] for s in caixin) == 20
+
+
+def test_company_card(seeded):
+    card = json.loads(run("company", "9988", "--json", "--db", str(seeded)).stdout)
+    assert card["name"].startswith("Alibaba")
+    assert {"BABA.US", "9988.HK"} <= set(card["listings"])
+    assert set(card) == {
+        "name",
+        "aliases",
+        "chinese_name",
+        "listings",
+        "sector",
+        "items",
+        "related_companies",
+    }
+    assert card["items"] and all("id" in item for item in card["items"])
+    proc = run("company", "qqqzzx", "--db", str(seeded), check=1)
+    assert "no company matches" in proc.stderr
+
+
+def test_piped_output_is_plain_lines(seeded):
+    out = run("list", "--limit", "3", "--db", str(seeded)).stdout
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert all(line.count("\t") == 5 for line in lines)
+    assert "\x1b" not in out
+
+
+def test_usage_errors_exit_2(seeded):
+    proc = run("list", "--limit", "many", "--db", str(seeded), check=2)
+    assert "usage" in proc.stderr
+    run("frobnicate", check=2)
+
+
+def test_bad_file_beside_good_ones(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "001_ce5775964d962981.txt", folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "essay.txt").write_text("Just some thoughts about the weather.\n" * 20)
+    db = tmp_path / "db"
+    proc = run("ingest", str(folder), str(tmp_path / "missing.txt"), "--db", str(db), check=1)
+    err = proc.stderr.splitlines()
+    assert any("empty.txt" in line and "empty" in line for line in err)
+    assert any("essay.txt" in line and "no known layout" in line for line in err)
+    assert any("missing.txt" in line and "no such file" in line for line in err)
+    assert "good.txt" in proc.stdout
+    assert len(items(db, "list")) == 20
