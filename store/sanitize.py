@@ -57,7 +57,9 @@ def decode_document(data: bytes) -> str:
             try:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise UndecodableError(f"invalid {encoding.upper()} after its byte-order mark") from exc
+                raise UndecodableError(
+                    f"invalid {encoding.upper()} after its byte-order mark"
+                ) from exc
     if b"\x00" in data:
         raise UndecodableError("binary data (NUL bytes), not a text document")
     try:
@@ -66,11 +68,15 @@ def decode_document(data: bytes) -> str:
         pass
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UndecodableError("not valid UTF-8 or GB18030 text") from exc
+    except UnicodeDecodeError:
+        text = ""
     # GB18030 maps almost any byte string; accept it only if it reads as CJK text.
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f")
     other = sum(1 for ch in text if ord(ch) > 0x7F) - cjk
-    if cjk == 0 or other > cjk // 4:
-        raise UndecodableError("not valid UTF-8, and not Chinese text in GB18030/GBK")
-    return text
+    if cjk and other <= cjk // 4:
+        return text
+    # UTF-8 with a stray bad byte or two: keep the document, mark the bytes as U+FFFD.
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") * 200 <= len(text):
+        return text
+    raise UndecodableError("not valid UTF-8 text, nor Chinese text in GB18030/GBK")

@@ -1,0 +1,76 @@
+"""Untrusted text: decoding and stripping control and escape sequences."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.sanitize import UndecodableError, clean_line, decode_document, strip_controls
+
+HOSTILE = {
+    "csi colour": ("red \x1b[31mALERT\x1b[0m done", "red ALERT done"),
+    "osc 52 clipboard": ("a\x1b]52;c;cm0gLXJmIH4=\x07b", "ab"),
+    "osc 8 link": ("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click"),
+    "title change": ("\x1b]0;pwned\x07title", "title"),
+    "c1 csi": ("x\x9b31my", "xy"),
+    "c0": ("bell\x07 back\x08space\x00nul", "bell backspacenul"),
+    "bidi override": ("abc\u202edcba\u202c", "abcdcba"),
+    "zero width": ("Ten\u200bcent\u2060", "Tencent"),
+    "crlf": ("one\r\ntwo\rthree", "one\ntwo\nthree"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_strip_controls(case):
+    raw, expected = HOSTILE[case]
+    assert strip_controls(raw) == expected
+
+
+def test_markup_is_left_as_text():
+    text = "[bold red]x[/] [link=file:///etc/passwd]y[/link] [@click=app.quit]q[/]"
+    assert strip_controls(text) == text
+
+
+def test_clean_line_folds_whitespace():
+    assert clean_line("  Digital   Automation\tCloud \n") == "Digital Automation Cloud"
+
+
+def test_a_stray_bad_byte_in_long_utf8_text_is_replaced():
+    text = ("Tencent shares rose on Monday. " * 40).encode() + b"caf\xe9"
+    assert decode_document(text).endswith("caf\ufffd")
+
+
+def test_decode_encodings():
+    chinese = "联想集团发布财报，营收增长。" * 3
+    assert decode_document(chinese.encode("utf-8")) == chinese
+    assert decode_document(codecs.BOM_UTF8 + chinese.encode("utf-8")) == chinese
+    assert decode_document(chinese.encode("gb18030")) == chinese
+    assert decode_document(chinese.encode("gbk")) == chinese
+    assert decode_document(codecs.BOM_UTF16_LE + chinese.encode("utf-16-le")) == chinese
+    assert decode_document(chinese.encode("utf-16")) == chinese
+
+
+@pytest.mark.parametrize(
+    "data",
+    [bytes(range(256)) * 4, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"abc \xff\xfe\xfd caf\xe9"],
+)
+def test_binary_and_invalid_bytes_are_refused(data):
+    with pytest.raises(UndecodableError):
+        decode_document(data)
+
+
+@given(st.text())
+def test_stripped_text_has_no_controls(text):
+    out = strip_controls(text)
+    assert "\x1b" not in out and "\r" not in out
+    assert all(ch in "\n\t" or not (ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F) for ch in out)
+
+
+@given(st.binary())
+def test_decode_never_raises_anything_else(data):
+    with contextlib.suppress(UndecodableError):
+        decode_document(data)

@@ -1,0 +1,87 @@
+"""Tickers: every spelling in documents and queries to canonical CODE.MARKET."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.tickers import canonical_ticker, find_tickers, mainland_market, parse_ticker_query
+
+
+@pytest.mark.parametrize(
+    ("code", "market", "expected"),
+    [
+        ("0700", "HK", "0700.HK"),
+        ("700", "HK", "0700.HK"),
+        ("00700", "HKEX", "0700.HK"),
+        ("600941", "SH", "600941.SH"),
+        ("600941", "SS", "600941.SH"),
+        ("002415", "SZ", "002415.SZ"),
+        ("BABA", "NYSE", "BABA.US"),
+        ("bidu", "Nasdaq", "BIDU.US"),
+        ("688052", None, "688052.SH"),
+        ("300750", None, "300750.SZ"),
+        ("830799", None, "830799.BJ"),
+        ("00992", None, "0992.HK"),
+        ("9988", None, "9988.HK"),
+        ("BABA", None, "BABA.US"),
+        ("12345", "SH", None),
+        ("1234567", None, None),
+        ("0700", "MARS", None),
+    ],
+)
+def test_canonical_ticker(code, market, expected):
+    assert canonical_ticker(code, market) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "market"),
+    [("600000", "SH"), ("688981", "SH"), ("000001", "SZ"), ("300750", "SZ"),
+     ("002241", "SZ"), ("430047", "BJ"), ("920001", "BJ"), ("123456", None)],
+)  # fmt: skip
+def test_mainland_codes_are_placed_by_range(code, market):
+    assert mainland_market(code) == market
+
+
+@pytest.mark.parametrize(
+    "query", ["700", "0700", "00700", "0700.HK", "00700.HK", "HK:0700", "700 HK", "hk0700",
+              "(0700: HK)", " 0700.hk "],
+)  # fmt: skip
+def test_every_tencent_spelling(query):
+    assert parse_ticker_query(query) == ["0700.HK"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("BABA", ["BABA.US"]), ("baba.us", ["BABA.US"]), ("NYSE:BABA", ["BABA.US"]),
+     ("688981", ["688981.SH"]), ("sh688981", ["688981.SH"]), ("688981.SS", ["688981.SH"]),
+     ("9988", ["9988.HK"]), ("300750", ["300750.SZ"]), ("tencent holdings", []), ("", []),
+     ("联想", [])],
+)  # fmt: skip
+def test_parse_ticker_query(query, expected):
+    assert parse_ticker_query(query) == expected
+
+
+def test_find_tickers_in_seed_spellings():
+    text = (
+        "Alibaba (BABA: NYSE) and Tencent (0700: HK); China Mobile (600941: SH); "
+        "NOVOSENSE Micro (688052.SH) and Goertek (002241.SZ); 联想(00992) rose; "
+        "Baidu (NASDAQ: BIDU)."
+    )
+    assert [m.ticker for m in find_tickers(text)] == [
+        "BABA.US", "0700.HK", "600941.SH", "688052.SH", "002241.SZ", "0992.HK", "BIDU.US",
+    ]  # fmt: skip
+
+
+def test_find_tickers_ignores_plain_numbers_and_words():
+    text = "In 2024 revenue rose (12%) to 5,000 yuan; the U.S. firm said (Reuters: yes)."
+    assert find_tickers(text) == []
+
+
+@given(st.text())
+def test_ticker_functions_never_raise(text):
+    for match in find_tickers(text):
+        assert match.ticker.rsplit(".", 1)[1] in {"SH", "SZ", "BJ", "HK", "US"}
+    for ticker in parse_ticker_query(text):
+        assert canonical_ticker(*ticker.rsplit(".", 1)) == ticker
