@@ -1,0 +1,40 @@
+"""The headless core stays headless; the code stays lint-clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def test_store_never_imports_textual():
+    code = (
+        "import sys, pkgutil, importlib, store\n"
+        "for m in pkgutil.iter_modules(store.__path__):\n"
+        "    importlib.import_module('store.' + m.name)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_import_contracts_hold():
+    lint_imports = shutil.which("lint-imports", path=str(BIN))
+    if lint_imports is None:
+        pytest.skip("import-linter is not installed")
+    proc = subprocess.run([lint_imports], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff", path=str(BIN))
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    proc = subprocess.run([ruff, "check", "."], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout
