@@ -183,7 +183,7 @@ def test_nothing_on_stdout_is_a_traceback_for_a_corrupt_store(tmp_path):
     run("ingest", str(SEEDS / "000_8dddf056b50c37f7.txt"), "--db", str(db))
     for segment in db.glob("corpus-*.json"):
         segment.write_bytes(segment.read_bytes()[: len(segment.read_bytes()) // 2])
-    proc = run("show", "x", "--db", str(db), check=1)
+    proc = run("list", "--db", str(db), check=1)
     assert proc.stderr.count("\n") == 1
     assert "corpus-" in proc.stderr and "corrupt" in proc.stderr
 
