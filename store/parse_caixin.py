@@ -1,0 +1,187 @@
+"""Caixin Global listing pages (CX Tech): entries under bylines, no headlines of their own.
+
+Layout::
+
+    Caixin Global – Latest China News & Headlines     page title
+    Home >                                             breadcrumb
+    CX Tech is Caixin Global's real-time tech news ... blurb -> ParsedDocument.preamble
+    By Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech    byline: one entry each
+    Photo: VCG / a caption printed twice               furniture
+    <paragraphs>                                       body; title = the lede's first sentence
+    Read the full story here.                          furniture
+    Contact reporter Ding Yi (                         trailer starts
+    Related: HEADLINE                                  related headlines; bare short lines
+    China's Other TikTok-Like App Sensation ...        after a Contact line are related too
+    Share this article                                 furniture
+
+Each paragraph is one line of the text. Times are China time (+08:00).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from store.model import PUBLISHER_CAIXIN, ParsedDocument, ParsedItem
+from store.prose import (
+    CHINA_OFFSET,
+    DATE_TIME,
+    first_sentence,
+    fold,
+    headline,
+    iso_published,
+    split_authors,
+    ticker_mentions,
+)
+
+LAYOUT = "caixin_listing"
+TITLE_LIMIT = 100
+RELATED_LIMIT = 200
+
+_BYLINE = re.compile(rf"(?P<authors>[^/]{{1,200}}?)\s*/\s*{DATE_TIME}\s*(?:/\s*(?P<section>.*))?")
+_CONTACT = re.compile(
+    r"contact\s+(?:the\s+)?(?:reporter|editor|writer|author|us|reporters|editors)\b", re.I
+)
+_RELATED = re.compile(r"related\s*(?:stories|articles|reading)?\s*[:：]\s*(?P<headline>.*)", re.I)
+_FURNITURE = [
+    re.compile(pattern, re.I)
+    for pattern in (
+        r"(?:photo|photos|image|picture|video|source|graphic)\s*(?:by|credit)?\s*[:：].{0,80}",
+        r"\(?(?:photo|image)\s*[:：].{0,80}\)?",
+        r"(?:to\s+)?read\s+(?:the\s+)?(?:full|whole|complete)\s+(?:story|article|report)\b.{0,40}",
+        r"(?:.{0,40}\s)?click\s+here\.?",
+        r"share\s+(?:this\s+)?(?:article|story|on\s+\w+)\.?",
+        r"open\s+wechat\s+and\s+scan\s+the\s+qr\s+code.{0,40}",
+        r"scan\s+the\s+qr\s+code.{0,60}",
+        r"download\s+our\s+app\b.{0,120}",
+        r"get\s+our\s+(?:weekly\s+)?(?:free\s+)?.{0,40}newsletter.{0,40}",
+        r"(?:sign\s+up|subscribe)\b.{0,80}",
+        r"you(?:'|’)ve\s+accessed\s+an\s+article\b.{0,120}",
+        r"(?:load|read|see)\s+more\.?",
+        r"(?:follow\s+us|like\s+us)\b.{0,60}",
+        r"(?:copyright|©).{0,120}",
+        r"all\s+rights\s+reserved\.?",
+        r"home\s*>.{0,80}",
+        r"advertisement|ad",
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?",
+        r"[()\s]+",
+    )
+]
+_CHANNEL_BLURB = re.compile(r"(?P<channel>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})\s+is\s+Caixin\b")
+
+
+def _is_page_title(line: str) -> bool:
+    return "caixin" in line.lower() and len(line) <= 120 and not line.endswith(".")
+
+
+def _is_furniture(line: str) -> bool:
+    return any(pattern.fullmatch(line) for pattern in _FURNITURE)
+
+
+def _drop_captions(lines: list[str]) -> list[str]:
+    """Remove lines printed twice or more in a row: photo captions."""
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and lines[j] == lines[i]:
+            j += 1
+        if j - i == 1:
+            kept.append(lines[i])
+        i = j
+    return kept
+
+
+def _is_bare_related(line: str) -> bool:
+    """A headline printed after the Contact line: short, one sentence, no final period."""
+    return (
+        len(line) <= RELATED_LIMIT
+        and not line.endswith((".", "。", ",", ";", ":"))
+        and not first_sentence(line)[1]
+    )
+
+
+def _entry(byline: re.Match[str], lines: list[str]) -> tuple[ParsedItem, datetime | None] | None:
+    """The item for one byline and the lines under it; None when it has no text."""
+    body: list[str] = []
+    related: list[str] = []
+    in_trailer = related_next = False  # after a Contact line; after a bare "Related:"
+    for line in _drop_captions([line for line in lines if not _is_furniture(line)]):
+        headline_found = ""
+        if related_match := _RELATED.fullmatch(line):
+            headline_found = fold(related_match.group("headline"))
+        elif _CONTACT.match(line):
+            in_trailer = True
+        elif (in_trailer or related_next) and _is_bare_related(line):
+            headline_found = line
+        else:
+            body.append(line)
+        if headline_found and headline_found not in related:
+            related.append(headline_found)
+        related_next = bool(related_match) and not headline_found
+    if not body:
+        return None
+    sentence = first_sentence(body[0])[0] or body[0]
+    title = headline(sentence, TITLE_LIMIT)[0]
+    if not title:
+        return None
+    published, stamp = iso_published(byline, CHINA_OFFSET)
+    item = ParsedItem(
+        title=title,
+        publisher=PUBLISHER_CAIXIN,
+        published=published,
+        body=body,
+        section=fold(byline.group("section") or ""),
+        authors=split_authors(byline.group("authors")),
+        related=related,
+        mentions=ticker_mentions("\n\n".join(body)),
+    )
+    return item, stamp
+
+
+def _document_title(page_title: str, preamble: list[str]) -> str:
+    """ "Caixin Global – CX Tech" when the blurb names its channel, else the page title."""
+    for paragraph in preamble:
+        if found := _CHANNEL_BLURB.match(paragraph):
+            return f"Caixin Global – {found.group('channel')}"
+    return page_title or "Caixin Global"
+
+
+def parse_caixin_listing(text: str, name: str) -> ParsedDocument:
+    """Parse a Caixin Global listing page; never raises, whatever the text."""
+    lines = [line for line in (fold(raw) for raw in text.split("\n")) if line]
+
+    page_title = ""
+    preamble: list[str] = []
+    entries: list[tuple[re.Match[str], list[str]]] = []
+    for line in lines:
+        byline = _BYLINE.fullmatch(line)
+        if byline and byline.group("authors").strip():
+            entries.append((byline, []))
+        elif entries:
+            entries[-1][1].append(line)
+        elif not page_title and not preamble and _is_page_title(line):
+            page_title = line
+        elif not _is_furniture(line):
+            preamble.append(line)
+
+    items: list[ParsedItem] = []
+    newest: tuple[datetime, str] | None = None
+    for byline, entry_lines in entries:
+        parsed = _entry(byline, entry_lines)
+        if parsed is None:
+            continue
+        item, stamp = parsed
+        items.append(item)
+        if stamp is not None and (newest is None or stamp > newest[0]):
+            newest = (stamp, item.published)
+
+    return ParsedDocument(
+        name=name,
+        layout=LAYOUT,
+        publisher=PUBLISHER_CAIXIN,
+        title=_document_title(page_title, preamble),
+        published=newest[1] if newest else "",
+        preamble=preamble,
+        items=items,
+    )

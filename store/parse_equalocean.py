@@ -1,0 +1,239 @@
+"""EqualOcean sector reports: a title, an author/date line, a preamble, then parts.
+
+Layout::
+
+    EqualOcean Sector Quarterly Report - Sci-Tech Innovation Sectors
+    Technology Author: Fuller Wang Apr 01, 2022 02:30 PM (GMT+8)
+    <introduction paragraphs>                       -> ParsedDocument.preamble
+    Main Players Updates
+    Tencent (0700: HK)                              company header (or a bare "DJI Technology")
+    Tencent sells USD 3 billion stakes in ... .     one item per update paragraph
+    Huawei launches a rival to the Amazon Kindle.   header-less: an item with no header mention
+    Capital Market Calendar                         no items
+    Key Events
+      • headline                                    one item per bullet
+    <paragraphs>                                    its body
+
+Items: publisher EqualOcean; published = the report's date-time; authors = the report's;
+section = the part the item came from as the report writes it ("Main Players Updates",
+"Key Events"); the report's own section word ("Technology") is read but not kept. A header
+mention goes only to the paragraph right under the header. An update's title is its
+paragraph's first sentence and its body the rest of the paragraph (the whole paragraph when
+nothing else is left or the title had to be cut).
+Each paragraph is one line of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from store.model import PUBLISHER_EQUALOCEAN, Mention, ParsedDocument, ParsedItem
+from store.prose import (
+    COMPANY_SUFFIXES,
+    DATE_TIME,
+    first_sentence,
+    fold,
+    headline,
+    iso_published,
+    split_authors,
+    strip_bullet,
+    ticker_mentions,
+    title_and_rest,
+    utc_offset,
+)
+from store.tickers import canonical_ticker
+
+LAYOUT = "equalocean_report"
+TITLE_LIMIT = 200
+
+_PART_KINDS = [
+    (
+        re.compile(
+            r"(?:main|key|leading|major)\s+(?:players?|compan(?:y|ies))\s*'?\s*updates?", re.I
+        ),
+        "updates",
+    ),
+    (
+        re.compile(
+            r"capital\s+markets?\s+calendar|(?:investment|financing|funding)"
+            r"(?:\s+(?:and|&)\s+(?:financing|investment))?\s+(?:events|calendar|deals)",
+            re.I,
+        ),
+        "calendar",
+    ),
+    (re.compile(r"(?:key|other|major|notable)\s+events|events", re.I), "events"),
+]
+
+_META = re.compile(
+    r"(?P<section>[^.:：]{0,40}?)\s*\bAuthors?\s*[:：]\s*(?P<authors>[^():：]{1,160}?)"
+    rf"(?:\s+{DATE_TIME})?"
+    r"\s*(?:\(\s*(?:GMT|UTC)\s*(?P<tz>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\))?",
+    re.I,
+)
+# `Tencent (0700: HK)`, `Alibaba (BABA: NYSE; 9988: HK)`, `Baidu (NASDAQ: BIDU)`
+_HEADER = re.compile(r"(?P<name>[^()（）]{1,80}?)\s*[(（](?P<listings>[^()（）]{1,60})[)）]")
+_LISTING = re.compile(r"\s*(?P<a>[A-Za-z0-9.]{1,10})\s*[:：]\s*(?P<b>[A-Za-z0-9. ]{1,15}?)\s*")
+_LISTING_SEPARATORS = re.compile(r"[;,/、]|\s+and\s+")
+_NAME_CONNECTORS = frozenset({"of", "and", "&", "de", "the"})
+
+
+def _part_kind(paragraph: str) -> str | None:
+    text = strip_bullet(paragraph)[0].rstrip(":： ")
+    for pattern, kind in _PART_KINDS:
+        if pattern.fullmatch(text):
+            return kind
+    return None
+
+
+def _header_mentions(paragraph: str) -> list[Mention] | None:
+    """Mentions for a company header `Name (CODE: MARKET)`; None when it is not one."""
+    match = _HEADER.fullmatch(strip_bullet(paragraph)[0])
+    if not match:
+        return None
+    name = fold(match.group("name"))
+    if not name or len(name.split()) > 10 or first_sentence(name)[1]:
+        return None
+    mentions: list[Mention] = []
+    for listing in _LISTING_SEPARATORS.split(match.group("listings")):
+        part = _LISTING.fullmatch(listing)
+        if not part:
+            return None
+        a, b = part.group("a"), part.group("b")
+        ticker = canonical_ticker(a, b) or canonical_ticker(b, a)
+        if ticker is None:  # an exchange spelling tickers does not know: place digits by form
+            digits = a if a.isdigit() else b if b.isdigit() else ""
+            ticker = canonical_ticker(digits) if digits else None
+        if ticker and all(m.ticker != ticker for m in mentions):
+            mentions.append(Mention(name, ticker))
+    return mentions or [Mention(name, None)]
+
+
+def _is_bare_header(paragraph: str) -> bool:
+    """A company name on its own line: `DJI Technology`, `LONGi Green Energy Technology`."""
+    words = paragraph.split()
+    if not 1 <= len(words) <= 6 or len(paragraph) > 60 or paragraph[-1] in "!?;:,。！？":
+        return False
+    if paragraph[-1] == "." and words[-1][:-1].lower() not in COMPANY_SUFFIXES:
+        return False
+    return all(
+        w.lower() in _NAME_CONNECTORS or any(c.isupper() or c.isdigit() for c in w) for w in words
+    )
+
+
+def _looks_like_headline(paragraph: str) -> bool:
+    return (
+        len(paragraph) <= TITLE_LIMIT
+        and paragraph[-1] not in ".;:,。"
+        and not first_sentence(paragraph)[1]
+    )
+
+
+class _Report:
+    """Items collected while walking a report's paragraphs."""
+
+    def __init__(self, published: str, authors: list[str]) -> None:
+        self.published = published
+        self.authors = authors
+        self.items: list[ParsedItem] = []
+
+    def add(self, title: str, body: list[str], section: str, mentions: list[Mention]) -> None:
+        if not title:
+            return
+        self.items.append(
+            ParsedItem(
+                title=title,
+                publisher=PUBLISHER_EQUALOCEAN,
+                published=self.published,
+                body=body,
+                section=section,
+                authors=list(self.authors),
+                mentions=mentions,
+            )
+        )
+
+    def add_paragraph(self, paragraph: str, section: str, mentions: list[Mention]) -> None:
+        """An update paragraph: its first sentence is the title, the rest the body."""
+        title, rest, cut = title_and_rest(paragraph, TITLE_LIMIT)
+        body = [rest] if rest and not cut else [paragraph]
+        known = {m.ticker for m in mentions}
+        extra = [m for m in ticker_mentions(paragraph) if m.ticker not in known]
+        self.add(title, body, section, mentions + extra)
+
+    def add_updates(self, paragraphs: list[str], section: str) -> None:
+        header: list[Mention] = []
+        for raw in paragraphs:
+            paragraph = strip_bullet(raw)[0]
+            mentions = _header_mentions(paragraph)
+            if mentions is not None:
+                header = mentions
+            elif _is_bare_header(paragraph):
+                header = [Mention(paragraph, None)]
+            else:
+                # Only the paragraph right under a header is that company's update.
+                self.add_paragraph(paragraph, section, header)
+                header = []
+
+    def add_events(self, paragraphs: list[str], section: str) -> None:
+        marked = [strip_bullet(p) for p in paragraphs]
+        bulleted = any(is_bullet for _, is_bullet in marked)
+        groups: list[tuple[str | None, list[str]]] = []
+        for text, is_bullet in marked:
+            if is_bullet if bulleted else _looks_like_headline(text):
+                groups.append((text, []))
+            elif groups and groups[-1][0] is not None:
+                groups[-1][1].append(text)
+            else:
+                groups.append((None, [text]))
+        for head, body in groups:
+            if head is None:
+                self.add_paragraph(body[0], section, [])
+                continue
+            title, cut = headline(head, TITLE_LIMIT)
+            text = " ".join([head, *body])
+            self.add(title, ([head] if cut else []) + body, section, ticker_mentions(text))
+
+
+def parse_equalocean_report(text: str, name: str) -> ParsedDocument:
+    """Parse an EqualOcean sector report; never raises, whatever the text."""
+    paragraphs = [p for p in (fold(line) for line in text.split("\n")) if p]
+
+    title = ""
+    meta: re.Match[str] | None = None
+    preamble: list[str] = []
+    parts: list[tuple[str, str, list[str]]] = []  # (kind, heading, paragraphs)
+    for paragraph in paragraphs:
+        kind = _part_kind(paragraph)
+        if kind:
+            heading = strip_bullet(paragraph)[0].rstrip(":： ")
+            parts.append((kind, heading, []))
+        elif parts:
+            parts[-1][2].append(paragraph)
+        elif meta is None and (found := _META.fullmatch(paragraph)):
+            meta = found
+        elif not title and meta is None and not preamble:
+            title = paragraph
+        else:
+            preamble.append(paragraph)
+
+    published, authors = "", []
+    if meta is not None:
+        authors = split_authors(meta.group("authors"))
+        if meta.group("mon"):
+            published = iso_published(meta, utc_offset(meta.group("tz")))[0]
+
+    report = _Report(published, authors)
+    for kind, heading, part in parts:
+        if kind == "updates":
+            report.add_updates(part, heading)
+        elif kind == "events":
+            report.add_events(part, heading)
+
+    return ParsedDocument(
+        name=name,
+        layout=LAYOUT,
+        publisher=PUBLISHER_EQUALOCEAN,
+        title=title or "EqualOcean report",
+        published=published,
+        preamble=preamble,
+        items=report.items,
+    )
