@@ -1,0 +1,70 @@
+"""NewsdeskApp: the keyboard-first reader over a Store."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui.commands import ReaderCommands
+from tui.screens.company import CompanyScreen
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
+
+REFRESH_SECONDS = 2.0
+
+
+class NewsdeskApp(App[None]):
+    """Sources, articles and detail over `store`; `directory` defaults to the store's own."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsdesk"
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
+    ]
+
+    def __init__(self, store: Any, directory: Any | None = None) -> None:
+        super().__init__()
+        self.store = store
+        if directory is None:
+            from store.ingest import store_directory
+
+            directory = store_directory(store)
+        self.directory = directory
+
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen()
+
+    @property
+    def reader(self) -> ReaderScreen:
+        return next(s for s in self.screen_stack if isinstance(s, ReaderScreen))
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_SECONDS, self.poll_store, name="poll-store")
+
+    def poll_store(self) -> None:
+        """Pick up items another process added (a cheap stat when nothing changed)."""
+        if self.store.refresh():
+            from store.ingest import store_directory
+
+            self.directory = store_directory(self.store)
+            self.reader.store_changed()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def show_company(self, key: str) -> None:
+        """Push the company view; an item opened there opens in the reader."""
+
+        def opened(item_id: str | None) -> None:
+            if item_id:
+                self.reader.open_item(item_id)
+                self.reader.focus_detail()
+
+        self.push_screen(CompanyScreen(self.store, self.directory, key), opened)

@@ -1,0 +1,62 @@
+"""Plain-text formatting for the reader: every document string stays data, never markup."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+
+_SHORT_PUBLISHERS = {
+    "EqualOcean": "EqualOcean",
+    "Caixin Global": "Caixin",
+    "STAR Market Daily": "STAR Daily",
+    "Search digest": "Digest",
+}
+
+
+def short_publisher(publisher: str) -> str:
+    """A publisher's name for a narrow column ("Caixin Global" -> "Caixin")."""
+    return _SHORT_PUBLISHERS.get(publisher, publisher)
+
+
+def date_of(published: str) -> str:
+    """The date part of an ISO 8601 timestamp ("2022-04-01T14:30:00+08:00" -> "2022-04-01")."""
+    return (published or "")[:10]
+
+
+def when_of(published: str) -> str:
+    """Date and time for the detail pane ("2022-04-01 14:30 +08:00"), or the date alone."""
+    if not published:
+        return ""
+    if "T" not in published:
+        return published
+    date, _, rest = published.partition("T")
+    time, zone = rest[:5], ""
+    for sign in ("+", "-"):
+        if sign in rest[5:]:
+            zone = sign + rest[5:].split(sign, 1)[1]
+            break
+    if rest.endswith("Z"):
+        zone = "UTC"
+    return f"{date} {time} {zone}".strip()
+
+
+def fit(text: str, width: int, style: str = "") -> Text:
+    """`text` cropped or padded to exactly `width` cells (wide characters counted as two)."""
+    out = Text(text, style=style, no_wrap=True, end="")
+    if width <= 0:
+        return Text("", end="")
+    out.truncate(width, overflow="ellipsis", pad=True)
+    return out
+
+
+def right_fit(text: str, width: int, style: str = "") -> Text:
+    """`text` cropped to `width` cells and padded on the left."""
+    if width <= 0:
+        return Text("", end="")
+    if cell_len(text) >= width:
+        return fit(text, width, style)
+    return Text(" " * (width - cell_len(text)) + text, style=style, no_wrap=True, end="")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"

@@ -1,0 +1,384 @@
+"""The reader's main screen: sources, articles (with the filter) and the detail pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import events, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+
+from store.search import search
+from tui.messages import (
+    ALL,
+    BookmarkToggled,
+    FilterChanged,
+    ItemOpened,
+    ReadToggled,
+    Source,
+    SourceChosen,
+)
+from tui.widgets.article_list import ArticleList
+from tui.widgets.detail import DetailView
+from tui.widgets.sources import SourceTree
+
+if TYPE_CHECKING:
+    from tui.app import NewsdeskApp
+
+WIDE = 100  # at this width and above all three panes show
+NARROW = 60  # below this, one pane at a time
+DEBOUNCE_SECONDS = 0.1
+PANES = ("sources", "articles", "detail")
+
+
+def source_rows(store: Any, index: Any, source: Source) -> list[int] | None:
+    """The index rows a source holds (None means every row)."""
+    if source.kind == "publisher":
+        return list(index.rows_by_publisher.get(source.value, ()))
+    if source.kind == "document":
+        return list(index.rows_by_document.get(source.value, ()))
+    if source.kind == "unread":
+        read = store.state.read
+        return [row for row, item_id in enumerate(index.ids) if item_id not in read]
+    if source.kind == "bookmarks":
+        rows = (index.row_of(item_id) for item_id in store.state.bookmarks)
+        return sorted(row for row in rows if row is not None)
+    return None
+
+
+class ReaderScreen(Screen):
+    """Three panes over the store; keyboard first, mouse optional."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="previous_pane"),
+        # priority: the focus moves before keys typed right after "/" are routed
+        Binding("slash", "focus_filter", "Filter", id="filter", priority=True),
+        Binding("enter", "leave_filter", show=False, priority=True),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
+        Binding("m", "toggle_read", "Read", id="toggle_read"),
+        Binding("n", "next_unread", "Next", id="next_unread"),
+        Binding("c", "company", "Company", id="company"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.source: Source = ALL
+        self.result: Any = None
+        self.active_pane = "articles"
+        self._generation = 0
+        self._debounce: Timer | None = None
+
+    @property
+    def newsdesk(self) -> NewsdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- composition ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        store = self.newsdesk.store
+        with Horizontal(id="panes"):
+            with Vertical(id="sources-pane", classes="pane"):
+                yield SourceTree(id="sources")
+            with Vertical(id="articles-pane", classes="pane"):
+                yield Input(placeholder="Filter: company, ticker or words", id="filter")
+                yield Static("", id="filter-status", markup=False)
+                yield ArticleList(store, id="articles")
+            with Vertical(id="detail-pane", classes="pane"):
+                yield DetailView(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#sources-pane").border_title = "Sources"
+        self.query_one("#detail-pane").border_title = "Detail"
+        self.query_one(SourceTree).rebuild(self.newsdesk.store)
+        self._apply_filter_now()
+        self._apply_layout()
+        self.articles.focus()
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def detail(self) -> DetailView:
+        return self.query_one("#detail", DetailView)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    # --- layout -----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """Show all panes when wide; two (articles and the active side) when narrow; one below."""
+        width = self.size.width
+        shown = set(PANES)
+        if width < NARROW:
+            shown = {self.active_pane}
+        elif width < WIDE:
+            side = "detail" if self.active_pane == "detail" else "sources"
+            if self.active_pane == "articles":
+                side = getattr(self, "_narrow_side", "sources")
+            self._narrow_side = side
+            shown = {"articles", side}
+        for pane in PANES:
+            self.query_one(f"#{pane}-pane").display = pane in shown
+        self.set_class(width < WIDE, "-narrow")
+
+    def _pane_of(self, widget: Widget | None) -> str | None:
+        while widget is not None:
+            if widget.id and widget.id.endswith("-pane") and widget.id[:-5] in PANES:
+                return widget.id[:-5]
+            widget = widget.parent  # type: ignore[assignment]
+        return None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        pane = self._pane_of(event.widget)
+        if pane and pane != self.active_pane:
+            self.active_pane = pane
+            self._apply_layout()
+
+    def _focus_pane(self, pane: str) -> None:
+        self.active_pane = pane
+        self._apply_layout()
+        target = {"sources": "#sources", "articles": "#articles", "detail": "#detail"}[pane]
+        self.set_focus(self.query_one(target))  # at once: keys already queued go there
+
+    def focus_detail(self) -> None:
+        self._focus_pane("detail")
+
+    def action_cycle_pane(self, step: int) -> None:
+        current = self.active_pane if self.active_pane in PANES else "articles"
+        self._focus_pane(PANES[(PANES.index(current) + step) % len(PANES)])
+
+    # --- filtering --------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced)
+
+    def _debounced(self) -> None:
+        self._debounce = None
+        self._apply_filter()
+
+    def on_source_chosen(self, event: SourceChosen) -> None:
+        event.stop()
+        if event.source != self.source:
+            self.source = event.source
+            self._apply_filter(keep_current=False)
+        if event.source.kind == "document":
+            self._show_document(event.source.value)
+        if event.focus_list:
+            self._focus_pane("articles")
+
+    def _filter_args(self, keep_current: bool) -> tuple[int, Any, str, Source, str | None]:
+        self._generation += 1
+        keep_id = self.articles.current_id if keep_current else None
+        return (
+            self._generation,
+            self.newsdesk.store.index,
+            self.filter_input.value,
+            self.source,
+            keep_id,
+        )
+
+    def _apply_filter(self, keep_current: bool = True) -> None:
+        """Re-run the filter off the UI thread; the newest run wins."""
+        self._filter_worker(*self._filter_args(keep_current))
+
+    def flush_filter(self) -> None:
+        """Apply typing still waiting on the debounce timer, now (before Enter or `c`)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+            self.on_filter_changed(self._run_filter(*self._filter_args(True)))
+
+    def _apply_filter_now(self, keep_current: bool = True) -> None:
+        """Run the filter on the UI thread (at start, so the first frame has rows)."""
+        self.post_message(self._run_filter(*self._filter_args(keep_current)))
+
+    def _run_filter(
+        self, generation: int, index: Any, query: str, source: Source, keep_id: str | None
+    ) -> FilterChanged:
+        store = self.newsdesk.store
+        base = source_rows(store, index, source)
+        result = search(index, self.newsdesk.directory, query, rows=base)
+        total = len(index) if base is None else len(base)
+        return FilterChanged(generation, index, result.rows, result, source, keep_id, total)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _filter_worker(
+        self, generation: int, index: Any, query: str, source: Source, keep_id: str | None
+    ) -> None:
+        self.post_message(self._run_filter(generation, index, query, source, keep_id))
+
+    def on_filter_changed(self, event: FilterChanged) -> None:
+        if event.generation != self._generation:
+            return  # a newer run is on its way
+        self.result = event.result
+        articles = self.articles
+        articles.empty_message = self._empty_message(event)
+        articles.set_rows(event.index, event.rows, keep_id=event.keep_id)
+        self._update_titles(event.total)
+
+    def _empty_message(self, event: FilterChanged) -> str:
+        if len(event.index) == 0:
+            return "No items yet: run `newsdesk ingest PATH` to add documents"
+        query = " ".join(event.result.query.split()) if event.result else ""
+        where = "" if event.source.kind == "all" else f" in {event.source.label}"
+        if query:
+            return f"No items match “{query}”{where}"
+        return f"No items{where}"
+
+    def _update_titles(self, total: int) -> None:
+        pane = self.query_one("#articles-pane")
+        pane.border_title = f"Articles · {self.source.label}"
+        pane.border_subtitle = f"{len(self.articles.rows):,} of {total:,}"
+        status = self.query_one("#filter-status", Static)
+        described = self.result.describe() if self.result is not None else ""
+        status.update(Text(described, end=""))
+        status.display = bool(described)
+
+    def action_focus_filter(self) -> None:
+        if self.focused is self.filter_input:
+            self.filter_input.insert_text_at_cursor("/")
+            return
+        self.active_pane = "articles"
+        self._apply_layout()
+        self.set_focus(self.filter_input)
+
+    def action_leave_filter(self) -> None:
+        """Enter in the filter: to the list at once (keys typed next go to the list)."""
+        if self.focused is not self.filter_input:
+            raise SkipAction()
+        self.flush_filter()
+        self._focus_pane("articles")
+
+    def action_clear_filter(self) -> None:
+        if self.filter_input.value:
+            self.filter_input.value = ""  # Input.Changed re-runs the filter
+        if self.focused is self.filter_input:
+            self._focus_pane("articles")
+
+    # --- items ------------------------------------------------------------------------
+
+    def current_item_id(self) -> str | None:
+        """The item the keys act on: the open one in the detail pane, else the cursor's."""
+        if self.active_pane == "detail" and self.detail.item_id:
+            return self.detail.item_id
+        return self.articles.current_id
+
+    def on_item_opened(self, event: ItemOpened) -> None:
+        event.stop()
+        self.open_item(event.item_id)
+
+    def open_item(self, item_id: str) -> None:
+        """Load one record (body included) into the detail pane and mark it read."""
+        store = self.newsdesk.store
+        record = store.get(item_id)
+        if record is None:
+            self.notify("That item is no longer in the store.", severity="warning")
+            return
+        if not record.get("read"):
+            store.state.set_read(item_id, True)
+            record["read"] = True
+            self.post_message(ReadToggled(item_id, True))
+        self.detail.show_item(record, self.query_one(SourceTree).documents)
+        if self.size.width < WIDE:
+            self._narrow_side = "detail"
+            self._apply_layout()
+
+    def _show_document(self, name: str) -> None:
+        doc = self.query_one(SourceTree).documents.get(name)
+        if doc is not None:
+            count = len(self.newsdesk.store.index.rows_by_document.get(name, ()))
+            self.detail.show_document(doc, count)
+
+    def action_toggle_bookmark(self) -> None:
+        item_id = self.current_item_id()
+        if item_id is None:
+            return
+        on = self.newsdesk.store.state.toggle_bookmark(item_id)
+        self.post_message(BookmarkToggled(item_id, on))
+
+    def action_toggle_read(self) -> None:
+        item_id = self.current_item_id()
+        if item_id is None:
+            return
+        state = self.newsdesk.store.state
+        on = item_id not in state.read
+        state.set_read(item_id, on)
+        self.post_message(ReadToggled(item_id, on))
+
+    def on_bookmark_toggled(self, event: BookmarkToggled) -> None:
+        self._mark_changed(event.item_id)
+        self.notify("Bookmarked" if event.bookmarked else "Bookmark removed", timeout=1.5)
+
+    def on_read_toggled(self, event: ReadToggled) -> None:
+        self._mark_changed(event.item_id)
+
+    def _mark_changed(self, item_id: str) -> None:
+        store = self.newsdesk.store
+        self.articles.refresh_item(item_id)
+        self.query_one(SourceTree).update_counts(store)
+        if self.detail.item_id == item_id:
+            record = store.get(item_id)
+            if record is not None:
+                self.detail.show_item(record, self.query_one(SourceTree).documents)
+
+    def action_next_unread(self) -> None:
+        articles = self.articles
+        read = self.newsdesk.store.state.read
+        ids = articles.index.ids
+        rows = articles.rows
+        for position in range(articles.cursor + 1, len(rows)):
+            if ids[rows[position]] not in read:
+                articles.move_cursor(position)
+                self._focus_pane("articles")
+                articles.action_open()
+                return
+        self.notify("No unread items below the cursor.", timeout=2)
+
+    def action_company(self) -> None:
+        self.flush_filter()
+        key = self.company_key()
+        if key is None:
+            self.notify("No company for this item or filter.", severity="warning", timeout=2)
+            return
+        self.newsdesk.show_company(key)
+
+    def company_key(self) -> str | None:
+        """The filter's matched company, else the current item's first company."""
+        if self.result is not None and self.result.companies:
+            return self.result.companies[0].key
+        item_id = self.current_item_id()
+        if item_id is None:
+            return None
+        index = self.newsdesk.store.index
+        row = index.row_of(item_id)
+        if row is None or not index.companies[row]:
+            return None
+        return index.companies[row][0]
+
+    # --- other processes --------------------------------------------------------------
+
+    def store_changed(self) -> None:
+        """The store changed on disk: rebuild sources and re-run the filter in place."""
+        self.query_one(SourceTree).rebuild(self.newsdesk.store)
+        self._apply_filter(keep_current=True)

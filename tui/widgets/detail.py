@@ -1,0 +1,141 @@
+"""The detail pane: one item (or a document's preamble), scrollable by keyboard."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.format import plural, when_of
+from tui.widgets.article_list import BOOKMARK_MARK
+
+
+def _lines(*parts: tuple[str, str]) -> Text:
+    """Text assembled from (plain string, style) pairs; the strings are never markup."""
+    text = Text(end="")
+    for value, style in parts:
+        text.append(value, style)
+    return text
+
+
+def _field(label: str, value: str) -> Text:
+    return _lines((f"{label}: ", "dim"), (value, ""))
+
+
+class DetailView(VerticalScroll, can_focus=True):
+    """Title, metadata, companies, body paragraphs, related headlines, documents."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("g,home", "scroll_home", "Top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.item_id: str | None = None
+        self.document: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Nothing open", end=""), id="detail-title", markup=False)
+        yield Static(
+            Text("Press Enter on an item to read it here.", end=""), id="detail-meta", markup=False
+        )
+        yield Static("", id="detail-companies", markup=False)
+        yield Static("", id="detail-body", markup=False)
+        yield Static("", id="detail-related", markup=False)
+        yield Static("", id="detail-documents", markup=False)
+
+    def _set(self, name: str, content: Text | str) -> None:
+        widget = self.query_one(f"#detail-{name}", Static)
+        widget.update(content)
+        widget.display = bool(content.plain if isinstance(content, Text) else content)
+
+    def show_item(self, record: dict[str, Any], documents: dict[str, dict]) -> None:
+        """Show a full stored record (plain strings only)."""
+        self.item_id, self.document = record["id"], None
+        title = Text(record.get("title", ""), end="")
+        if record.get("bookmarked"):
+            title = _lines((BOOKMARK_MARK + " ", ""), (record.get("title", ""), ""))
+        self._set("title", title)
+
+        meta = [record.get("publisher", ""), when_of(record.get("published", ""))]
+        lines = Text("  ·  ".join(m for m in meta if m), end="")
+        if record.get("authors"):
+            lines.append("\n")
+            lines.append_text(_field("By", ", ".join(record["authors"])))
+        if record.get("section"):
+            lines.append("\n")
+            lines.append_text(_field("Section", record["section"]))
+        lines.append("\n")
+        lines.append(("Read" if record.get("read") else "Unread") + f" · id {record['id']}", "dim")
+        self._set("meta", lines)
+
+        companies = Text(end="")
+        for i, company in enumerate(record.get("companies") or []):
+            if i:
+                companies.append("  ")
+            companies.append(company.get("name") or "", "bold")
+            if company.get("ticker"):
+                companies.append(f" {company['ticker']}", "dim")
+        extra = [
+            t
+            for t in record.get("tickers") or []
+            if all(c.get("ticker") != t for c in record.get("companies") or [])
+        ]
+        if extra:
+            companies.append(("  " if companies.plain else "") + " ".join(extra), "dim")
+        self._set("companies", companies)
+
+        self._set("body", Text(record.get("body") or "", end=""))
+
+        related = record.get("related") or []
+        if related:
+            text = Text("Related", "bold underline", end="")
+            for headline in related:
+                text.append("\n• ")
+                text.append(headline)
+            self._set("related", text)
+        else:
+            self._set("related", "")
+
+        names = record.get("documents") or []
+        text = Text(f"Appeared in {plural(len(names), 'document')}", "bold underline", end="")
+        for name in names:
+            doc = documents.get(name, {})
+            text.append("\n• ")
+            text.append(doc.get("title") or name)
+            details = [d for d in (doc.get("publisher"), (doc.get("published") or "")[:10]) if d]
+            if details:
+                text.append("  " + " · ".join(details), "dim")
+        self._set("documents", text)
+        self.scroll_home(animate=False)
+
+    def show_document(self, doc: dict[str, Any], count: int) -> None:
+        """Show a document's own metadata and preamble (its introduction or summary)."""
+        self.item_id, self.document = None, doc["name"]
+        self._set("title", Text(doc.get("title") or doc["name"], end=""))
+        meta = [doc.get("publisher", ""), when_of(doc.get("published", ""))]
+        lines = Text("  ·  ".join(m for m in meta if m), end="")
+        lines.append("\n")
+        lines.append(f"{doc['name']} · {plural(count, 'item')}", "dim")
+        self._set("meta", lines)
+        self._set("companies", "")
+        preamble = doc.get("preamble") or ""
+        self._set("body", Text(preamble or "(this document has no introduction)", end=""))
+        self._set("related", "")
+        self._set("documents", "")
+        self.scroll_home(animate=False)
+
+    def show_nothing(self, message: str = "Press Enter on an item to read it here.") -> None:
+        self.item_id = self.document = None
+        self._set("title", Text("Nothing open", end=""))
+        self._set("meta", Text(message, end=""))
+        for name in ("companies", "body", "related", "documents"):
+            self._set(name, "")

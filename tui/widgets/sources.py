@@ -1,0 +1,122 @@
+"""The sources pane: All, Unread, Bookmarks, then publishers and their documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.messages import ALL, Source, SourceChosen
+
+
+def _label(name: str, count: int | None) -> Text:
+    """A node label from plain strings; a document title is data, never markup."""
+    label = Text(name, no_wrap=True, overflow="ellipsis", end="")
+    if count is not None:
+        label.append(f"  {count:,}", "dim")
+    return label
+
+
+class SourceTree(Tree[Source]):
+    """Publishers and documents as a small tree; moving the cursor filters the article list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Sources", data=None, id=id)
+        self.show_root = False
+        self.auto_expand = False
+        self.guide_depth = 2
+        self._special: dict[str, TreeNode[Source]] = {}
+        self.documents: dict[str, dict] = {}
+
+    def process_label(self, label: str | Text) -> Text:
+        text = Text(label, end="") if isinstance(label, str) else label
+        return text.split()[0] if text.plain else text
+
+    def rebuild(self, store: Any) -> None:
+        """Rebuild from the store's index and documents, keeping the cursor's source."""
+        index = store.index
+        current = self.cursor_node.data if self.cursor_node is not None else ALL
+        expanded = {node.data for node in self._publisher_nodes() if node.is_expanded and node.data}
+        self.clear()
+        self._special = {
+            "all": self.root.add_leaf(_label("All", len(index)), data=ALL),
+            "unread": self.root.add_leaf(_label("Unread", None), Source("unread", "", "Unread")),
+            "bookmarks": self.root.add_leaf(
+                _label("Bookmarks", None), Source("bookmarks", "", "Bookmarks")
+            ),
+        }
+        self.update_counts(store)
+
+        documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
+        self.documents = {d["name"]: d for d in documents}
+        docs_by_publisher: dict[str, list[dict]] = {}
+        for doc in documents:
+            rows = index.rows_by_document.get(doc["name"], ())
+            for publisher in Counter(index.publisher[r] for r in rows):
+                docs_by_publisher.setdefault(publisher, []).append(doc)
+
+        publishers = sorted(index.rows_by_publisher.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for publisher, rows in publishers:
+            source = Source("publisher", publisher, publisher)
+            node = self.root.add(_label(publisher, len(rows)), data=source)
+            for doc in docs_by_publisher.get(publisher, []):
+                title = doc.get("title") or doc["name"]
+                count = len(index.rows_by_document.get(doc["name"], ()))
+                node.add_leaf(_label(title, count), data=Source("document", doc["name"], title))
+            if source in expanded:
+                node.expand()
+        self.select_source(current)
+
+    def _publisher_nodes(self) -> list[TreeNode[Source]]:
+        return [n for n in self.root.children if n.data and n.data.kind == "publisher"]
+
+    def update_counts(self, store: Any) -> None:
+        """Refresh the Unread and Bookmarks counts after a mark changed."""
+        if not self._special:
+            return
+        index, state = store.index, store.state
+        read = sum(1 for item_id in state.read if index.row_of(item_id) is not None)
+        marked = sum(1 for item_id in state.bookmarks if index.row_of(item_id) is not None)
+        self._special["unread"].set_label(_label("Unread", len(index) - read))
+        self._special["bookmarks"].set_label(_label("Bookmarks", marked))
+
+    def select_source(self, source: Source | None) -> None:
+        """Put the cursor on `source` (expanding its publisher) without announcing it."""
+        for node in self._walk():
+            if node.data == source:
+                if node.parent is not None and not node.parent.is_root:
+                    node.parent.expand()
+                self.call_after_refresh(self._move_to, node)
+                return
+
+    def _move_to(self, node: TreeNode[Source]) -> None:
+        if node.line >= 0:
+            self.cursor_line = node.line
+
+    def _walk(self):
+        stack = list(reversed(self.root.children))
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Source]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(SourceChosen(event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Source]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(SourceChosen(event.node.data, focus_list=True))
