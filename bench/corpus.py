@@ -677,22 +677,33 @@ RENDERERS = {
 
 
 def generate_corpus(
-    n: int, root: Path | str, seed: int = 0, companies: list[CorpusCompany] | None = None
+    n: int,
+    root: Path | str,
+    seed: int = 0,
+    companies: list[CorpusCompany] | None = None,
+    *,
+    start: datetime = START,
+    span_days: float = SPAN_DAYS,
+    per_document: tuple[int, int] = ITEMS_PER_DOCUMENT,
+    layouts: tuple[str, ...] = LAYOUTS,
+    prefix: str = "",
 ) -> Corpus:
-    """Write about `n` items (exactly `n`, reprints included) as documents under `root`."""
+    """Write `n` items (reprints included) as documents under `root`, dated from `start`
+    over `span_days`, `per_document` items each (the last document takes what is left)."""
     rng = random.Random(seed)
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     writer = _Writer(rng, companies or load_companies())
+    weights = [LAYOUT_WEIGHTS[LAYOUTS.index(layout)] for layout in layouts]
     sizes: list[int] = []
     while sum(sizes) < n:
-        sizes.append(rng.randint(*ITEMS_PER_DOCUMENT))
+        sizes.append(rng.randint(*per_document))
     sizes[-1] -= sum(sizes) - n  # the sum before the last was < n: it stays >= 1
     corpus = Corpus(root=root, seed=seed)
-    step = timedelta(days=SPAN_DAYS) / max(len(sizes), 1)
+    step = timedelta(days=span_days) / max(len(sizes), 1)
     for index, size in enumerate(sizes):
-        when = START + step * index + timedelta(minutes=rng.randint(0, 600))
-        layout = rng.choices(LAYOUTS, LAYOUT_WEIGHTS)[0]
+        when = start + step * index + timedelta(minutes=rng.randint(0, 600))
+        layout = rng.choices(layouts, weights)[0]
         stories: list[Story] = []
         for k in range(size):
             published = when - timedelta(minutes=37 * k + rng.randint(0, 30))
@@ -705,7 +716,7 @@ def generate_corpus(
         if layout == "search_digest":
             stories.sort(key=lambda s: s.published, reverse=True)
         text = RENDERERS[layout](writer, when, stories)
-        path = root / f"{index:06d}_{layout}.txt"
+        path = root / f"{prefix}{index:06d}_{layout}.txt"
         path.write_text(text, encoding="utf-8")
         reprints = sum(s.reprint for s in stories)
         corpus.documents.append(GeneratedDocument(path, layout, size, reprints, when))

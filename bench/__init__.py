@@ -1,0 +1,1 @@
+"""The newsdesk benchmark: `python bench/run.py --n N`."""

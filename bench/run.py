@@ -1,0 +1,487 @@
+"""The newsdesk benchmark: a synthetic corpus of N items, then the figures users feel.
+
+    python bench/run.py --n 10000 [--runs 3] [--json] [--keep DIR] [--seed 0]
+
+Generates N items in the seed layouts (bench/corpus.py; not timed), checks the real parsers
+find them, then measures (each the median of --runs runs unless said otherwise):
+
+ingest_items_per_s  `newsdesk ingest CORPUS --db EMPTY` wall time (subprocess), items / s
+cold_start_s        spawn of a fresh `newsdesk --db STORE` reader (headless) until the article
+                    list has painted its first rows (bench/reader_probe.py)
+filter_p50_ms/p95   in a Pilot session, over the filter queries: from the moment the filter's
+                    debounce fires (ReaderScreen._apply_filter: search in the worker thread,
+                    FilterChanged, ArticleList.set_rows) until the article list has rendered
+                    its visible lines with the new rows; the 0.1 s debounce itself is excluded
+bookmark_ms         store.state.toggle_bookmark(id) (it locks, writes, fsyncs, returns)
+search_cli_s        `newsdesk search QUERY --db STORE` wall time, stdout to a pipe
+add_document_s      `newsdesk ingest one.txt --db STORE` of one new 30-item document into a copy
+                    of the full store, wall time (in-process ingest_paths in details)
+peak_rss_mb         peak RSS of the reader child (first paint plus one filter run)
+
+Progress goes to stderr; with --json, stdout holds exactly one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import SPAN_DAYS, START, Corpus, generate_corpus, parse_counts  # noqa: E402
+
+KEYS = (
+    "n", "ingest_items_per_s", "cold_start_s", "filter_p50_ms", "filter_p95_ms", "bookmark_ms",
+    "search_cli_s", "add_document_s", "peak_rss_mb",
+)  # fmt: skip
+
+# Typed into the reader's filter: names, typos, every ticker spelling, Chinese, pinyin, words.
+FILTER_QUERIES = (
+    "tencent", "tencnt", "Tencent Holdings", "alibaba", "alibba", "Alibaba Group", "0700",
+    "700 HK", "00700.HK", "HK:0700", "9988", "9988.HK", "BABA", "688981", "sh688981",
+    "0981.HK", "腾讯", "联想", "中芯国际", "阿里巴巴", "小米", "比亚迪", "宁德时代", "tengxun",
+    "lianxiang", "zhongxin guoji", "xiaomi", "xiaomi 1810", "1810", "byd", "BYD 1211",
+    "002594", "catl", "300750", "ningde shidai", "baidu", "BIDU", "meituan", "3690", "nio",
+    "xpeng", "li auto", "smic", "lenovo", "lenvo", "hikvison", "luxshre", "sensetime",
+    "kuaishou", "netease", "jd.com", "pdd", "600941", "china mobile", "china telcom",
+    "hua hong", "cambricon", "goertek", "lidar sensor", "humanoid robot", "battery plant",
+    "buy back", "series b", "fined", "Shanghai", "leadership reshuffle", "hong kong listing",
+)  # fmt: skip
+SEARCH_CLI_QUERIES = ("Tencent", "0700.HK", "腾讯", "lidar sensor", "alibba")
+
+# metric -> (comparison, target); cold start depends on N.
+TARGETS: dict[str, tuple[str, float]] = {
+    "ingest_items_per_s": (">=", 3000),
+    "filter_p50_ms": ("<=", 30),
+    "filter_p95_ms": ("<=", 30),
+    "bookmark_ms": ("<=", 30),
+    "search_cli_s": ("<=", 0.8),
+    "add_document_s": ("<=", 1.0),
+    "peak_rss_mb": ("<=", 400),
+}
+
+
+def cold_start_target(n: int) -> float:
+    return 0.4 if n <= 10_000 else 0.8
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def newsdesk_command() -> list[str]:
+    """The installed `newsdesk` entry point next to this Python, else `python -m tui.cli`."""
+    beside = Path(sys.executable).parent / "newsdesk"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("newsdesk")
+    return [found] if found else [sys.executable, "-m", "tui.cli"]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("NEWSDESK_DB", None)
+    return env
+
+
+def timed_command(args: Sequence[str], what: str) -> float:
+    """Wall time of a command, stdout and stderr to pipes; raises when it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, env=child_env(), cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-5:]
+        raise RuntimeError(f"{what} failed ({done.returncode}): " + " | ".join(tail))
+    return elapsed
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".lock"))
+    return target
+
+
+# ----------------------------------------------------------------------------- measurements
+
+
+def measure_ingest(corpus: Corpus, work: Path, runs: int) -> tuple[float, Path, list[float]]:
+    """Items/s of `newsdesk ingest` into an empty store; the first store is kept."""
+    times = []
+    kept: Path | None = None
+    for run in range(runs):
+        target = work / f"store-{run}"
+        if target.exists():
+            shutil.rmtree(target)
+        elapsed = timed_command(
+            [*newsdesk_command(), "ingest", str(corpus.root), "--db", str(target)], "ingest"
+        )
+        times.append(elapsed)
+        progress(f"ingest run {run + 1}/{runs}: {elapsed:.2f} s ({corpus.items / elapsed:,.0f}/s)")
+        if kept is None:
+            kept = target
+        else:
+            shutil.rmtree(target)
+    assert kept is not None
+    return corpus.items / median(times), kept, times
+
+
+def measure_cold_start(store: Path, runs: int) -> tuple[float, float, list[dict]]:
+    probe = Path(__file__).resolve().parent / "reader_probe.py"
+    reports = []
+    for run in range(runs):
+        spawn = time.time()
+        done = subprocess.run(
+            [sys.executable, str(probe), str(store), repr(spawn), "tencent"],
+            capture_output=True,
+            env=child_env(),
+            cwd=ROOT,
+            timeout=120,
+        )
+        lines = done.stdout.decode(errors="replace").strip().splitlines()
+        if done.returncode != 0 or not lines:
+            tail = done.stderr.decode(errors="replace").strip().splitlines()[-5:]
+            raise RuntimeError("reader probe failed: " + " | ".join(tail))
+        report = json.loads(lines[-1])
+        if "cold_start_s" not in report:
+            raise RuntimeError(f"reader probe never painted the article list: {report}")
+        reports.append(report)
+        progress(
+            f"cold start run {run + 1}/{runs}: {report['cold_start_s']:.3f} s, "
+            f"peak RSS {report['peak_rss_mb']:.0f} MB"
+        )
+    cold = median([r["cold_start_s"] for r in reports])
+    rss = max(r["peak_rss_mb"] for r in reports)
+    return cold, rss, reports
+
+
+def measure_search(store_path: Path, queries: Sequence[str]) -> list[float]:
+    """Pure `search()` over the index (no UI), ms per query."""
+    from store.db import Store
+    from store.ingest import store_directory
+    from store.search import search
+
+    store = Store(store_path)
+    index = store.index
+    directory = store_directory(store)
+    search(index, directory, "warm up")
+    times = []
+    for query in queries:
+        start = time.perf_counter()
+        search(index, directory, query)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+async def _filter_session(store_path: Path, queries: Sequence[str]) -> list[float]:
+    from store.db import Store
+    from tui.app import NewsdeskApp
+
+    app = NewsdeskApp(Store(store_path))
+    times: list[float] = []
+    async with app.run_test(headless=True, size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = app.reader
+        articles = screen.articles
+        marks: dict[str, float] = {}
+        done = asyncio.Event()
+        apply_filter, set_rows, render_lines = (
+            screen._apply_filter,
+            articles.set_rows,
+            articles.render_lines,
+        )
+
+        def timed_apply_filter(*args, **kwargs):
+            marks["start"] = time.perf_counter()
+            return apply_filter(*args, **kwargs)
+
+        def timed_set_rows(*args, **kwargs):
+            if "start" in marks:
+                marks["rows"] = time.perf_counter()
+            return set_rows(*args, **kwargs)
+
+        def timed_render_lines(crop):
+            lines = render_lines(crop)
+            if "rows" in marks and "painted" not in marks:
+                marks["painted"] = time.perf_counter()
+                done.set()
+            return lines
+
+        # Instance attributes: the debounce timer, the message handler and the compositor
+        # all look these up on the instance.
+        screen._apply_filter = timed_apply_filter
+        articles.set_rows = timed_set_rows
+        articles.render_lines = timed_render_lines
+        screen.filter_input.focus()
+        await pilot.pause()
+        for query in queries:
+            marks.clear()
+            done.clear()
+            screen.filter_input.value = query
+            try:
+                await asyncio.wait_for(done.wait(), timeout=30)
+            except TimeoutError as exc:
+                raise RuntimeError(f"the list never repainted after filter {query!r}") from exc
+            times.append((marks["painted"] - marks["start"]) * 1000)
+        await pilot.pause()
+    return times
+
+
+def measure_filter(store_path: Path, queries: Sequence[str]) -> list[float]:
+    return asyncio.run(_filter_session(store_path, queries))
+
+
+def measure_bookmark(store_path: Path, count: int) -> list[float]:
+    from store.db import Store
+
+    store = Store(store_path)
+    ids = list(store.index.ids[:count])
+    times = []
+    for item_id in ids + ids:  # on, then off again
+        start = time.perf_counter()
+        store.state.toggle_bookmark(item_id)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def measure_search_cli(store: Path, runs: int) -> list[float]:
+    times = []
+    for query in SEARCH_CLI_QUERIES:
+        for _ in range(runs):
+            times.append(
+                timed_command([*newsdesk_command(), "search", query, "--db", str(store)], "search")
+            )
+        progress(f"search {query!r}: {median(times[-runs:]):.3f} s")
+    return times
+
+
+def measure_add_document(
+    store: Path, document: Path, work: Path, runs: int
+) -> tuple[list[float], list[float]]:
+    """Command and in-process times of adding one new document to copies of the store."""
+    from store.db import Store
+    from store.ingest import ingest_paths
+
+    command, in_process = [], []
+    for run in range(runs):
+        copy = copy_store(store, work / "add-copy")
+        command.append(
+            timed_command([*newsdesk_command(), "ingest", str(document), "--db", str(copy)], "add")
+        )
+        copy = copy_store(store, work / "add-copy")
+        start = time.perf_counter()
+        results = ingest_paths(Store(copy), [document])
+        in_process.append(time.perf_counter() - start)
+        if not all(r.ok and r.new for r in results):
+            raise RuntimeError(f"adding the new document failed: {results}")
+        progress(
+            f"add document run {run + 1}/{runs}: command {command[-1]:.3f} s, "
+            f"in-process {in_process[-1]:.3f} s"
+        )
+    shutil.rmtree(work / "add-copy", ignore_errors=True)
+    return command, in_process
+
+
+# ----------------------------------------------------------------------------- reporting
+
+
+def verdict(key: str, value: float, n: int) -> tuple[str, bool | None]:
+    if key == "cold_start_s":
+        op, target = "<=", cold_start_target(n)
+    elif key in TARGETS:
+        op, target = TARGETS[key]
+    else:
+        return "", None
+    ok = value >= target if op == ">=" else value <= target
+    unit = {"ingest_items_per_s": "/s", "peak_rss_mb": " MB"}.get(key, "")
+    if key.endswith("_ms"):
+        unit = " ms"
+    elif key.endswith("_s"):
+        unit = " s"
+    return f"{op} {target:,g}{unit}", ok
+
+
+def print_table(result: dict, notes: dict[str, str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    n = result["n"]
+    table = Table(title=f"newsdesk benchmark · N = {n:,}")
+    for column in ("metric", "value", "target", "", "how"):
+        table.add_column(column, justify="right" if column == "value" else "left")
+    for key in KEYS[1:]:
+        value = result[key]
+        target, ok = verdict(key, value, n)
+        mark = "" if ok is None else ("[green]✓[/]" if ok else "[red]✗[/]")
+        shown = f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+        table.add_row(key, shown, target, mark, notes.get(key, ""))
+    Console().print(table)
+
+
+def rounded(value: float) -> float:
+    return float(f"{value:.4g}")
+
+
+def run_benchmark(args: argparse.Namespace, work: Path) -> tuple[dict, dict[str, str]]:
+    n, runs = args.n, args.runs
+    ingest_runs = args.ingest_runs or (runs if n <= 20_000 else 1)
+    details: dict = {"seed": args.seed, "runs": runs, "ingest_runs": ingest_runs}
+    notes: dict[str, str] = {}
+
+    progress(f"generating {n:,} items (seed {args.seed}) in {work / 'corpus'}")
+    started = time.perf_counter()
+    corpus = generate_corpus(n, work / "corpus", args.seed)
+    extra = generate_corpus(
+        30,
+        work / "extra",
+        args.seed + 1,
+        start=START + timedelta(days=SPAN_DAYS + 1),
+        span_days=1,
+        per_document=(30, 30),
+        prefix="extra-",
+    )
+    document = extra.paths[0]
+    details["documents"] = len(corpus.documents)
+    details["reprints"] = corpus.reprints
+    progress(
+        f"{len(corpus.documents)} documents, {corpus.items:,} items, {corpus.reprints:,} "
+        f"reprints ({time.perf_counter() - started:.1f} s, not timed)"
+    )
+
+    counts = parse_counts(corpus)
+    intended = sum(c[1] for c in counts.values())
+    parsed = sum(c[2] for c in counts.values())
+    details["parse_ratio"] = rounded(parsed / intended)
+    details["parse_ratio_by_layout"] = {k: rounded(v[2] / v[1]) for k, v in counts.items()}
+    progress(
+        f"the parsers find {parsed:,} of {intended:,} intended items ({parsed / intended:.2%})"
+    )
+
+    rate, store, times = measure_ingest(corpus, work, ingest_runs)
+    from store.db import Store
+
+    stored = len(Store(store).index)
+    details["stored_items"] = stored
+    details["stored_ratio"] = rounded(stored / corpus.unique)
+    details["ingest_s"] = rounded(median(times))
+    notes["ingest_items_per_s"] = f"`newsdesk ingest` wall, median of {ingest_runs}"
+    progress(f"store holds {stored:,} items; {corpus.unique:,} unique stories were written")
+
+    cold, rss, reports = measure_cold_start(store, runs)
+    details["cold_start_runs_s"] = [rounded(r["cold_start_s"]) for r in reports]
+    notes["cold_start_s"] = f"spawn → first rows painted, median of {runs}"
+    notes["peak_rss_mb"] = "reader child, start + 1 filter, max of runs"
+
+    queries = list(FILTER_QUERIES)
+    search_ms = measure_search(store, queries)
+    details["search_p50_ms"] = rounded(median(search_ms))
+    details["search_p95_ms"] = rounded(percentile(search_ms, 95))
+    details["search_max_ms"] = rounded(max(search_ms))
+    slowest = sorted(zip(search_ms, queries, strict=True), reverse=True)[:5]
+    details["search_slowest_ms"] = {q: rounded(t) for t, q in slowest}
+    progress(f"pure search(): p50 {median(search_ms):.2f} ms, max {max(search_ms):.2f} ms")
+
+    filter_ms = measure_filter(store, queries)
+    details["filter_queries"] = len(filter_ms)
+    details["filter_max_ms"] = rounded(max(filter_ms))
+    slowest = sorted(zip(filter_ms, queries, strict=True), reverse=True)[:5]
+    details["filter_slowest_ms"] = {q: rounded(t) for t, q in slowest}
+    notes["filter_p50_ms"] = f"debounce fired → list repainted, {len(queries)} queries"
+    notes["filter_p95_ms"] = "Pilot session, excl. 0.1 s debounce"
+    progress(f"filter: p50 {median(filter_ms):.2f} ms, p95 {percentile(filter_ms, 95):.2f} ms")
+
+    bookmark = measure_bookmark(store, 20)
+    notes["bookmark_ms"] = f"toggle_bookmark → on disk, median of {len(bookmark)}"
+
+    cli = measure_search_cli(store, runs)
+    notes["search_cli_s"] = f"`newsdesk search` wall, {len(SEARCH_CLI_QUERIES)} queries × {runs}"
+
+    command, in_process = measure_add_document(store, document, work, runs)
+    details["add_document_in_process_s"] = rounded(median(in_process))
+    notes["add_document_s"] = (
+        f"`newsdesk ingest one.txt` wall, median of {runs} (in-process {median(in_process):.2f} s)"
+    )
+
+    result = {
+        "n": n,
+        "ingest_items_per_s": rounded(rate),
+        "cold_start_s": rounded(cold),
+        "filter_p50_ms": rounded(median(filter_ms)),
+        "filter_p95_ms": rounded(percentile(filter_ms, 95)),
+        "bookmark_ms": rounded(median(bookmark)),
+        "search_cli_s": rounded(median(cli)),
+        "add_document_s": rounded(median(command)),
+        "peak_rss_mb": rounded(rss),
+        "details": details,
+    }
+    return result, notes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="newsdesk benchmark")
+    parser.add_argument("--n", type=int, default=10_000, help="items in the corpus")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--ingest-runs", type=int, default=0,
+        help="runs of the full ingest (default: --runs up to N = 20,000, else 1)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed")
+    parser.add_argument("--json", action="store_true", help="print only a JSON object")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep corpus and store")
+    args = parser.parse_args(argv)
+    if args.n < 30 or args.runs < 1:
+        parser.error("--n must be at least 30 and --runs at least 1")
+
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    if args.keep:
+        work = Path(args.keep).resolve()
+        if work.exists() and any(work.iterdir()):
+            parser.error(f"--keep {work}: the folder must be new or empty")
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        temp = tempfile.TemporaryDirectory(prefix="newsdesk-bench-")
+        work = Path(temp.name)
+        cleanup = temp.cleanup
+    try:
+        # With --json, stdout is for the one object: anything else printed goes to stderr.
+        quiet = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
+        with quiet:
+            result, notes = run_benchmark(args, work)
+    finally:
+        cleanup()
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        print_table(result, notes)
+        print(json.dumps(result["details"], ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
