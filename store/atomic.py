@@ -1,0 +1,219 @@
+"""The store's files on disk: errors, crash-safe writes and the orjson TinyDB storage.
+
+Every store file is replaced whole: a temp file in the same folder is written, flushed and
+fsynced, the current good file is kept as `<name>.bak`, then `os.replace` swaps the new file
+in and the folder is fsynced. A reader therefore sees the old file or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+BACKUP_SUFFIX = ".bak"
+
+
+class StoreError(Exception):
+    """A store problem the user can act on; the message is one line naming the file."""
+
+
+class CorruptStoreError(StoreError):
+    """A store file is damaged; it is never silently replaced by an empty one."""
+
+    def __init__(self, path: Path, reason: str, hint: str = "") -> None:
+        self.path = Path(path)
+        self.reason = reason
+        backup = backup_path(self.path)
+        self.backup = backup if backup.exists() else None
+        if self.backup is not None:
+            advice = (
+                f"the last good copy is {self.backup} — restore it with: newsdesk restore "
+                "(or move it back by hand)"
+            )
+        else:
+            advice = f"there is no backup copy; {hint or 'move it aside and re-ingest'}"
+        super().__init__(f"store file {self.path} is corrupt ({reason}); {advice}")
+
+
+class StoreLockedError(StoreError):
+    """Another newsdesk holds the store's write lock."""
+
+
+def backup_path(path: Path) -> Path:
+    """Where the last good copy of `path` is kept."""
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def os_reason(exc: OSError) -> str:
+    """A short lower-case reason for an OSError ("permission denied")."""
+    if exc.errno is not None:
+        return os.strerror(exc.errno).lower()
+    return str(exc)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (best effort where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _keep_backup(path: Path) -> None:
+    """Keep the current `path` as `path.bak`: a hard link when possible (no copying)."""
+    backup = backup_path(path)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.baktmp")
+    try:
+        os.link(path, temp)
+    except FileNotFoundError:
+        return
+    except OSError:
+        shutil.copy2(path, temp)
+    os.replace(temp, backup)
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o666, backup: bool = False) -> None:
+    """Replace `path` with `data` crash-safely; with `backup`, keep the old file as `.bak`.
+
+    `mode` is the permission of a new file (subject to umask); 0o600 keeps it private.
+    Raises StoreError naming the path when the folder cannot be written.
+    """
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode & 0o077 == 0:
+            os.chmod(temp, mode)  # umask cannot widen it, but a reused name could be wider
+        if backup:
+            _keep_backup(path)
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise StoreError(f"cannot write store file {path}: {os_reason(exc)}") from exc
+    fsync_dir(path.parent)
+
+
+def remove_stale_temps(folder: Path, prefix: str) -> None:
+    """Delete temp files a killed writer left behind (call with that writer's lock held).
+
+    `prefix` is the name start of the files the lock guards, e.g. ".state-" or ".corpus-".
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and name.endswith((".tmp", ".baktmp")):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of `path`, None if it does not exist; StoreError if it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read store file {path}: {os_reason(exc)}") from exc
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building big acyclic data (parsed JSON).
+
+    Allocating a million objects otherwise triggers repeated full collections that cost
+    more than the parsing itself in a process that already holds much.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_json(path: Path, raw: bytes, hint: str = "") -> Any:
+    """Parse a store file's bytes; CorruptStoreError (naming the file) if they are not JSON."""
+    if not raw.strip():
+        raise CorruptStoreError(path, "empty file", hint)
+    try:
+        with no_gc():
+            return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        reason = "truncated JSON" if exc.pos >= len(raw.rstrip()) else "not valid JSON"
+        raise CorruptStoreError(path, reason, hint) from None
+
+
+def check_tinydb_shape(
+    path: Path, data: Any, required: tuple[str, ...] = (), hint: str = ""
+) -> dict:
+    """Check that `data` looks like a TinyDB file: {table: {doc_id: {...}}}."""
+    if not isinstance(data, dict):
+        raise CorruptStoreError(path, "not a TinyDB database", hint)
+    for table in required:
+        data.setdefault(table, {})
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise CorruptStoreError(path, f"table {name!r} is not a table", hint)
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict) or not doc_id.isdigit():
+                raise CorruptStoreError(path, f"table {name!r} holds a malformed record", hint)
+    return data
+
+
+class OrjsonStorage(Storage):
+    """A TinyDB storage that reads with orjson and writes atomically (never in place).
+
+    Unlike TinyDB's JSONStorage, a damaged file raises CorruptStoreError instead of being
+    treated as (and later overwritten by) an empty database.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        backup: bool = True,
+        mode: int = 0o666,
+        hint: str = "",
+        **_ignored: Any,
+    ) -> None:
+        self.path = Path(path)
+        self.backup = backup
+        self.mode = mode
+        self.hint = hint
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        raw = read_bytes(self.path)
+        if raw is None:
+            return None
+        return check_tinydb_shape(self.path, parse_json(self.path, raw, self.hint), hint=self.hint)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write(self.path, orjson.dumps(data), mode=self.mode, backup=self.backup)

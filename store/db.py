@@ -1,0 +1,1007 @@
+"""Store: the corpus (TinyDB segments), the columnar item index, documents and user state.
+
+Files in the store folder (see docs/ARCHITECTURE.md):
+
+- `corpus-NNNN.json`: TinyDB files (table `items`) of at most `segment_size` full records.
+- `documents.json`: TinyDB, table `documents` (one record per ingested document) and table
+  `companies` (companies learned at ingest).
+- `index.json`: the derived, columnar item index, newest first. It is written last, so its
+  replacement is the commit point of a write; it is rebuilt from the corpus if missing.
+- `state-<user>.json`: bookmarks and read marks (store/state.py).
+- `.lock`: the write lock held while a write reads, changes and replaces files.
+
+A crash between writing segments and writing the index leaves records in a segment that
+the index does not list ("orphans"); readers never see them and the next write drops them.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import filelock
+import orjson
+
+from store import dedupe
+from store.atomic import (
+    CorruptStoreError,
+    OrjsonStorage,
+    StoreError,
+    StoreLockedError,
+    atomic_write,
+    backup_path,
+    check_tinydb_shape,
+    no_gc,
+    os_reason,
+    read_bytes,
+    remove_stale_temps,
+)
+from store.state import UserState, load_state_file
+
+__all__ = [
+    "AddResult",
+    "CorruptStoreError",
+    "ItemIndex",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+]
+
+SEGMENT_SIZE = 5000
+INDEX_VERSION = 2
+LOCK_TIMEOUT = 30.0
+SEGMENT_CACHE = 8
+ID_LENGTH = 8
+KEY_CHARS = 12  # hex digits of a hashed dedupe key
+NO_KEY = "0" * KEY_CHARS
+
+ITEMS_TABLE = "items"
+DOCUMENTS_TABLE = "documents"
+COMPANIES_TABLE = "companies"
+
+_SEGMENT_NAME = re.compile(r"^corpus-(\d{4,})\.json$")
+_CORPUS_HINT = "move it aside and re-ingest your documents"
+_DOCUMENTS_HINT = "move it aside; re-ingesting your documents rebuilds it"
+
+_MULTI = ("tickers", "companies", "documents")
+_CATEGORICAL = ("publisher", "section", *_MULTI)  # stored as distinct values + row codes
+_PLAIN = ("ids", "published", "title", "segment")
+_KEYS = ("title_key", "body_key")  # stored packed: one string of KEY_CHARS per row
+_COLUMNS = (
+    "ids",
+    "published",
+    "publisher",
+    "title",
+    "section",
+    "tickers",
+    "companies",
+    "documents",
+    "segment",
+    "title_key",
+    "body_key",
+)
+_MERGED_COLUMNS = ("section", "tickers", "companies", "documents", "body_key")  # merge changes
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What one document added: stories new to the store, stories it already held."""
+
+    document: str
+    new: int
+    known: int
+    ids: list[str] = field(default_factory=list)
+
+
+def segment_path(root: Path, number: int) -> Path:
+    return root / f"corpus-{number:04d}.json"
+
+
+def _key_hash(key: str) -> str:
+    """A fixed-size stand-in for a dedupe key (NO_KEY for "": no key, no candidates)."""
+    if not key:
+        return NO_KEY
+    return hashlib.blake2b(key.encode(), digest_size=KEY_CHARS // 2).hexdigest()
+
+
+# A record's keys are wanted several times while it is deduped, placed and indexed.
+@lru_cache(maxsize=16384)
+def _title_key(title: str) -> str:
+    return dedupe.title_key(title)
+
+
+@lru_cache(maxsize=16384)
+def _title_hash(title: str) -> str:
+    return _key_hash(_title_key(title))
+
+
+@lru_cache(maxsize=16384)
+def _body_hash(body: str) -> str:
+    return _key_hash(dedupe.body_key(body))
+
+
+def _id_digest(record: dict) -> str:
+    seed = "\x1f".join((record["publisher"], _title_key(record["title"]), record["published"][:10]))
+    digest = hashlib.blake2b(seed.encode(), digest_size=20).digest()
+    return base64.b32encode(digest).decode().lower()
+
+
+def _company_key(company: dict) -> str:
+    return str(company.get("key") or company.get("name") or "").strip()
+
+
+def _row_values(record: dict, segment: int) -> tuple:
+    """One index row, in `_COLUMNS` order."""
+    return (
+        record["id"],
+        record["published"],
+        record["publisher"],
+        record["title"],
+        record["section"],
+        tuple(record["tickers"]),
+        tuple(k for k in map(_company_key, record["companies"]) if k),
+        tuple(record["documents"]),
+        segment,
+        _title_hash(record["title"]),
+        _body_hash(record["body"]),
+    )
+
+
+def _newer(published_a: str, id_a: str, published_b: str, id_b: str) -> bool:
+    return (published_a, id_a) > (published_b, id_b)
+
+
+class ItemIndex:
+    """The compact columnar index of every item, rows sorted newest first.
+
+    Columns are plain lists with one entry per row (`tickers`, `companies`, `documents` hold
+    tuples). An index is never changed in place: a write produces a new one.
+
+    On disk (`index.json`) repeated values are stored once: a categorical column is its
+    distinct values plus one integer code per row, and rows with equal values share one
+    object in memory. The dedupe keys (`title_key`, `body_key`, only the writer needs them)
+    stay packed in one string until first used.
+    """
+
+    def __init__(
+        self,
+        columns: dict[str, list],
+        generation: int = 0,
+        packed_keys: dict[str, str] | None = None,
+    ) -> None:
+        self.generation = generation
+        self.ids: list[str] = columns["ids"]
+        self.published: list[str] = columns["published"]
+        self.publisher: list[str] = columns["publisher"]
+        self.title: list[str] = columns["title"]
+        self.section: list[str] = columns["section"]
+        self.tickers: list[tuple[str, ...]] = columns["tickers"]
+        self.companies: list[tuple[str, ...]] = columns["companies"]
+        self.documents: list[tuple[str, ...]] = columns["documents"]
+        self.segment: list[int] = columns["segment"]
+        self._packed_keys = packed_keys or {}
+        for name in _KEYS:
+            if name in columns:
+                self.__dict__[name] = columns[name]
+
+    @cached_property
+    def title_key(self) -> list[str]:
+        """Hashed dedupe title keys, one per row (NO_KEY where there is none)."""
+        return self._unpack("title_key")
+
+    @cached_property
+    def body_key(self) -> list[str]:
+        """Hashed dedupe body keys, one per row (NO_KEY where there is none)."""
+        return self._unpack("body_key")
+
+    def _unpack(self, name: str) -> list[str]:
+        packed = self._packed_keys[name]
+        return [packed[i : i + KEY_CHARS] for i in range(0, len(packed), KEY_CHARS)]
+
+    @classmethod
+    def empty(cls) -> ItemIndex:
+        return cls({name: [] for name in _COLUMNS})
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple], generation: int = 0) -> ItemIndex:
+        """An index from unsorted rows (tuples in column order)."""
+        ordered = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+        columns = {name: [row[i] for row in ordered] for i, name in enumerate(_COLUMNS)}
+        return cls(columns, generation)
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> ItemIndex:
+        """Load `index.json`; ValueError if it is not a well-formed index."""
+        with no_gc():
+            try:
+                return cls._from_json(raw)
+            except (TypeError, IndexError, KeyError, AttributeError) as exc:
+                raise ValueError(f"malformed index ({type(exc).__name__})") from exc
+
+    @classmethod
+    def _from_json(cls, raw: bytes) -> ItemIndex:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise ValueError("not valid JSON") from exc
+        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+            raise ValueError("not an index of this version")
+        size = data["rows"]
+        columns: dict[str, list] = {}
+        for name in _PLAIN:
+            columns[name] = data[name]
+        for name in _CATEGORICAL:
+            values = data[name]["values"]
+            if name in _MULTI:
+                values = list(map(tuple, values))
+            columns[name] = list(map(values.__getitem__, data[name]["codes"]))
+        packed = {name: data[name] for name in _KEYS}
+        if not all(isinstance(v, list) and len(v) == size for v in columns.values()) or not all(
+            isinstance(v, str) and len(v) == size * KEY_CHARS for v in packed.values()
+        ):
+            raise ValueError("columns of different lengths")
+        generation = data["generation"]
+        if not isinstance(generation, int):
+            raise ValueError("no generation")
+        return cls(columns, generation, packed)
+
+    def to_json(self) -> bytes:
+        data: dict = {"version": INDEX_VERSION, "generation": self.generation, "rows": len(self)}
+        for name in _PLAIN:
+            data[name] = getattr(self, name)
+        for name in _CATEGORICAL:
+            column = getattr(self, name)
+            values = list(dict.fromkeys(column))
+            code_of = dict(zip(values, range(len(values)), strict=True))
+            data[name] = {"values": values, "codes": list(map(code_of.__getitem__, column))}
+        for name in _KEYS:
+            packed = self._packed_keys.get(name)
+            data[name] = packed if packed is not None else "".join(getattr(self, name))
+        return orjson.dumps(data)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row_of(self, item_id: str) -> int | None:
+        """The row of an item id, None if the index does not hold it."""
+        return self._rows_by_id.get(item_id)
+
+    def row_values(self, row: int) -> tuple:
+        return tuple(getattr(self, name)[row] for name in _COLUMNS)
+
+    @cached_property
+    def _rows_by_id(self) -> dict[str, int]:
+        return dict(zip(self.ids, range(len(self.ids)), strict=True))
+
+    @staticmethod
+    def _postings(column: Iterable) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = {}
+        for row, values in enumerate(column):
+            for value in values:
+                rows = postings.get(value)
+                if rows is None:
+                    postings[value] = [row]
+                elif rows[-1] != row:
+                    rows.append(row)
+        return postings
+
+    @cached_property
+    def rows_by_ticker(self) -> dict[str, list[int]]:
+        return self._postings(self.tickers)
+
+    @cached_property
+    def rows_by_company(self) -> dict[str, list[int]]:
+        return self._postings(self.companies)
+
+    @cached_property
+    def rows_by_document(self) -> dict[str, list[int]]:
+        return self._postings(self.documents)
+
+    @cached_property
+    def rows_by_publisher(self) -> dict[str, list[int]]:
+        return self._postings((p,) for p in self.publisher)
+
+    @cached_property
+    def segment_counts(self) -> Counter:
+        return Counter(self.segment)
+
+
+@dataclass(slots=True)
+class _Segment:
+    """One loaded corpus segment: TinyDB doc id -> record, and item id -> doc id."""
+
+    items: dict[str, dict]
+    doc_ids: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path) -> _Segment:
+        data = OrjsonStorage(path, hint=_CORPUS_HINT).read()
+        if data is None:
+            return cls({}, {})
+        items = data.get(ITEMS_TABLE, {})
+        doc_ids = {}
+        for doc_id, record in items.items():
+            item_id = record.get("id")
+            if not isinstance(item_id, str) or not isinstance(record.get("title"), str):
+                raise CorruptStoreError(path, "an item record has no id or title", _CORPUS_HINT)
+            doc_ids[item_id] = doc_id
+        return cls(items, doc_ids)
+
+    def get(self, item_id: str) -> dict | None:
+        doc_id = self.doc_ids.get(item_id)
+        return None if doc_id is None else self.items[doc_id]
+
+
+def _normalize_record(record: dict, document: str | None = None) -> dict:
+    """A clean item record with every field present, listing `document` among its sources."""
+    body = record.get("body") or ""
+    if isinstance(body, list):
+        body = "\n\n".join(p.strip() for p in body if p and p.strip())
+    documents = [d for d in record.get("documents") or [] if isinstance(d, str)]
+    if document is not None and document not in documents:
+        documents.append(document)
+    return {
+        "id": str(record.get("id") or ""),
+        "title": str(record.get("title") or ""),
+        "publisher": str(record.get("publisher") or ""),
+        "documents": documents,
+        "section": str(record.get("section") or ""),
+        "authors": list(record.get("authors") or []),
+        "published": str(record.get("published") or ""),
+        "body": str(body),
+        "related": list(record.get("related") or []),
+        "companies": [dict(c) for c in record.get("companies") or [] if isinstance(c, dict)],
+        "tickers": list(record.get("tickers") or []),
+    }
+
+
+def _union(old: list, new: list) -> list:
+    out = list(old)
+    out.extend(v for v in new if v not in out)
+    return out
+
+
+def _merged(stored: dict, incoming: dict) -> dict:
+    """The stored record with what another printing of the same story adds."""
+    record = dict(stored)
+    record["documents"] = _union(stored.get("documents", []), incoming["documents"])
+    if len(incoming["body"]) > len(stored.get("body") or ""):
+        record["body"] = incoming["body"]
+    record["tickers"] = _union(stored.get("tickers", []), incoming["tickers"])
+    record["related"] = _union(stored.get("related", []), incoming["related"])
+    record["authors"] = _union(stored.get("authors", []), incoming["authors"])
+    if not stored.get("section"):
+        record["section"] = incoming["section"]
+    companies = [dict(c) for c in stored.get("companies", [])]
+    by_key = {_company_key(c): c for c in companies}
+    for company in incoming["companies"]:
+        known = by_key.get(_company_key(company))
+        if known is None:
+            companies.append(company)
+            by_key[_company_key(company)] = company
+        elif not known.get("ticker") and company.get("ticker"):
+            known["ticker"] = company["ticker"]
+    record["companies"] = companies
+    return record
+
+
+def _content_hash(document: dict, items: list[dict]) -> str:
+    payload = orjson.dumps(
+        [{k: v for k, v in document.items() if k != "ingested_at"}, items],
+        option=orjson.OPT_SORT_KEYS,
+        default=str,
+    )
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _output(record: dict, bookmarks: frozenset[str], read: frozenset[str]) -> dict:
+    """A record as callers see it: a copy, with the user's marks."""
+    out = dict(record)
+    for name in ("documents", "authors", "related", "tickers"):
+        out[name] = list(out.get(name) or [])
+    out["companies"] = [dict(c) for c in out.get("companies") or []]
+    out["bookmarked"] = record["id"] in bookmarks
+    out["read"] = record["id"] in read
+    return out
+
+
+class _Batch:
+    """The working state of one add_documents call; nothing is shared until it commits."""
+
+    def __init__(self, store: Store, index: ItemIndex) -> None:
+        self.store = store
+        self.index = index
+        self.title_ids, self.body_ids = store._dedupe_maps(index)
+        self.new_title_ids: dict[str, list[str]] = {}
+        self.new_body_ids: dict[str, list[str]] = {}
+        self.records: dict[str, dict] = {}  # id -> record, new or changed
+        self.segments: dict[str, int] = {}  # id -> segment, for new and changed records
+        self.new_ids: list[str] = []
+        self.counts = Counter(index.segment_counts)
+        self.last_segment = max(self.counts, default=0)
+
+    def record_of(self, item_id: str) -> dict:
+        record = self.records.get(item_id)
+        if record is not None:
+            return record
+        row = self.index.row_of(item_id)
+        return self.store._stored_record(item_id, self.index.segment[row])
+
+    def _candidates(self, record: dict) -> Iterator[str]:
+        seen = set()
+        for key, stored, added in (
+            (_title_hash(record["title"]), self.title_ids, self.new_title_ids),
+            (_body_hash(record["body"]), self.body_ids, self.new_body_ids),
+        ):
+            if key == NO_KEY:
+                continue
+            for item_id in (*_ids_under(stored, key), *added.get(key, ())):
+                if item_id not in seen:
+                    seen.add(item_id)
+                    yield item_id
+
+    def find_same(self, record: dict) -> str | None:
+        for item_id in self._candidates(record):
+            if dedupe.same_story(self.record_of(item_id), record):
+                return item_id
+        return None
+
+    def _remember_keys(self, record: dict) -> None:
+        for key, mapping in (
+            (_title_hash(record["title"]), self.new_title_ids),
+            (_body_hash(record["body"]), self.new_body_ids),
+        ):
+            if key != NO_KEY:
+                ids = mapping.setdefault(key, [])
+                if record["id"] not in ids:
+                    ids.append(record["id"])
+
+    def merge(self, item_id: str, incoming: dict) -> None:
+        record = _merged(self.record_of(item_id), incoming)
+        if item_id not in self.segments:
+            self.segments[item_id] = self.index.segment[self.index.row_of(item_id)]
+        self.records[item_id] = record
+        self._remember_keys(record)
+
+    def _taken(self, item_id: str) -> bool:
+        return item_id in self.records or self.index.row_of(item_id) is not None
+
+    def add_new(self, incoming: dict) -> str:
+        digest = _id_digest(incoming)
+        length = ID_LENGTH
+        item_id = digest[:length]
+        while self._taken(item_id):
+            length += 1
+            item_id = digest[:length] if length <= len(digest) else f"{digest}{length}"
+        record = dict(incoming, id=item_id)
+        if self.counts[self.last_segment] >= self.store.segment_size:
+            self.last_segment += 1
+        self.counts[self.last_segment] += 1
+        self.records[item_id] = record
+        self.segments[item_id] = self.last_segment
+        self.new_ids.append(item_id)
+        self._remember_keys(record)
+        return item_id
+
+    def new_index(self) -> ItemIndex:
+        """The index with this batch's changed rows updated and new rows merged in."""
+        old = self.index
+        columns = {name: getattr(old, name) for name in _COLUMNS}
+        new_ids = set(self.new_ids)
+        changed = [i for i in self.records if i not in new_ids]
+        if changed:
+            for name in _MERGED_COLUMNS:
+                columns[name] = list(columns[name])
+            for item_id in changed:
+                row = old.row_of(item_id)
+                values = dict(
+                    zip(_COLUMNS, _row_values(self.records[item_id], old.segment[row]), strict=True)
+                )
+                for name in _MERGED_COLUMNS:
+                    columns[name][row] = values[name]
+        new_rows = sorted(
+            (_row_values(self.records[i], self.segments[i]) for i in self.new_ids),
+            key=lambda row: (row[1], row[0]),
+            reverse=True,
+        )
+        positions = []
+        lo = 0
+        for row in new_rows:  # each new row goes after every older row newer than it
+            hi = len(old)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if _newer(old.published[mid], old.ids[mid], row[1], row[0]):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            positions.append(lo)
+        merged = {}
+        for i, name in enumerate(_COLUMNS):
+            source = columns[name]
+            out: list = []
+            start = 0
+            for position, row in zip(positions, new_rows, strict=True):
+                out.extend(source[start:position])
+                out.append(row[i])
+                start = position
+            out.extend(source[start:])
+            merged[name] = out
+        return ItemIndex(merged, old.generation + 1)
+
+
+class Store:
+    """The newsdesk store folder. See the module docstring and docs/ARCHITECTURE.md."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        segment_size: int = SEGMENT_SIZE,
+        lock_timeout: float = LOCK_TIMEOUT,
+        user: str | None = None,
+        segment_cache: int = SEGMENT_CACHE,
+    ) -> None:
+        self.root = Path(root).expanduser()
+        self.segment_size = segment_size
+        self.user = user
+        self._segment_cache_size = max(1, segment_cache)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store folder {self.root}: {os_reason(exc)}"
+            ) from exc
+        if not self.root.is_dir():
+            raise StoreError(f"the store path {self.root} is not a folder")
+        self.index_path = self.root / "index.json"
+        self.documents_path = self.root / "documents.json"
+        self._lock = filelock.FileLock(self.root / ".lock", timeout=lock_timeout)
+        self._index = ItemIndex.empty()
+        self._index_stamp: tuple | None = None
+        self._segments: OrderedDict[int, _Segment] = OrderedDict()
+        self._maps: tuple[ItemIndex, dict, dict] | None = None
+        self._documents: tuple[tuple | None, dict] | None = None
+        self._state: UserState | None = None
+        self._load_index()
+
+    @classmethod
+    def open(cls, root: Path | str, **options) -> Store:
+        return cls(root, **options)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r}, {len(self._index)} items)"
+
+    # reading
+
+    @property
+    def index(self) -> ItemIndex:
+        return self._index
+
+    @property
+    def state(self) -> UserState:
+        if self._state is None:
+            self._state = UserState(self.root, self.user)
+        return self._state
+
+    def refresh(self) -> bool:
+        """Reload the index and the user's marks if another process changed them."""
+        changed = False
+        if self._stamp(self.index_path) != self._index_stamp:
+            self._load_index()
+            changed = True
+        if self._state is not None and self._state.refresh():
+            changed = True
+        return changed
+
+    def get(self, item_id: str) -> dict | None:
+        """The full record of an item (with the user's marks), None if unknown."""
+        records = self.get_many([item_id])
+        return records[0] if records else None
+
+    def get_many(self, ids: Iterable[str]) -> list[dict]:
+        """Full records for `ids` (unknown ids are skipped), in the order asked."""
+        index = self._index
+        found: dict[str, dict] = {}
+        wanted: dict[int, list[str]] = {}
+        ids = list(ids)
+        for item_id in ids:
+            row = index.row_of(item_id)
+            if row is not None:
+                wanted.setdefault(index.segment[row], []).append(item_id)
+        for number, members in wanted.items():
+            segment = self._segment(number)
+            for item_id in members:
+                record = segment.get(item_id)
+                if record is not None:
+                    found[item_id] = record
+        state = self.state
+        bookmarks, read = state.bookmarks, state.read
+        return [_output(found[i], bookmarks, read) for i in ids if i in found]
+
+    def resolve_id(self, prefix: str) -> str | None:
+        """The one item id starting with `prefix` (case-insensitive); None if none or many."""
+        prefix = prefix.strip().lower()
+        if not prefix:
+            return None
+        if self._index.row_of(prefix) is not None:
+            return prefix
+        matches = [i for i in self._index.ids if i.startswith(prefix)]
+        return matches[0] if len(matches) == 1 else None
+
+    def iter_records(self) -> Iterator[dict]:
+        """Every record (with the user's marks), one segment at a time, in segment order.
+
+        The records are shallow copies whose lists are shared with the cache: read them,
+        do not change them.
+        """
+        index = self._index
+        state = self.state
+        bookmarks, read = state.bookmarks, state.read
+        for number in sorted(index.segment_counts):
+            segment = self._segment(number)
+            for record in segment.items.values():
+                row = index.row_of(record["id"])
+                if row is not None and index.segment[row] == number:
+                    yield {
+                        **record,
+                        "bookmarked": record["id"] in bookmarks,
+                        "read": record["id"] in read,
+                    }
+
+    def documents(self) -> list[dict]:
+        """The ingested documents, in the order they were first ingested."""
+        index = self._index
+        out = []
+        for record in self._read_documents()[DOCUMENTS_TABLE].values():
+            ids = record.get("item_ids") or []
+            if all(index.row_of(i) is not None for i in ids):  # committed
+                out.append(dict(record, item_ids=list(ids)))
+        return out
+
+    def learned_companies(self) -> list[dict]:
+        """Companies learned at ingest (dicts as the ingest gave them)."""
+        return [dict(c) for c in self._read_documents()[COMPANIES_TABLE].values()]
+
+    # writing
+
+    def add_documents(
+        self, batch: list[tuple[dict, list[dict]]], learned_companies: list[dict] | None = None
+    ) -> list[AddResult]:
+        """Add documents and their item records: dedupe, assign ids, write, commit.
+
+        One read and one write per touched file; the index is replaced last.
+        """
+        with self._write_lock():
+            for prefix in (".corpus-", ".index.json.", ".documents.json."):
+                remove_stale_temps(self.root, prefix)
+            self._reload_index_if_changed()
+            index = self._index
+            docs_data = self._read_documents()
+            documents = dict(docs_data[DOCUMENTS_TABLE])
+            doc_by_name = {d.get("name"): doc_id for doc_id, d in documents.items()}
+            work = _Batch(self, index)
+            results: list[AddResult] = []
+            documents_changed = False
+            for document, items in batch:
+                name = str(document.get("name") or "")
+                digest = document.get("sha256") or _content_hash(document, items)
+                doc_id = doc_by_name.get(name)
+                existing = documents.get(doc_id) if doc_id is not None else None
+                if (
+                    existing is not None
+                    and existing.get("sha256") == digest
+                    and all(work._taken(i) for i in existing.get("item_ids") or [])
+                ):
+                    ids = list(existing.get("item_ids") or [])
+                    results.append(AddResult(name, 0, len(ids), ids))
+                    continue
+                ids: list[str] = []
+                new = known = 0
+                for raw in items:
+                    record = _normalize_record(raw, name)
+                    if not record["title"]:
+                        continue
+                    same = work.find_same(record)
+                    if same is None:
+                        ids.append(work.add_new(record))
+                        new += 1
+                    else:
+                        work.merge(same, record)
+                        if same not in ids:  # printed twice in one document: counted once
+                            ids.append(same)
+                            known += 1
+                stored = {k: v for k, v in document.items() if k != "item_ids"}
+                preamble = stored.get("preamble", "")
+                if isinstance(preamble, list):
+                    stored["preamble"] = "\n\n".join(p.strip() for p in preamble if p.strip())
+                stored.update(
+                    name=name,
+                    sha256=digest,
+                    item_ids=ids,
+                    ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+                if doc_id is None:
+                    doc_id = str(max(map(int, documents), default=0) + 1)
+                    doc_by_name[name] = doc_id
+                documents[doc_id] = stored
+                documents_changed = True
+                results.append(AddResult(name, new, known, ids))
+
+            companies = dict(docs_data[COMPANIES_TABLE])
+            if learned_companies:
+                by_key = {_company_key(c): doc_id for doc_id, c in companies.items()}
+                for company in learned_companies:
+                    key = _company_key(company)
+                    if not key:
+                        continue
+                    doc_id = by_key.get(key)
+                    if doc_id is None:
+                        doc_id = str(max(map(int, companies), default=0) + 1)
+                        by_key[key] = doc_id
+                    elif companies[doc_id] == company:
+                        continue
+                    companies[doc_id] = dict(company)
+                    documents_changed = True
+
+            if work.records:
+                self._write_segments(work)
+            if documents_changed:
+                data = {DOCUMENTS_TABLE: documents, COMPANIES_TABLE: companies}
+                OrjsonStorage(self.documents_path, hint=_DOCUMENTS_HINT).write(data)
+                self._documents = (self._stamp(self.documents_path), data)
+            if work.records:
+                new_index = work.new_index()
+                self._write_index(new_index)
+                self._remember_maps(new_index, work)
+            return results
+
+    def restore_backups(self) -> list[Path]:
+        """Put back the `.bak` copy of every corrupt or missing store file; the paths restored.
+
+        Restoring a corpus segment rebuilds the index from the corpus.
+        """
+        restored: list[Path] = []
+        with self._write_lock():
+            candidates = {self.documents_path: self._check_tinydb}
+            for number in set(self._index.segment) | set(self._segment_numbers_on_disk()):
+                candidates[segment_path(self.root, number)] = self._check_tinydb
+            for bak in self.root.glob("*.json.bak"):
+                path = bak.with_name(bak.name[: -len(".bak")])
+                if _SEGMENT_NAME.match(path.name) or path == self.documents_path:
+                    candidates.setdefault(path, self._check_tinydb)
+                elif path.name.startswith("state-"):
+                    candidates[path] = load_state_file
+            for path, check in sorted(candidates.items()):
+                bak = backup_path(path)
+                if not bak.exists() or self._is_good(path, check):
+                    continue
+                if not self._is_good(bak, check):
+                    continue
+                raw = read_bytes(bak)
+                mode = 0o600 if path.name.startswith("state-") else 0o666
+                atomic_write(path, raw, mode=mode)
+                restored.append(path)
+            self._segments.clear()
+            self._documents = None
+            if any(_SEGMENT_NAME.match(p.name) for p in restored):
+                self._write_index(self._rebuild_index(self._index.generation + 1))
+        if self._state is not None:
+            self._state.refresh()
+        return restored
+
+    # internals: files
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise StoreLockedError(
+                f"the store {self.root} is locked by another newsdesk (ingest?) — try again"
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"cannot lock the store {self.root}: {os_reason(exc)}") from exc
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _segment_numbers_on_disk(self) -> list[int]:
+        try:
+            names = os.listdir(self.root)
+        except OSError as exc:
+            raise StoreError(f"cannot list the store folder {self.root}: {os_reason(exc)}") from exc
+        return sorted(int(m.group(1)) for m in map(_SEGMENT_NAME.match, names) if m)
+
+    def _segment(self, number: int) -> _Segment:
+        segment = self._segments.get(number)
+        if segment is not None:
+            self._segments.move_to_end(number)
+            return segment
+        segment = _Segment.load(segment_path(self.root, number))
+        self._cache_segment(number, segment)
+        return segment
+
+    def _cache_segment(self, number: int, segment: _Segment) -> None:
+        self._segments[number] = segment
+        self._segments.move_to_end(number)
+        while len(self._segments) > self._segment_cache_size:
+            self._segments.popitem(last=False)
+
+    def _stored_record(self, item_id: str, number: int) -> dict:
+        record = self._segment(number).get(item_id)
+        if record is None:
+            path = segment_path(self.root, number)
+            raise CorruptStoreError(
+                path, f"item {item_id} listed in the index is missing", _CORPUS_HINT
+            )
+        return record
+
+    def _read_documents(self) -> dict:
+        stamp = self._stamp(self.documents_path)
+        if self._documents is not None and self._documents[0] == stamp and stamp is not None:
+            return self._documents[1]
+        data = OrjsonStorage(self.documents_path, hint=_DOCUMENTS_HINT).read() or {}
+        data = check_tinydb_shape(
+            self.documents_path, data, (DOCUMENTS_TABLE, COMPANIES_TABLE), _DOCUMENTS_HINT
+        )
+        self._documents = (stamp, data)
+        return data
+
+    def _write_segments(self, work: _Batch) -> None:
+        by_segment: dict[int, list[str]] = {}
+        for item_id, number in work.segments.items():
+            by_segment.setdefault(number, []).append(item_id)
+        index = work.index
+        for number, members in sorted(by_segment.items()):
+            path = segment_path(self.root, number)
+            current = self._segment(number)
+            items: dict[str, dict] = {}
+            doc_ids: dict[str, str] = {}
+            for doc_id, record in current.items.items():
+                row = index.row_of(record["id"])
+                if row is not None and index.segment[row] == number:  # drop orphans
+                    items[doc_id] = record
+                    doc_ids[record["id"]] = doc_id
+            next_doc_id = max(map(int, items), default=0) + 1
+            for item_id in members:
+                doc_id = doc_ids.get(item_id)
+                if doc_id is None:
+                    doc_id = str(next_doc_id)
+                    next_doc_id += 1
+                    doc_ids[item_id] = doc_id
+                items[doc_id] = work.records[item_id]
+            OrjsonStorage(path, hint=_CORPUS_HINT).write({ITEMS_TABLE: items})
+            self._cache_segment(number, _Segment(items, doc_ids))
+
+    def _write_index(self, index: ItemIndex) -> None:
+        atomic_write(self.index_path, index.to_json())
+        self._index = index
+        self._index_stamp = self._stamp(self.index_path)
+
+    def _reload_index_if_changed(self) -> None:
+        if self._stamp(self.index_path) != self._index_stamp:
+            self._load_index()
+
+    def _load_index(self) -> None:
+        """Load index.json; rebuild it from the corpus if it is missing or damaged."""
+        try:
+            with open(self.index_path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
+            index = ItemIndex.from_json(raw)
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            index = stamp = None
+        except ValueError:
+            index = stamp = None
+        except OSError as exc:
+            raise StoreError(f"cannot read store file {self.index_path}: {os_reason(exc)}") from exc
+        if index is None:
+            if not self._segment_numbers_on_disk():
+                index, stamp = ItemIndex.empty(), None
+            else:
+                index, stamp = self._rebuild_and_save()
+        self._index, self._index_stamp = index, stamp
+        self._segments.clear()
+
+    def _rebuild_and_save(self) -> tuple[ItemIndex, tuple | None]:
+        try:
+            self._lock.acquire(timeout=2.0)
+        except (filelock.Timeout, OSError):  # busy or read-only: rebuild in memory only
+            return self._rebuild_index(0), self._stamp(self.index_path)
+        try:
+            index = self._rebuild_index(0)
+            with contextlib.suppress(StoreError):
+                atomic_write(self.index_path, index.to_json())
+            return index, self._stamp(self.index_path)
+        finally:
+            self._lock.release()
+
+    def _rebuild_index(self, generation: int) -> ItemIndex:
+        """The index derived from every corpus segment (a damaged segment raises)."""
+        rows = []
+        seen: set[str] = set()
+        self._segments.clear()
+        for number in self._segment_numbers_on_disk():
+            segment = _Segment.load(segment_path(self.root, number))
+            for record in segment.items.values():
+                if record["id"] in seen:
+                    continue
+                seen.add(record["id"])
+                rows.append(_row_values(_normalize_record(record), number))
+        return ItemIndex.from_rows(rows, generation)
+
+    @staticmethod
+    def _check_tinydb(path: Path) -> None:
+        OrjsonStorage(path).read()
+
+    @staticmethod
+    def _is_good(path: Path, check) -> bool:
+        if not path.exists():
+            return False
+        try:
+            check(path)
+        except CorruptStoreError:
+            return False
+        return True
+
+    # internals: dedupe maps
+
+    def _dedupe_maps(self, index: ItemIndex) -> tuple[dict, dict]:
+        """Hashed title and body keys -> the id (or list of ids) of the stories having them."""
+        if self._maps is not None and self._maps[0] is index:
+            return self._maps[1], self._maps[2]
+        title_ids = _key_map(index.title_key, index.ids)
+        body_ids = _key_map(index.body_key, index.ids)
+        self._maps = (index, title_ids, body_ids)
+        return title_ids, body_ids
+
+    def _remember_maps(self, new_index: ItemIndex, work: _Batch) -> None:
+        """Carry the dedupe maps over to the committed index (cheaper than rebuilding)."""
+        title_ids, body_ids = work.title_ids, work.body_ids
+        for mapping, additions in ((title_ids, work.new_title_ids), (body_ids, work.new_body_ids)):
+            for key, ids in additions.items():
+                known = list(_ids_under(mapping, key))
+                known.extend(i for i in ids if i not in known)
+                mapping[key] = known[0] if len(known) == 1 else known
+        self._maps = (new_index, title_ids, body_ids)
+
+
+def _key_map(keys: list[str], ids: list[str]) -> dict[str, str | list[str]]:
+    """key -> id, or -> [ids] for the keys several stories share (built at C speed)."""
+    mapping: dict[str, str | list[str]] = dict(zip(keys, ids, strict=True))
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    shared.discard(NO_KEY)
+    if shared:
+        for key in shared:
+            mapping[key] = []
+        for key, item_id in zip(keys, ids, strict=True):
+            if key in shared:
+                mapping[key].append(item_id)
+    mapping.pop(NO_KEY, None)
+    return mapping
+
+
+def _ids_under(mapping: dict[str, str | list[str]], key: str) -> tuple[str, ...]:
+    found = mapping.get(key)
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else tuple(found)
