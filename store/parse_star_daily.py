@@ -1,0 +1,523 @@
+"""STAR Market Daily ("Science and Technology Innovation Board Daily") briefs.
+
+The layout: some leftovers (`} ?>`, `Transferred from: …`), a summary line dating the brief
+without a year ("… Daily" on March 26 - The main contents of today's … Evening News
+include: …), perhaps an anchor line; then bracketed section markers (`[Hot Spotlight].`),
+optional sub-labels ("News-in-brief:"), and items: a headline line followed by its body
+line(s). A trailing stock-table header (`Ticker Name / Percentage Change / Inclusion Date`)
+and a source credit `(Science and Technology Innovation Board Daily).` are dropped.
+
+The year of the brief is not printed; it is inferred from full dates in the text (see
+`brief_year`). When the text has no full date at all, `published` is "" (the month and day
+stay in the document title), since a date without a year cannot be written in ISO 8601 form
+that the rest of newsdesk could sort or parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from store.mention_names import mentions_in_text
+from store.model import PUBLISHER_STAR_DAILY, ParsedDocument, ParsedItem
+
+LAYOUT = "star_daily"
+
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"  # noqa: E501
+
+_FULL_DATES = [
+    re.compile(
+        rf"\b{_MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"
+    ),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\.?,?\s+(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
+    re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+]
+_MONTH_DAY = [
+    re.compile(rf"\b{_MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)"),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"),
+    re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+]
+# Full dates within this many days of the brief's date vote for its year.
+_YEAR_VOTE_WINDOW_DAYS = 120
+
+_BRIEF_NAMES = re.compile(
+    r"Science\s+and\s+Technology\s+Innovation\s+Board\s+Daily|STAR\s+Market\s+Daily|科创板日报",
+    re.IGNORECASE,
+)
+_PREAMBLE_LINE = re.compile(
+    r"Science\s+and\s+Technology\s+Innovation\s+Board\s+Daily|STAR\s+Market\s+Daily|科创板日报"
+    r"|main\s+contents\s+of\s+today|\banchor\b|broadcast\s+for\s+you"
+    r"|^(?:Transferred|Reprinted|Forwarded)\s+from\b|^Source\s*[:：]|^来源\s*[:：]|^转自",
+    re.IGNORECASE,
+)
+_SECTION_MARKER = re.compile(
+    r"^[\[【〔]\s*(?P<name>[^\[\]【】〔〕]{1,80}?)\s*[\]】〕]\s*[.。:：]?$"
+)
+_SUB_LABEL = re.compile(r"^(?P<name>[^\s:：.。][^:：.。]{0,40}?)\s*[:：]$")
+_SOURCE_CREDIT = re.compile(r"^[(（][^()（）]{2,80}[)）]\s*[.。]?$")
+_TABLE_HEADER = re.compile(
+    r"^(?:(?:Ticker|Stock|Security)\s+(?:Name|Code)|Percentage\s+Change|Price\s+Change"
+    r"|Inclusion\s+Date|Change\s*\(%\)|股票名称|涨跌幅|入选日期)$",
+    re.IGNORECASE,
+)
+_EDITIONS = [
+    (re.compile(r"\bevening\b|晚报", re.IGNORECASE), "Evening"),
+    (re.compile(r"\bmorning\b|早报", re.IGNORECASE), "Morning"),
+    (re.compile(r"\b(?:noon|midday)\b|午报", re.IGNORECASE), "Midday"),
+]
+
+# "Name: claim", the name in title case ("Taiwan Affairs Office of the State Council: …").
+# A capitalised word, a number, CJK, or a camel-case brand ("iFlytek", "eHang").
+_NAME_WORD = r"(?:[A-Z0-9\u3400-\u9fff]|[a-z]{1,3}[A-Z])[\w&.'’()\-]*"
+_NAME_COLON = re.compile(
+    rf"^(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|the|and|for|on|in|de|&)){{0,7}})\s*[:：]\s*\S"
+)
+_SENTENCE_BREAK = re.compile(r"[.!?。！？][\"”’)]*\s+(?=[\"“(]?[A-Z])")
+_TERMINAL = (".", "。", "!", "！", "?", "？", ";", "；", '."', ".”", "…")
+_STOPWORDS = frozenset({
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "with", "by", "from", "as",
+    "that", "this", "its", "their", "it", "is", "are", "was", "were", "be", "has", "have",
+    "will", "new",
+})  # fmt: skip
+# Words a line cannot end on if it is complete: a line made of one or two of them is the
+# broken-off start of the next line ("The" / "Chinese research team published …").
+_DANGLING = _STOPWORDS | {"according", "recently", "on", "in"}
+
+_HEADLINE_MAX_CHARS = 320
+_HEADLINE_MAX_WORDS = 55
+_FALLBACK_TITLE_CHARS = 90
+
+# Acronyms kept upper-case when an all-caps headline is put in sentence case and the brief
+# itself does not show how the word is written.
+_ACRONYMS = frozenset({
+    "AI", "AGI", "AR", "VR", "XR", "EV", "EVS", "NEV", "NEVS", "IPO", "CEO", "CFO", "CTO", "GPU",
+    "CPU", "NPU", "TPU", "HBM", "DRAM", "NAND", "SSD", "LLM", "LLMS", "ICT", "IOT", "US",
+    "USA", "UK", "EU", "UN", "HK", "SAR", "PRC", "CPC", "NPC", "CSRC", "SEC", "NDRC", "MIIT",
+    "PBOC", "SASAC", "RMB", "USD", "GDP", "CPI", "PMI", "ETF", "ESG", "R&D", "M&A", "API",
+    "SaaS", "OLED", "LCD", "MW", "GW", "GWH", "KWH", "TWH", "EFLOPS", "PFLOPS", "FLOPS",
+    "TSMC", "SMIC", "BYD", "CATL", "NIO", "JD", "ZTE", "OPPO", "TCL", "BOE", "STAR", "SH", "SZ",
+    "BSE", "AIGC", "ASIC", "FPGA", "SOC", "SOE",
+})  # fmt: skip
+_ACRONYM_FORMS = {acronym.upper(): acronym for acronym in _ACRONYMS}
+
+
+@dataclass(slots=True)
+class _Item:
+    title: str
+    section: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def parse_star_daily(text: str, name: str) -> ParsedDocument:
+    """Parse a STAR Market Daily brief. Never raises; a brief with no items gives none."""
+    lines = _content_lines(text)
+    preamble, rest = _split_preamble(lines)
+    month_day = _brief_month_day(preamble) or _brief_month_day(rest[:3])
+    year = brief_year(text, month_day) if month_day else None
+    published = _iso_date(year, month_day)
+    edition = _edition(preamble)
+    vocabulary = _word_casings(lines)
+
+    items = _parse_items(rest, vocabulary)
+    parsed_items = [
+        ParsedItem(
+            title=item.title,
+            publisher=PUBLISHER_STAR_DAILY,
+            published=published,
+            body=item.paragraphs,
+            section=item.section,
+            mentions=mentions_in_text("\n".join(item.paragraphs), _headline_subject(item.title)),
+        )
+        for item in items
+    ]
+    return ParsedDocument(
+        name=name,
+        layout=LAYOUT,
+        publisher=PUBLISHER_STAR_DAILY,
+        title=_document_title(edition, month_day, year),
+        published=published,
+        preamble=preamble,
+        items=parsed_items,
+    )
+
+
+# ---------------------------------------------------------------------------------- lines
+
+
+def _content_lines(text: str) -> list[str]:
+    """Non-empty lines, leftovers dropped: code scraps, source credits, the stock table."""
+    raw = [" ".join(line.split()) for line in text.split("\n")]
+    lines: list[str] = []
+    in_table = False
+    for line in raw:
+        if not line:
+            continue
+        if not any(ch.isalnum() for ch in line):
+            continue  # "} ?>" and other scraps of markup
+        if _TABLE_HEADER.match(line):
+            in_table = True
+            continue
+        if in_table and len(line.split()) <= 8 and not line.endswith(_TERMINAL):
+            continue  # a row of the stock table under its header
+        in_table = False
+        if _SOURCE_CREDIT.match(line):
+            continue  # "(Science and Technology Innovation Board Daily)."
+        lines.append(line)
+    return _join_dangling(lines)
+
+
+def _join_dangling(lines: list[str]) -> list[str]:
+    """Glue a broken-off line start ("The") to the line that continues it."""
+    joined: list[str] = []
+    carry = ""
+    for line in lines:
+        if carry:
+            line = f"{carry} {line}"
+            carry = ""
+        words = line.split()
+        if (
+            len(words) <= 2
+            and words[-1].casefold() in _DANGLING
+            and not _SECTION_MARKER.match(line)
+            and not line.endswith((":", "："))
+        ):
+            carry = line
+            continue
+        joined.append(line)
+    if carry:
+        joined.append(carry)
+    return joined
+
+
+def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Leading summary/credit/anchor lines, and the rest."""
+    preamble: list[str] = []
+    for index, line in enumerate(lines):
+        if _SECTION_MARKER.match(line) or not _PREAMBLE_LINE.search(line):
+            return preamble, lines[index:]
+        preamble.append(line)
+    return preamble, []
+
+
+def _is_sub_label(line: str) -> bool:
+    """A short label ending in a colon ("News-in-brief:", "Depth:") that heads a group."""
+    return bool(_SUB_LABEL.match(line)) and len(line.split()) <= 5
+
+
+# ---------------------------------------------------------------------------------- items
+
+
+def _parse_items(lines: list[str], vocabulary: dict[str, str]) -> list[_Item]:
+    """Headlines and their bodies, under the section markers and sub-labels."""
+    items: list[_Item] = []
+    section = ""
+    sub_label = ""
+    current: _Item | None = None
+    expecting_body = False
+    for index, line in enumerate(lines):
+        marker = _SECTION_MARKER.match(line)
+        if marker:
+            section, sub_label = marker.group("name").strip(" .。"), ""
+            current, expecting_body = None, False
+            continue
+        if _is_sub_label(line):
+            sub_label = line.rstrip(":： ")
+            current, expecting_body = None, False
+            continue
+        following = _following_content(lines, index)
+        if current is None:
+            starts_headline = _is_headline_shaped(line) and (
+                following is not None or not line.endswith(_TERMINAL)
+            )
+        elif expecting_body:
+            starts_headline = False
+        else:
+            after = _following_content(lines, index + 1) if following is not None else None
+            starts_headline = _is_headline(line, following, after, current)
+        if starts_headline or current is None:
+            item_section = f"{section} · {sub_label}" if section and sub_label else section
+            if starts_headline:
+                current = _Item(_headline_text(line, vocabulary), item_section or sub_label)
+                expecting_body = True
+            else:
+                current = _Item(_title_from_body(line), item_section or sub_label, [line])
+                expecting_body = False
+            items.append(current)
+            continue
+        _add_body_line(current, line)
+        expecting_body = False
+    return items
+
+
+def _following_content(lines: list[str], index: int) -> str | None:
+    """The line after `index` if it is content (not a marker or label), else None."""
+    if index + 1 >= len(lines):
+        return None
+    line = lines[index + 1]
+    if _SECTION_MARKER.match(line) or _is_sub_label(line):
+        return None
+    return line
+
+
+def _is_headline_shaped(line: str) -> bool:
+    return len(line) <= _HEADLINE_MAX_CHARS and len(line.split()) <= _HEADLINE_MAX_WORDS
+
+
+def _is_headline(line: str, following: str | None, after: str | None, current: _Item) -> bool:
+    """Whether `line` starts a new item rather than continuing the current body.
+
+    A headline is short, usually "Name: claim" or one sentence without a final period, and
+    is followed by a longer body paragraph that often repeats its subject.
+    """
+    if following is None or not _is_headline_shaped(line):
+        return False
+    score = 0
+    if _NAME_COLON.match(line):
+        score += 2
+    score += -1 if line.endswith(_TERMINAL) else 1
+    score -= min(3, len(_SENTENCE_BREAK.findall(line)))
+    if len(following) >= 1.2 * len(line):
+        score += 1
+    elif len(following) < 0.6 * len(line):
+        score -= 1
+    if _shares_subject(line, following):
+        score += 1
+    if _starts_lowercase(line):
+        score -= 2
+        last = current.paragraphs[-1] if current.paragraphs else ""
+        if last and not last.endswith(_TERMINAL):
+            score -= 2  # the previous line broke off mid-sentence
+    if (
+        after is not None
+        and _NAME_COLON.match(following)
+        and not following.endswith(_TERMINAL)
+        and len(after) > len(following)
+    ):
+        score -= 2  # the next line is the headline, this is the end of a body
+    return score >= 2
+
+
+def _starts_lowercase(line: str) -> bool:
+    """Whether a line opens with a lower-case word ("and it plans …"; not "iFlytek: …")."""
+    first = line.split(maxsplit=1)[0] if line.strip() else ""
+    return first[:1].islower() and not any(ch.isupper() for ch in first)
+
+
+def _subject_words(line: str) -> list[str]:
+    """Significant words of a headline's subject: its "Name:" part, else its first words."""
+    match = _NAME_COLON.match(line)
+    head = match.group("name") if match else " ".join(line.split()[:4])
+    return [
+        word
+        for word in re.findall(r"[^\W_]+", head.casefold())
+        if word not in _STOPWORDS and len(word) > 1
+    ][:3]
+
+
+def _shares_subject(line: str, following: str) -> bool:
+    opening = following[:200].casefold()
+    return any(word in opening for word in _subject_words(line))
+
+
+def _add_body_line(item: _Item, line: str) -> None:
+    """A body line: a new paragraph, or the rest of a paragraph that broke off mid-sentence."""
+    last = item.paragraphs[-1] if item.paragraphs else ""
+    if last and not last.endswith(_TERMINAL) and _starts_lowercase(line):
+        item.paragraphs[-1] = f"{last} {line}"
+    else:
+        item.paragraphs.append(line)
+
+
+def _title_from_body(line: str) -> str:
+    """A title for a paragraph that came without a headline: its first sentence, shortened."""
+    first = _SENTENCE_BREAK.split(line, maxsplit=1)[0].strip()
+    if len(first) <= _FALLBACK_TITLE_CHARS:
+        return first or line[:_FALLBACK_TITLE_CHARS]
+    cut = first[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] or first[:_FALLBACK_TITLE_CHARS]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _headline_subject(title: str) -> str:
+    match = _NAME_COLON.match(title)
+    return match.group("name") if match else ""
+
+
+# ---------------------------------------------------------------------------- headline case
+
+
+def _is_all_caps(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha() and ch.isascii()]
+    return len(letters) >= 8 and not any(ch.islower() for ch in letters)
+
+
+def _word_casings(lines: list[str]) -> dict[str, str]:
+    """How the brief writes each word mid-sentence, from its lines that are not all caps."""
+    counts: dict[str, Counter[str]] = {}
+    for line in lines:
+        if _is_all_caps(line):
+            continue
+        for match in re.finditer(r"[A-Za-z]+(?:['’][A-Za-z]+)*", line):
+            word = match.group(0)
+            before = line[max(0, match.start() - 3) : match.start()].rstrip()  # spaces folded
+            if not before or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—")):
+                continue  # a sentence start says nothing about the word's own case
+            counts.setdefault(word.casefold(), Counter())[word] += 1
+    # The most frequent form; on a tie the lower-case one (a name is capitalised every time).
+    return {
+        key: max(forms, key=lambda form: (forms[form], form == key))
+        for key, forms in counts.items()
+    }
+
+
+def _headline_text(line: str, vocabulary: dict[str, str]) -> str:
+    return _sentence_case(line, vocabulary) if _is_all_caps(line) else line
+
+
+def _sentence_case(line: str, vocabulary: dict[str, str]) -> str:
+    """An ALL-CAPS headline in sentence case, words cased as the brief writes them elsewhere.
+
+    Acronyms the brief does not show are kept when known; the first word and the word after a
+    colon are capitalised.
+    """
+
+    def recase(match: re.Match[str]) -> str:
+        word = match.group(0)
+        known = vocabulary.get(word.casefold())
+        if known:
+            return known
+        if word.upper() in _ACRONYM_FORMS:
+            return _ACRONYM_FORMS[word.upper()]
+        if any(ch.isdigit() for ch in word):
+            return word  # 5G, H20, 200EFLOPS
+        return word.lower()
+
+    text = re.sub(r"[A-Za-z0-9&]+(?:['’][A-Za-z]+)*", recase, line)
+    return re.sub(r"(^|[:：]\s*)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text, count=0)
+
+
+# ---------------------------------------------------------------------------------- dates
+
+
+def _month_number(token: str) -> int | None:
+    if token.isdigit():
+        number = int(token)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(token.casefold().rstrip("."))
+
+
+def _brief_month_day(lines: list[str]) -> tuple[int, int] | None:
+    """The (month, day) the brief is for, from its summary line: "on March 26 - …"."""
+    ordered = sorted(lines, key=lambda line: not _BRIEF_NAMES.search(line))
+    for line in ordered:
+        for pattern in _FULL_DATES[:2] + _MONTH_DAY:
+            match = pattern.search(line)
+            if not match:
+                continue
+            month = _month_number(match.group("month"))
+            day = int(match.group("day"))
+            if month and _valid_day(month, day):
+                return month, day
+    return None
+
+
+def _valid_day(month: int, day: int) -> bool:
+    try:
+        date(2024, month, day)  # a leap year: February 29 is a valid brief date
+    except ValueError:
+        return False
+    return True
+
+
+def _full_dates(text: str) -> list[date]:
+    found: list[date] = []
+    for pattern in _FULL_DATES:
+        for match in pattern.finditer(text):
+            month = _month_number(match.group("month"))
+            if not month:
+                continue
+            try:
+                found.append(date(int(match.group("year")), month, int(match.group("day"))))
+            except ValueError:
+                continue
+    return found
+
+
+def brief_year(text: str, month_day: tuple[int, int]) -> int | None:
+    """The year of a brief dated `month_day`, inferred from the full dates in its text.
+
+    A brief reports on what happened around its date: each candidate year (the years of the
+    full dates, and the year after each) gets a vote from every full date within
+    `_YEAR_VOTE_WINDOW_DAYS` of the brief's date in that year, so "March 26, 2025" and
+    "the year ended December 31, 2024" both vote 2025 for a March 27 brief. The most votes
+    win (ties: the closer dates). With no votes, the most common year of the full dates
+    (ties: the latest); with no full dates, None.
+    """
+    dates = _full_dates(text)
+    if not dates:
+        return None
+    month, day = month_day
+    best: tuple[int, int, int] | None = None
+    for year in sorted({d.year for d in dates} | {d.year + 1 for d in dates}):
+        try:
+            brief_date = date(year, month, day)
+        except ValueError:
+            continue
+        distances = [abs((d - brief_date).days) for d in dates]
+        near = [gap for gap in distances if gap <= _YEAR_VOTE_WINDOW_DAYS]
+        if not near:
+            continue
+        key = (len(near), -sum(near), year)
+        if best is None or key > best:
+            best = key
+    if best is not None:
+        return best[2]
+    counts = Counter(d.year for d in dates)
+    return max(counts, key=lambda year: (counts[year], year))
+
+
+def _iso_date(year: int | None, month_day: tuple[int, int] | None) -> str:
+    if year is None or month_day is None:
+        return ""
+    try:
+        return date(year, *month_day).isoformat()
+    except ValueError:
+        return ""
+
+
+def _edition(preamble: list[str]) -> str:
+    text = " ".join(preamble)
+    for pattern, edition in _EDITIONS:
+        if pattern.search(text):
+            return edition
+    return ""
+
+
+def _document_title(edition: str, month_day: tuple[int, int] | None, year: int | None) -> str:
+    brief = f"{edition} brief" if edition else "Brief"
+    if month_day is None:
+        return f"{PUBLISHER_STAR_DAILY} — {brief}"
+    month, day = month_day
+    when = f"{_MONTH_NAMES[month - 1].capitalize()} {day}"
+    if year is not None:
+        when += f", {year}"
+    return f"{PUBLISHER_STAR_DAILY} — {brief}, {when}"
