@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,8 +27,8 @@ HELP_ROWS: list[tuple[str, str]] = [
     ("clear_filter", "Clear the filter / go back"),
     ("bookmark", "Bookmark or un-bookmark the item"),
     ("toggle_read", "Mark the item read or unread"),
-    ("next_unread", "Open the next unread item"),
-    ("company", "Company view for the filter's company or the item's"),
+    ("next_unread", "Next unread item: move to it and open it"),
+    ("company", "Company view: the filter's company, else the item's"),
     ("command_palette", "Command palette"),
     ("help", "This help"),
     ("quit", "Quit"),
@@ -63,12 +63,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = binding_keys(self.app)
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("action")
-        for binding_id, text in HELP_ROWS:
-            if binding_id in keys:
-                table.add_row(Text(keys[binding_id]), Text(text))
+        rows = [(keys[binding_id], text) for binding_id, text in HELP_ROWS if binding_id in keys]
+        width = max(cell_len(key) for key, _ in rows)
+        table = Text(end="")
+        for key, text in rows:
+            table.append(key + " " * (width - cell_len(key) + 2), "bold")
+            table.append(text + "\n")
+        table.rstrip()
         with VerticalScroll(id="help-box") as box:
             box.border_title = "newsdesk keys"
             box.border_subtitle = "Esc closes"

@@ -56,6 +56,8 @@ def source_rows(store: Any, index: Any, source: Source) -> list[int] | None:
 class ReaderScreen(Screen):
     """Three panes over the store; keyboard first, mouse optional."""
 
+    AUTO_FOCUS = "#articles"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="previous_pane"),
@@ -102,7 +104,6 @@ class ReaderScreen(Screen):
         self.query_one(SourceTree).rebuild(self.newsdesk.store)
         self._apply_filter_now()
         self._apply_layout()
-        self.articles.focus()
 
     @property
     def articles(self) -> ArticleList:

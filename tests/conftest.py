@@ -1,0 +1,51 @@
+"""Shared fixtures: a real store seeded from /seeds once per session, copied per test."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TEST_USER = "tester"
+
+
+@pytest.fixture(scope="session")
+def seeded_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store folder holding the five seed documents (ingested once per session)."""
+    from store.db import Store
+    from store.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("seeded") / "store"
+    results = ingest_paths(Store(root, user=TEST_USER), [SEEDS])
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    return root
+
+
+@pytest.fixture
+def seeded_store_dir(seeded_store_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded store folder for one test."""
+    root = tmp_path / "store"
+    shutil.copytree(seeded_store_template, root)
+    return root
+
+
+@pytest.fixture
+def seeded_store(seeded_store_dir: Path):
+    """A Store over a private copy of the seeded folder, as user `tester`."""
+    from store.db import Store
+
+    return Store(seeded_store_dir, user=TEST_USER)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests (Textual Pilot tests) in a fresh event loop."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True

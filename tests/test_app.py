@@ -1,0 +1,505 @@
+"""Pilot tests for the reader: every key path over a real store seeded from /seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, Static
+
+from store.db import Store
+from tests.conftest import TEST_USER
+from tui.app import NewsdeskApp
+from tui.screens.company import CompanyScreen
+from tui.screens.help import HelpScreen
+from tui.screens.reader import DEBOUNCE_SECONDS, ReaderScreen
+from tui.widgets.article_list import BOOKMARK_MARK, UNREAD_MARK, ArticleList
+from tui.widgets.detail import DetailView
+from tui.widgets.sources import SourceTree
+
+SIZE = (80, 24)
+HOSTILE_TITLE = "[bold]x[/bold] [@click=app.quit]q[/] [link=file:///etc/passwd]p[/link]"
+
+
+async def settle(pilot) -> None:
+    """Let the filter's debounce timer fire and its worker finish."""
+    await pilot.pause(DEBOUNCE_SECONDS + 0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_filter(pilot, text: str) -> None:
+    await pilot.press("slash")
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+    await settle(pilot)
+
+
+def articles(app: NewsdeskApp) -> ArticleList:
+    return app.reader.query_one("#articles", ArticleList)
+
+
+def listed_ids(app: NewsdeskApp) -> list[str]:
+    lst = articles(app)
+    return [lst.index.ids[row] for row in lst.rows]
+
+
+def plain(widget: Static) -> str:
+    return str(widget.render())
+
+
+def company_key_for(app: NewsdeskApp, ticker: str) -> str:
+    company = app.directory.by_ticker(ticker)
+    assert company is not None, ticker
+    return company.key
+
+
+def ids_about(store: Store, key: str) -> set[str]:
+    """Items whose stored `companies` include `key` (read from the records, not the index)."""
+    return {
+        record["id"]
+        for record in store.iter_records()
+        if any((c.get("key") or c.get("name")) == key for c in record["companies"])
+    }
+
+
+async def test_starts_on_the_article_list_with_every_item(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.focused is articles(app)
+        index = seeded_store.index
+        assert listed_ids(app) == list(index.ids)
+        assert len(index) > 50
+        pane = app.reader.query_one("#articles-pane")
+        assert pane.border_subtitle == f"{len(index)} of {len(index)}"
+        assert pane.border_title == "Articles · All"
+        published = [index.published[row] for row in articles(app).rows]
+        assert published == sorted(published, reverse=True)
+
+
+async def test_cursor_keys_j_k_g_G_and_paging(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = articles(app)
+        total = len(lst.rows)
+        await pilot.press("j", "j", "down")
+        assert lst.cursor == 3
+        await pilot.press("k", "up")
+        assert lst.cursor == 1
+        await pilot.press("G")
+        assert lst.cursor == total - 1
+        assert lst.scroll_offset.y > 0  # the cursor's row is on screen
+        assert lst.scroll_offset.y <= lst.cursor < lst.scroll_offset.y + lst.size.height
+        await pilot.press("j")
+        assert lst.cursor == total - 1
+        await pilot.press("g")
+        assert lst.cursor == 0
+        assert lst.scroll_offset.y == 0
+        await pilot.press("pagedown")
+        assert lst.cursor == lst.scrollable_content_region.height - 1
+        await pilot.press("pageup")
+        assert lst.cursor == 0
+
+
+async def test_rows_are_exactly_as_wide_as_the_list_even_with_chinese_titles(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lst = articles(app)
+        titles = [lst.index.title[row] for row in lst.rows]
+        assert any(cell_len(t) > len(t) for t in titles), "the seeds hold Chinese titles"
+        width = lst.scrollable_content_region.width
+        for y in range(lst.scrollable_content_region.height):
+            assert lst.render_line(y).cell_length == width
+        for width in (10, 23, 37, 49, 63, 71, 99):
+            for row in lst.rows:
+                assert lst.row_text(row, width).cell_len == width
+
+
+@pytest.mark.parametrize("query", ["tencnt", "0700", "700 HK", "00700.HK", "HK:0700"])
+async def test_filter_by_misspelt_name_or_any_ticker_spelling_lists_tencent_items(
+    seeded_store, query
+):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        key = company_key_for(app, "0700.HK")
+        expected = ids_about(seeded_store, key)
+        assert expected, "the seeds mention Tencent"
+        await type_filter(pilot, query)
+        assert app.reader.query_one("#filter", Input).value == query
+        assert set(listed_ids(app)) == expected
+        assert len(listed_ids(app)) == len(expected)
+        status = plain(app.reader.query_one("#filter-status", Static))
+        assert "Tencent" in status and "0700.HK" in status
+        pane = app.reader.query_one("#articles-pane")
+        assert pane.border_subtitle == f"{len(expected)} of {len(seeded_store.index)}"
+
+
+async def test_filter_by_chinese_name(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        key = company_key_for(app, "0992.HK")  # Lenovo, 联想
+        await pilot.press("slash")
+        app.reader.query_one("#filter", Input).value = "联想"
+        await settle(pilot)
+        assert ids_about(seeded_store, key) <= set(listed_ids(app))
+        assert listed_ids(app)
+
+
+async def test_no_match_shows_a_line_saying_so_and_esc_clears(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_filter(pilot, "qqzzxxyy")
+        lst = articles(app)
+        assert lst.rows == []
+        assert "No items match “qqzzxxyy”" in lst.render_line(0).text
+        assert app.reader.query_one("#articles-pane").border_subtitle.startswith("0 of ")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.reader.query_one("#filter", Input).value == ""
+        assert listed_ids(app) == list(seeded_store.index.ids)
+        assert app.focused is lst
+
+
+async def test_enter_in_the_filter_moves_to_the_list_and_applies_at_once(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        key = company_key_for(app, "0700.HK")
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        for char in "tencnt":
+            await pilot.press(char)
+        await pilot.press("enter")  # before the debounce timer fires
+        assert app.focused is articles(app)
+        assert set(listed_ids(app)) == ids_about(seeded_store, key)
+
+
+async def test_open_item_shows_detail_and_marks_it_read(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = articles(app)
+        await pilot.press("j")
+        item_id = lst.current_id
+        assert item_id not in seeded_store.state.read
+        assert lst.render_line(1).text.startswith(UNREAD_MARK)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.reader.query_one(DetailView)
+        record = seeded_store.get(item_id)
+        assert detail.item_id == item_id
+        assert plain(detail.query_one("#detail-title", Static)) == record["title"]
+        body = plain(detail.query_one("#detail-body", Static))
+        assert body == record["body"]
+        meta = plain(detail.query_one("#detail-meta", Static))
+        assert record["publisher"] in meta and record["published"][:10] in meta
+        assert item_id in seeded_store.state.read
+        assert not lst.render_line(1).text.startswith(UNREAD_MARK)
+        # at 80 columns the detail takes the sources pane's place
+        assert app.reader.query_one("#detail-pane").display
+        assert not app.reader.query_one("#sources-pane").display
+
+
+async def test_detail_scrolls_by_keyboard(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        index = seeded_store.index
+        longest = max(range(len(index)), key=lambda r: len(seeded_store.get(index.ids[r])["body"]))
+        app.reader.open_item(index.ids[longest])
+        await pilot.press("tab")  # articles -> detail
+        detail = app.reader.query_one(DetailView)
+        assert app.focused is detail
+        await pilot.pause()
+        assert detail.max_scroll_y > 0
+        await pilot.press("j", "j", "space")
+        assert detail.scroll_y > 0
+        await pilot.press("g")
+        assert detail.scroll_y == 0
+
+
+async def test_tab_cycles_panes(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("tab")
+        assert app.focused is app.reader.query_one(DetailView)
+        await pilot.press("tab")
+        assert app.focused is app.reader.query_one(SourceTree)
+        await pilot.press("tab")
+        assert app.focused is articles(app)
+        await pilot.press("shift+tab")
+        assert app.focused is app.reader.query_one(SourceTree)
+
+
+async def test_bookmark_persists_and_shows_under_bookmarks_in_a_new_app(seeded_store_dir: Path):
+    store = Store(seeded_store_dir, user=TEST_USER)
+    app = NewsdeskApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")
+        item_id = articles(app).current_id
+        await pilot.press("b")
+        await pilot.pause()
+        assert item_id in store.state.bookmarks
+        assert articles(app).render_line(2).text[1] == BOOKMARK_MARK
+
+    reopened = Store(seeded_store_dir, user=TEST_USER)
+    assert item_id in reopened.state.bookmarks
+    app = NewsdeskApp(reopened)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+tab")  # to the sources pane
+        assert app.focused is app.reader.query_one(SourceTree)
+        await pilot.press("j", "j")  # All, Unread, Bookmarks
+        await settle(pilot)
+        assert app.reader.source.kind == "bookmarks"
+        assert listed_ids(app) == [item_id]
+        assert app.reader.query_one("#articles-pane").border_title == "Articles · Bookmarks"
+        await pilot.press("enter")
+        assert app.focused is articles(app)
+        await pilot.press("b")  # un-bookmark
+        assert item_id not in reopened.state.bookmarks
+
+
+async def test_m_toggles_read_and_n_opens_the_next_unread(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = articles(app)
+        state = seeded_store.state
+        first = lst.current_id
+        await pilot.press("m")
+        assert first in state.read
+        await pilot.press("m")
+        assert first not in state.read
+        # mark rows 1 and 2 read; `n` from row 0 must skip them
+        ids = listed_ids(app)
+        state.set_read(ids[1], True)
+        state.set_read(ids[2], True)
+        await pilot.press("n")
+        await pilot.pause()
+        assert lst.cursor == 3
+        assert app.reader.query_one(DetailView).item_id == ids[3]
+        assert ids[3] in state.read
+
+
+async def test_choosing_a_publisher_filters_and_combines_with_the_filter(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        index = seeded_store.index
+        tree = app.reader.query_one(SourceTree)
+        await pilot.press("shift+tab")
+        await pilot.press("j", "j", "j")  # the first publisher (most items)
+        await settle(pilot)
+        source = app.reader.source
+        assert source.kind == "publisher"
+        assert tree.cursor_node.data == source
+        assert listed_ids(app) == [index.ids[r] for r in index.rows_by_publisher[source.value]]
+        await type_filter(pilot, "a")
+        expected = [
+            index.ids[r]
+            for r in index.rows_by_publisher[source.value]
+            if "a" in index.title[r].casefold()
+        ]
+        assert set(expected) <= set(listed_ids(app))
+        assert all(index.publisher[index.row_of(i)] == source.value for i in listed_ids(app))
+
+
+async def test_choosing_a_document_shows_its_preamble(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        index = seeded_store.index
+        tree = app.reader.query_one(SourceTree)
+        doc = next(d for d in seeded_store.documents() if d["preamble"])
+        await pilot.press("shift+tab")
+        node = next(n for n in tree._walk() if n.data and n.data.value == doc["name"])
+        node.parent.expand()
+        await pilot.pause()
+        tree.cursor_line = node.line
+        await settle(pilot)
+        assert app.reader.source.kind == "document"
+        assert listed_ids(app) == [index.ids[r] for r in index.rows_by_document[doc["name"]]]
+        detail = app.reader.query_one(DetailView)
+        assert detail.document == doc["name"]
+        assert plain(detail.query_one("#detail-body", Static)) == doc["preamble"]
+        assert plain(detail.query_one("#detail-title", Static)) == doc["title"]
+
+
+async def test_question_mark_opens_help_and_escape_closes_it(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = plain(app.screen.query_one("#help-text", Static))
+        for words in ("Bookmark", "Next unread", "Company view", "Quit"):
+            assert words in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_help_shows_remapped_keys(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_keymap({"bookmark": "B"})
+        await pilot.press("question_mark")
+        lines = plain(app.screen.query_one("#help-text", Static)).splitlines()
+        assert any(line.split()[0] == "B" and "Bookmark" in line for line in lines)
+        await pilot.press("escape")
+        await pilot.press("B")
+        assert articles(app).current_id in seeded_store.state.bookmarks
+
+
+async def test_command_palette_lists_the_reader_actions(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CommandPalette)
+        commands = app.screen.query_one(CommandList)
+        prompts = [
+            str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+        ]
+        for name in ("Toggle bookmark", "Toggle read", "Next unread", "Company view"):
+            assert any(name in p for p in prompts), (name, prompts)
+        for char in "bookmark":
+            await pilot.press(char)
+        await pilot.pause(0.3)
+        first = str(commands.get_option_at_index(0).prompt)
+        assert "Toggle bookmark" in first
+        item_id = articles(app).current_id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert item_id in seeded_store.state.bookmarks
+
+
+async def test_c_opens_the_company_view_of_the_filter_match(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        key = company_key_for(app, "0700.HK")
+        await type_filter(pilot, "tencnt")
+        await pilot.press("enter", "c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompanyScreen)
+        assert screen.key == key
+        info = plain(screen.query_one("#company-info", Static))
+        assert "Tencent" in info and "0700.HK" in info
+        timeline = screen.query_one(ArticleList)
+        assert {timeline.index.ids[r] for r in timeline.rows} == ids_about(seeded_store, key)
+        assert app.focused is timeline
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        opened = app.reader.query_one(DetailView).item_id
+        assert opened == timeline.index.ids[timeline.rows[min(1, len(timeline.rows) - 1)]]
+        assert app.focused is app.reader.query_one(DetailView)
+
+
+async def test_c_on_an_item_uses_its_first_company_and_escape_goes_back(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        index = seeded_store.index
+        position = next(p for p, r in enumerate(articles(app).rows) if index.companies[r])
+        articles(app).move_cursor(position)
+        await pilot.press("c")
+        assert isinstance(app.screen, CompanyScreen)
+        assert app.screen.key == index.companies[articles(app).current_row][0]
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_hostile_markup_in_a_headline_shows_literally_and_does_not_act(seeded_store):
+    document = {
+        "name": "hostile.txt",
+        "layout": "caixin_listing",
+        "publisher": "Caixin Global",
+        "title": "[red]Hostile[/red] document",
+        "published": "2030-01-01",
+        "preamble": "[@click=app.quit]preamble[/]",
+    }
+    item = {
+        "title": HOSTILE_TITLE,
+        "publisher": "Caixin Global",
+        "documents": ["hostile.txt"],
+        "section": "[b]sec[/b]",
+        "authors": ["[i]me[/i]"],
+        "published": "2030-01-01T10:00:00+08:00",
+        "body": "[@click=app.quit]click me[/]\n\n[link=file:///etc/passwd]secret[/link]",
+        "related": ["[blink]related[/blink]"],
+        "companies": [],
+        "tickers": [],
+    }
+    seeded_store.add_documents([(document, [item])])
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        lst = articles(app)
+        assert lst.index.title[lst.rows[0]] == HOSTILE_TITLE  # newest first
+        assert HOSTILE_TITLE[:40] in lst.render_line(0).text
+        await pilot.click(lst, offset=(30, 0))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        detail = app.reader.query_one(DetailView)
+        assert plain(detail.query_one("#detail-title", Static)) == HOSTILE_TITLE
+        body = plain(detail.query_one("#detail-body", Static))
+        assert body == item["body"]
+        await pilot.click(detail.query_one("#detail-body", Static))
+        await pilot.press("enter", "tab", "enter")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+
+
+async def test_narrow_terminal_does_not_crash(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert app.focused is articles(app)
+        assert not app.reader.query_one("#sources-pane").display
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        await pilot.press("tab", "j", "tab", "j", "tab", "enter", "question_mark", "escape")
+        await type_filter(pilot, "tencnt")
+        await pilot.press("enter", "c")
+        await pilot.pause()
+        await pilot.press("escape")
+        for size in ((20, 6), (1, 1), (12, 30), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert app.is_running
+
+
+async def test_other_process_adds_items_and_the_reader_picks_them_up(seeded_store_dir):
+    store = Store(seeded_store_dir, user=TEST_USER)
+    app = NewsdeskApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j")
+        kept = articles(app).current_id
+        before = len(store.index)
+        other = Store(seeded_store_dir, user=TEST_USER)
+        document = {
+            "name": "later.txt",
+            "layout": "caixin_listing",
+            "publisher": "Caixin Global",
+            "title": "Later",
+            "published": "2031-05-05",
+            "preamble": "",
+        }
+        item = {
+            "title": "A story written while the reader was open",
+            "publisher": "Caixin Global",
+            "documents": ["later.txt"],
+            "section": "",
+            "authors": [],
+            "published": "2031-05-05T09:00:00+08:00",
+            "body": "Body.",
+            "related": [],
+            "companies": [],
+            "tickers": [],
+        }
+        other.add_documents([(document, [item])])
+        app.poll_store()
+        await settle(pilot)
+        assert len(store.index) == before + 1
+        assert len(articles(app).rows) == before + 1
+        assert articles(app).current_id == kept
+        new_title = articles(app).index.title[articles(app).rows[0]]
+        assert new_title == "A story written while the reader was open"
