@@ -167,7 +167,7 @@ def parse_star_daily(text: str, name: str) -> ParsedDocument:
 def _content_lines(text: str) -> list[str]:
     """Non-empty lines, leftovers dropped: code scraps, source credits, the stock table."""
     raw = [" ".join(line.split()) for line in text.split("\n")]
-    lines: list[str] = []
+    lines: list[str | None] = []  # None: something was dropped here that no sentence spans
     in_table = False
     for line in raw:
         if not line:
@@ -176,21 +176,28 @@ def _content_lines(text: str) -> list[str]:
             continue  # "} ?>" and other scraps of markup
         if _TABLE_HEADER.match(line):
             in_table = True
+            lines.append(None)
             continue
         if in_table and len(line.split()) <= 8 and not line.endswith(_TERMINAL):
             continue  # a row of the stock table under its header
         in_table = False
         if _SOURCE_CREDIT.match(line):
-            continue  # "(Science and Technology Innovation Board Daily)."
+            lines.append(None)  # "(Science and Technology Innovation Board Daily)."
+            continue
         lines.append(line)
     return _join_dangling(lines)
 
 
-def _join_dangling(lines: list[str]) -> list[str]:
+def _join_dangling(lines: list[str | None]) -> list[str]:
     """Glue a broken-off line start ("The") to the line that continues it."""
     joined: list[str] = []
     carry = ""
     for line in lines:
+        if carry and (line is None or _SECTION_MARKER.match(line) or _is_sub_label(line)):
+            joined.append(carry)  # nothing continues the broken-off start
+            carry = ""
+        if line is None:
+            continue
         if carry:
             line = f"{carry} {line}"
             carry = ""
