@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.companies import Company, CompanyDirectory
-from store.layouts import UnknownLayoutError, detect_layout
+from store.layouts import UnknownLayoutError, parse_document
 from store.model import ParsedDocument, ParsedItem
 from store.paths import bundled_seeds_dir
 from store.sanitize import UndecodableError, clean_line, decode_document, strip_controls
@@ -181,18 +181,12 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
         text = strip_controls(decode_document(data))
     except UndecodableError as exc:
         raise IngestError(str(exc)) from exc
-    layout = detect_layout(text)
-    if layout is None:
-        raise IngestError(
-            "no known layout (not an EqualOcean report, Caixin listing, "
-            "STAR Market brief or search digest)"
-        )
     try:
-        doc = layout.parse(text, path.name)
+        doc = parse_document(text, path.name)
+    except UnknownLayoutError as exc:
+        raise IngestError(str(exc)) from exc
     except Exception as exc:  # a parser bug must not take the other files down
-        raise IngestError(f"{layout.label}: could not be parsed ({type(exc).__name__})") from exc
-    if not doc.items:
-        raise IngestError(f"looks like a {layout.label} but holds no items")
+        raise IngestError(f"could not be parsed ({type(exc).__name__}: {exc})") from exc
     return doc, hashlib.sha256(data).hexdigest()
 
 
@@ -223,7 +217,7 @@ def ingest_paths(
             continue
         try:
             doc, digest = read_document(path)
-        except (IngestError, UnknownLayoutError) as exc:
+        except IngestError as exc:
             result.error = str(exc)
             continue
         result.layout = doc.layout

@@ -95,16 +95,16 @@ _TEXT_PATTERNS = [
 def find_tickers(text: str) -> list[TickerMatch]:
     """Every ticker written in `text`, in order, without overlaps."""
     found: list[TickerMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # character positions already claimed by an earlier pattern
     for pattern in _TEXT_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if not taken.isdisjoint(range(m.start(), m.end())):
                 continue
             market = m.groupdict().get("market")
             ticker = canonical_ticker(m.group("code"), market)
             if ticker:
                 found.append(TickerMatch(m.start(), m.end(), m.group(0), ticker))
-                taken.append((m.start(), m.end()))
+                taken.update(range(m.start(), m.end()))
     found.sort(key=lambda t: t.start)
     return found
 
