@@ -43,47 +43,27 @@ class FileResult:
 
 @dataclass(slots=True)
 class _Linker:
-    """Links items to companies, learning the ones the directory lacks."""
+    """Links items to companies, keeping the companies learned along the way."""
 
     directory: CompanyDirectory
     learned: dict[str, Company] = field(default_factory=dict)
 
-    def _learn(self, name: str, ticker: str | None) -> Company | None:
-        name = clean_line(name).strip(" ,.;:-")
-        if len(name) < 2:
-            return None
-        company = self.directory.learn(name, ticker)
-        known = self.learned.get(company.key)
-        if known is not None:
-            return known
-        self.learned[company.key] = company
-        self.directory = self.directory.with_learned([company.to_dict()])
-        return company
-
     def link(self, item: ParsedItem) -> tuple[list[dict], list[str]]:
-        text = "\n".join([item.title, *item.body])
-        companies: list[tuple[Company, str | None]] = []
-        for mention in item.mentions:
-            company = self.directory.resolve_mention(mention.name, mention.ticker, text)
-            if company is None:
-                company = self._learn(mention.name, mention.ticker)
-            if company is not None:
-                companies.append((company, mention.ticker))
-        for company in self.directory.companies_in_text(text):
-            companies.append((company, None))
-
-        linked: dict[str, dict] = {}
-        tickers: list[str] = []
-        for company, ticker in companies:
-            ticker = ticker or company.primary_ticker
-            entry = linked.get(company.key)
-            if entry is None:
-                linked[company.key] = {"key": company.key, "name": company.name, "ticker": ticker}
-            elif entry["ticker"] is None:
-                entry["ticker"] = ticker
+        """(companies, tickers) of an item: tickers written in it, then the primary
+        listing of each company it names."""
+        linked = self.directory.link(item.mentions, "\n".join([item.title, *item.body]))
+        if linked.learned:
+            for company in linked.learned:
+                self.learned[company.key] = company
+            self.directory = self.directory.with_learned([c.to_dict() for c in linked.learned])
+        tickers = list(linked.tickers)
+        companies = []
+        for company in linked.companies:
+            ticker = next((t for t in tickers if t in company.listings), company.primary_ticker)
             if ticker and ticker not in tickers:
                 tickers.append(ticker)
-        return list(linked.values()), tickers
+            companies.append({"key": company.key, "name": company.name, "ticker": ticker})
+        return companies, tickers
 
 
 def item_record(item: ParsedItem, document: str, companies: list[dict], tickers: list[str]) -> dict:
