@@ -32,8 +32,10 @@ def body_key(body: str) -> str:
 
 def body_similarity(a: str, b: str) -> float:
     """0-100: how alike the openings of two bodies are."""
-    return fuzz.ratio(_normalize(a[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS],
-                      _normalize(b[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS])
+    return fuzz.ratio(
+        _normalize(a[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS],
+        _normalize(b[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS],
+    )
 
 
 def same_story(a: dict, b: dict) -> bool:
