@@ -550,6 +550,10 @@ class Store:
         user: str | None = None,
         segment_cache: int = SEGMENT_CACHE,
     ) -> None:
+        self._setup(root, segment_size, lock_timeout, user, segment_cache)
+        self._load_index()
+
+    def _setup(self, root, segment_size, lock_timeout, user, segment_cache) -> None:
         self.root = Path(root).expanduser()
         self.segment_size = segment_size
         self.user = user
@@ -571,11 +575,23 @@ class Store:
         self._maps: tuple[ItemIndex, dict, dict] | None = None
         self._documents: tuple[tuple | None, dict] | None = None
         self._state: UserState | None = None
-        self._load_index()
 
     @classmethod
     def open(cls, root: Path | str, **options) -> Store:
         return cls(root, **options)
+
+    @classmethod
+    def restore(
+        cls,
+        root: Path | str,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        user: str | None = None,
+    ) -> list[Path]:
+        """`restore_backups` for a store that cannot even be opened (no index, bad segment)."""
+        store = cls.__new__(cls)
+        store._setup(root, SEGMENT_SIZE, lock_timeout, user, SEGMENT_CACHE)
+        return store.restore_backups()
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r}, {len(self._index)} items)"
@@ -773,11 +789,11 @@ class Store:
         with self._write_lock():
             candidates = {self.documents_path: self._check_tinydb}
             for number in set(self._index.segment) | set(self._segment_numbers_on_disk()):
-                candidates[segment_path(self.root, number)] = self._check_tinydb
+                candidates[segment_path(self.root, number)] = _Segment.load
             for bak in self.root.glob("*.json.bak"):
                 path = bak.with_name(bak.name[: -len(".bak")])
-                if _SEGMENT_NAME.match(path.name) or path == self.documents_path:
-                    candidates.setdefault(path, self._check_tinydb)
+                if _SEGMENT_NAME.match(path.name):
+                    candidates.setdefault(path, _Segment.load)
                 elif path.name.startswith("state-"):
                     candidates[path] = load_state_file
             for path, check in sorted(candidates.items()):
@@ -794,6 +810,8 @@ class Store:
             self._documents = None
             if any(_SEGMENT_NAME.match(p.name) for p in restored):
                 self._write_index(self._rebuild_index(self._index.generation + 1))
+            else:
+                self._load_index()
         if self._state is not None:
             self._state.refresh()
         return restored

@@ -319,6 +319,21 @@ def test_corrupt_segment_raises_and_restore_puts_back_the_last_good_copy(tmp_pat
     assert restored.restore_backups() == []
 
 
+def test_restore_works_when_the_store_cannot_even_open(tmp_path: Path) -> None:
+    store = open_store(tmp_path, segment_size=2)
+    store.add_documents([make_doc("a.txt", [make_item("First")])])
+    [second] = store.add_documents([make_doc("b.txt", [make_item("Second"), make_item("3")])])
+    (tmp_path / "corpus-0000.json").write_bytes(b'{"items": {"1": {"id": "x"')
+    (tmp_path / "index.json").unlink()
+    with pytest.raises(CorruptStoreError, match=r"corpus-0000\.json"):
+        open_store(tmp_path)
+    assert Store.restore(tmp_path, user=USER) == [tmp_path / "corpus-0000.json"]
+    restored = open_store(tmp_path)
+    # the backup is the segment before its last write: "Second" went with the damage
+    assert sorted(restored.index.title) == ["3", "First"]
+    assert restored.get(second.ids[1])["title"] == "3"
+
+
 def test_corrupt_segment_without_backup_says_what_to_do(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     [result] = store.add_documents([make_doc("a.txt", [make_item("First")])])
