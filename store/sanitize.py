@@ -41,6 +41,16 @@ class UndecodableError(ValueError):
     """The bytes are not text in any encoding newsdesk reads."""
 
 
+_BINARY_CONTROLS = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Binary files are dense with control bytes; hostile text has a few, to be stripped."""
+    sample = data[:65536]
+    controls = sum(sample.count(byte) for byte in _BINARY_CONTROLS)
+    return controls * 20 > len(sample)
+
+
 def decode_document(data: bytes) -> str:
     """Decode a document's bytes: BOM-marked UTF-8/16/32, UTF-8, then GB18030.
 
@@ -60,8 +70,8 @@ def decode_document(data: bytes) -> str:
                 raise UndecodableError(
                     f"invalid {encoding.upper()} after its byte-order mark"
                 ) from exc
-    if data.count(0) * 1000 > len(data):  # a stray NUL is a control to strip; many are binary
-        raise UndecodableError("binary data (NUL bytes), not a text document")
+    if _looks_binary(data):
+        raise UndecodableError("binary data, not a text document")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -139,7 +139,7 @@ def test_every_kind_of_bad_file_gets_one_line_and_the_good_one_is_stored(tmp_pat
     proc = run("ingest", str(folder), str(tmp_path / "missing.txt"), "--db", str(db), check=1)
     refused = proc.stderr.splitlines()
     reasons = {
-        Path(line.split(": refused: ")[0]).name: line for line in refused if "refused" in line
+        Path(line.split(": refused: ")[0]).name: line for line in refused if ": refused: " in line
     }
     assert set(reasons) == {"empty.txt", "binary.bin", "latin1.txt", "huge.txt", "again",
                             "dangling.txt", "missing.txt"}  # fmt: skip
