@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from store.db import Store
 from tests.conftest import TEST_USER
 from tui.app import NewsdeskApp
+from tui.messages import Source
 from tui.screens.company import CompanyScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import DEBOUNCE_SECONDS, ReaderScreen
@@ -311,11 +312,11 @@ async def test_choosing_a_document_shows_its_preamble(seeded_store):
         tree = app.reader.query_one(SourceTree)
         doc = next(d for d in seeded_store.documents() if d["preamble"])
         await pilot.press("shift+tab")
-        node = next(n for n in tree._walk() if n.data and n.data.value == doc["name"])
-        node.parent.expand()
+        tree.select_source(Source("document", doc["name"], doc["title"] or doc["name"]))
         await pilot.pause()
-        tree.cursor_line = node.line
         await settle(pilot)
+        assert tree.cursor_node.data.value == doc["name"]
+        assert tree.cursor_node.parent.is_expanded
         assert app.reader.source.kind == "document"
         assert listed_ids(app) == [index.ids[r] for r in index.rows_by_document[doc["name"]]]
         detail = app.reader.query_one(DetailView)

@@ -32,7 +32,7 @@ from tui.widgets.sources import SourceTree
 if TYPE_CHECKING:
     from tui.app import NewsdeskApp
 
-WIDE = 100  # at this width and above all three panes show
+WIDE = 120  # at this width and above all three panes show
 NARROW = 60  # below this, one pane at a time
 DEBOUNCE_SECONDS = 0.1
 PANES = ("sources", "articles", "detail")
@@ -63,7 +63,8 @@ class ReaderScreen(Screen):
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="previous_pane"),
         # priority: the focus moves before keys typed right after "/" are routed
         Binding("slash", "focus_filter", "Filter", id="filter", priority=True),
-        Binding("enter", "leave_filter", show=False, priority=True),
+        # priority, for the same reason; on the list it falls through to the list's Open
+        Binding("enter", "leave_filter", "Open", priority=True, id="leave_filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
         Binding("m", "toggle_read", "Read", id="toggle_read"),

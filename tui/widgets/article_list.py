@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -14,11 +15,12 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.format import date_of, fit, right_fit, short_publisher
+from tui.format import date_of, fit, short_publisher
 from tui.messages import ItemOpened
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
+TICKER_COLUMN = 17  # two tickers of 8 cells ("0700.HK 9988.HK")
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -231,19 +233,22 @@ class ArticleList(ScrollView, can_focus=True):
             remaining -= 11
         tickers = ""
         if width >= 72 and index.tickers[row]:
-            tickers = " ".join(index.tickers[row][:2])
-            tickers = " " + tickers if cell_len(tickers) <= 20 else " " + index.tickers[row][0]
-        title_width = max(0, remaining - cell_len(tickers))
-        line.append_text(fit(index.title[row], title_width))
-        if tickers:
-            line.append_text(right_fit(tickers, remaining - title_width, meta))
+            shown = list(index.tickers[row][:2])
+            while len(shown) > 1 and cell_len(" ".join(shown)) > TICKER_COLUMN:
+                shown.pop()
+            tickers = " ".join(shown)
+        if width >= 72:
+            title_width = max(0, remaining - TICKER_COLUMN - 1)
+            line.append_text(fit(index.title[row], title_width))
+            line.append(" ")
+            line.append_text(fit(tickers, TICKER_COLUMN, meta))
+        else:
+            line.append_text(fit(index.title[row], remaining))
         return line
 
 
 def _position_of(rows: list[int], row: int) -> int | None:
     """Where `row` sits in `rows` (sorted ascending, as the index is newest first)."""
-    from bisect import bisect_left
-
     i = bisect_left(rows, row)
     if i < len(rows) and rows[i] == row:
         return i

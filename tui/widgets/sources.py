@@ -38,6 +38,8 @@ class SourceTree(Tree[Source]):
         self.guide_depth = 2
         self._special: dict[str, TreeNode[Source]] = {}
         self.documents: dict[str, dict] = {}
+        self._docs_by_publisher: dict[str, list[dict]] = {}
+        self._doc_counts: dict[str, int] = {}
 
     def process_label(self, label: str | Text) -> Text:
         text = Text(label, end="") if isinstance(label, str) else label
@@ -66,17 +68,34 @@ class SourceTree(Tree[Source]):
             for publisher in Counter(index.publisher[r] for r in rows):
                 docs_by_publisher.setdefault(publisher, []).append(doc)
 
+        self._docs_by_publisher = docs_by_publisher
+        self._doc_counts = {
+            name: len(index.rows_by_document.get(name, ())) for name in self.documents
+        }
         publishers = sorted(index.rows_by_publisher.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         for publisher, rows in publishers:
             source = Source("publisher", publisher, publisher)
-            node = self.root.add(_label(publisher, len(rows)), data=source)
-            for doc in docs_by_publisher.get(publisher, []):
-                title = doc.get("title") or doc["name"]
-                count = len(index.rows_by_document.get(doc["name"], ()))
-                node.add_leaf(_label(title, count), data=Source("document", doc["name"], title))
+            has_docs = bool(docs_by_publisher.get(publisher))
+            node = self.root.add(_label(publisher, len(rows)), data=source, allow_expand=has_docs)
             if source in expanded:
+                self._populate(node)
                 node.expand()
         self.select_source(current)
+
+    def _populate(self, node: TreeNode[Source]) -> None:
+        """Add a publisher's documents under it (on first expansion: thousands at 100k)."""
+        if node.children or node.data is None:
+            return
+        for doc in self._docs_by_publisher.get(node.data.value, []):
+            title = doc.get("title") or doc["name"]
+            node.add_leaf(
+                _label(title, self._doc_counts.get(doc["name"], 0)),
+                data=Source("document", doc["name"], title),
+            )
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Source]) -> None:
+        event.stop()
+        self._populate(event.node)
 
     def _publisher_nodes(self) -> list[TreeNode[Source]]:
         return [n for n in self.root.children if n.data and n.data.kind == "publisher"]
@@ -92,7 +111,13 @@ class SourceTree(Tree[Source]):
         self._special["bookmarks"].set_label(_label("Bookmarks", marked))
 
     def select_source(self, source: Source | None) -> None:
-        """Put the cursor on `source` (expanding its publisher) without announcing it."""
+        """Put the cursor on `source` (expanding its publisher)."""
+        if source is not None and source.kind == "document":
+            for node in self._publisher_nodes():
+                docs = self._docs_by_publisher.get(node.data.value, [])
+                if any(d["name"] == source.value for d in docs):
+                    self._populate(node)
+                    break
         for node in self._walk():
             if node.data == source:
                 if node.parent is not None and not node.parent.is_root:
