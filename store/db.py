@@ -94,7 +94,11 @@ _MERGED_COLUMNS = ("section", "tickers", "companies", "documents", "body_key")  
 
 @dataclass(slots=True)
 class AddResult:
-    """What one document added: stories new to the store, stories it already held."""
+    """What one document added: `new` stories, `known` items the store already held.
+
+    `new + known` is the number of items read; a story printed twice in one document is
+    one new story and one known item. `ids` lists each story once, in document order.
+    """
 
     document: str
     new: int
@@ -718,7 +722,7 @@ class Store:
                     and all(work._taken(i) for i in existing.get("item_ids") or [])
                 ):
                     ids = list(existing.get("item_ids") or [])
-                    results.append(AddResult(name, 0, len(ids), ids))
+                    results.append(AddResult(name, 0, max(len(items), len(ids)), ids))
                     continue
                 ids: list[str] = []
                 new = known = 0
@@ -732,9 +736,9 @@ class Store:
                         new += 1
                     else:
                         work.merge(same, record)
-                        if same not in ids:  # printed twice in one document: counted once
+                        known += 1  # a story printed twice in one document is stored once
+                        if same not in ids:
                             ids.append(same)
-                            known += 1
                 stored = {k: v for k, v in document.items() if k != "item_ids"}
                 preamble = stored.get("preamble", "")
                 if isinstance(preamble, list):

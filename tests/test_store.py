@@ -188,16 +188,19 @@ def test_same_story_in_two_documents_merges(tmp_path: Path) -> None:
     assert open_store(tmp_path).get(a.ids[0]) == record
 
 
-def test_same_story_twice_in_one_document_counts_once(tmp_path: Path) -> None:
+def test_same_story_twice_in_one_document_is_stored_once(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     body = "Shares of BYD rose 5% in Hong Kong after the carmaker reported record deliveries."
     first = make_item("BYD rises", body)
     second = make_item("BYD rises", body + " Analysts expect more.")
     [result] = store.add_documents([make_doc("a.txt", [first, second, make_item("Other")])])
-    assert (result.new, result.known) == (2, 0)
+    assert (result.new, result.known) == (2, 1)  # every item read is new or known
     assert len(result.ids) == 2
     assert store.get(result.ids[0])["body"] == second["body"]
     assert len(store.index) == 2
+    again = make_doc("a.txt", [make_item("BYD rises", body), dict(second), make_item("Other")])
+    [result] = store.add_documents([again])
+    assert (result.new, result.known) == (0, 3)
 
 
 def test_stories_dedupe_across_documents_of_one_batch(tmp_path: Path) -> None:
