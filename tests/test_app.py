@@ -504,3 +504,37 @@ async def test_other_process_adds_items_and_the_reader_picks_them_up(seeded_stor
         assert articles(app).current_id == kept
         new_title = articles(app).index.title[articles(app).rows[0]]
         assert new_title == "A story written while the reader was open"
+
+
+async def test_marks_set_by_another_process_show_without_a_restart(seeded_store_dir):
+    store = Store(seeded_store_dir, user=TEST_USER)
+    app = NewsdeskApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        first = articles(app).current_id
+        assert articles(app).render_line(0).text[1] == " "
+        Store(seeded_store_dir, user=TEST_USER).state.set_bookmarked(first, True)
+        app.poll_store()
+        await pilot.pause()
+        assert first in store.state.bookmarks
+        assert articles(app).render_line(0).text[1] == BOOKMARK_MARK
+
+
+async def test_one_pane_at_a_time_when_very_narrow(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(50, 16)) as pilot:
+        reader = app.reader
+
+        def shown() -> list[str]:
+            panes = ("sources", "articles", "detail")
+            return [p for p in panes if reader.query_one(f"#{p}-pane").display]
+
+        assert shown() == ["articles"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown() == ["detail"]
+        assert app.focused is reader.query_one(DetailView)
+        await pilot.press("escape")
+        assert shown() == ["articles"]
+        assert app.focused is articles(app)
+        await pilot.press("shift+tab")
+        assert shown() == ["sources"]

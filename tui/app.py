@@ -8,6 +8,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from store.db import StoreError
+from store.ingest import store_directory
 from tui.commands import ReaderCommands
 from tui.screens.company import CompanyScreen
 from tui.screens.help import HelpScreen
@@ -31,11 +33,8 @@ class NewsdeskApp(App[None]):
     def __init__(self, store: Any, directory: Any | None = None) -> None:
         super().__init__()
         self.store = store
-        if directory is None:
-            from store.ingest import store_directory
-
-            directory = store_directory(store)
-        self.directory = directory
+        self.directory = directory if directory is not None else store_directory(store)
+        self._poll_error: str | None = None
 
     def get_default_screen(self) -> Screen:
         return ReaderScreen()
@@ -49,11 +48,22 @@ class NewsdeskApp(App[None]):
 
     def poll_store(self) -> None:
         """Pick up items another process added (a cheap stat when nothing changed)."""
-        if self.store.refresh():
-            from store.ingest import store_directory
-
-            self.directory = store_directory(self.store)
-            self.reader.store_changed()
+        index = self.store.index
+        try:
+            changed = self.store.refresh()
+        except StoreError as exc:  # e.g. locked or damaged by another process: try again later
+            if str(exc) != self._poll_error:
+                self._poll_error = str(exc)
+                self.notify(str(exc), title="Store", severity="warning", timeout=6)
+            return
+        self._poll_error = None
+        if not changed:
+            return
+        if self.store.index is index:
+            self.reader.marks_changed()
+            return
+        self.directory = store_directory(self.store)
+        self.reader.store_changed()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -137,7 +137,9 @@ class ReaderScreen(Screen):
             shown = {"articles", side}
         for pane in PANES:
             self.query_one(f"#{pane}-pane").display = pane in shown
-        self.set_class(width < WIDE, "-narrow")
+        self.set_class(NARROW <= width < WIDE, "-narrow")
+        self.set_class(width < NARROW, "-single")
+        self.query_one(Footer).show_command_palette = width >= NARROW
 
     def _pane_of(self, widget: Widget | None) -> str | None:
         while widget is not None:
@@ -273,6 +275,9 @@ class ReaderScreen(Screen):
         self._focus_pane("articles")
 
     def action_clear_filter(self) -> None:
+        if self.size.width < NARROW and self.active_pane != "articles":
+            self._focus_pane("articles")  # one pane at a time: Esc goes back to the list
+            return
         if self.filter_input.value:
             self.filter_input.value = ""  # Input.Changed re-runs the filter
         if self.focused is self.filter_input:
@@ -302,7 +307,9 @@ class ReaderScreen(Screen):
             record["read"] = True
             self.post_message(ReadToggled(item_id, True))
         self.detail.show_item(record, self.query_one(SourceTree).documents)
-        if self.size.width < WIDE:
+        if self.size.width < NARROW:
+            self._focus_pane("detail")
+        elif self.size.width < WIDE:
             self._narrow_side = "detail"
             self._apply_layout()
 
@@ -379,6 +386,13 @@ class ReaderScreen(Screen):
         return index.companies[row][0]
 
     # --- other processes --------------------------------------------------------------
+
+    def marks_changed(self) -> None:
+        """Another process changed bookmarks or read marks: redraw, re-run mark-based sources."""
+        self.articles.refresh()
+        self.query_one(SourceTree).update_counts(self.newsdesk.store)
+        if self.source.kind in ("unread", "bookmarks"):
+            self._apply_filter(keep_current=True)
 
     def store_changed(self) -> None:
         """The store changed on disk: rebuild sources and re-run the filter in place."""

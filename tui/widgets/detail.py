@@ -78,19 +78,16 @@ class DetailView(VerticalScroll, can_focus=True):
         self._set("meta", lines)
 
         companies = Text(end="")
-        for i, company in enumerate(record.get("companies") or []):
-            if i:
-                companies.append("  ")
+        for company in record.get("companies") or []:
+            companies.append(" · " if companies.plain else "Companies: ", "dim")
             companies.append(company.get("name") or "", "bold")
             if company.get("ticker"):
-                companies.append(f" {company['ticker']}", "dim")
-        extra = [
-            t
-            for t in record.get("tickers") or []
-            if all(c.get("ticker") != t for c in record.get("companies") or [])
-        ]
+                companies.append(f" {company['ticker']}")
+        linked = {c.get("ticker") for c in record.get("companies") or []}
+        extra = [t for t in record.get("tickers") or [] if t not in linked]
         if extra:
-            companies.append(("  " if companies.plain else "") + " ".join(extra), "dim")
+            companies.append(" · " if companies.plain else "Tickers: ", "dim")
+            companies.append(" ".join(extra))
         self._set("companies", companies)
 
         self._set("body", Text(record.get("body") or "", end=""))
