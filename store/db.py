@@ -279,9 +279,6 @@ class ItemIndex:
         """The row of an item id, None if the index does not hold it."""
         return self._rows_by_id.get(item_id)
 
-    def row_values(self, row: int) -> tuple:
-        return tuple(getattr(self, name)[row] for name in _COLUMNS)
-
     @cached_property
     def _rows_by_id(self) -> dict[str, int]:
         return dict(zip(self.ids, range(len(self.ids)), strict=True))
