@@ -21,7 +21,9 @@ async def _settle(pilot) -> None:
 def _filter_then(query: str, *keys: str):
     async def run_before(pilot) -> None:
         await pilot.press("slash")
-        pilot.app.reader.query_one("#filter", Input).value = query
+        box = pilot.app.reader.query_one("#filter", Input)
+        box.cursor_blink = False  # a blinking cursor would make the picture time-dependent
+        box.value = query
         await _settle(pilot)
         await pilot.press(*keys)
         await _settle(pilot)
