@@ -31,6 +31,9 @@ _NAME_WORDS_MAX = 7
 _SCAN_CHARS = 20_000
 
 
+_QUALIFIER = re.compile(r"^.*\S-(?:listed|based|backed|owned)\s+")
+
+
 def company_name_before(text: str, end: int) -> str:
     """The company name written right before position `end` (a ticker), or "".
 
@@ -70,6 +73,7 @@ def company_name_before(text: str, end: int) -> str:
     while taken and taken[-1].casefold().strip(",") in _NOT_NAME_STARTS:
         taken.pop()  # "The Bank of China", "Shares of iFlytek": a name starts after these
     name = " ".join(reversed(taken)).strip(" ,;:")
+    name = _QUALIFIER.sub("", name)  # "New York-listed TME" is TME
     return name if any(ch.isalpha() for ch in name) else ""
 
 
@@ -77,7 +81,7 @@ def mentions_in_text(text: str, fallback_name: str = "") -> list[Mention]:
     """One Mention per distinct ticker written in `text`, named by the words before it.
 
     A ticker with no name before it is named `fallback_name` (e.g. the headline's subject),
-    or, failing that, by the ticker as written.
+    or "" (the directory may still know the ticker).
     """
     mentions: list[Mention] = []
     seen: set[str] = set()
@@ -86,6 +90,6 @@ def mentions_in_text(text: str, fallback_name: str = "") -> list[Mention]:
         if match.ticker in seen:
             continue
         seen.add(match.ticker)
-        name = company_name_before(text, match.start) or fallback_name or match.raw.strip("()（）")
+        name = company_name_before(text, match.start) or fallback_name
         mentions.append(Mention(name=name, ticker=match.ticker))
     return mentions

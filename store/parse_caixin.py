@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from store.mention_names import mentions_in_text
 from store.model import PUBLISHER_CAIXIN, ParsedDocument, ParsedItem
 from store.prose import (
     CHINA_OFFSET,
@@ -31,7 +32,6 @@ from store.prose import (
     headline,
     iso_published,
     split_authors,
-    ticker_mentions,
 )
 
 LAYOUT = "caixin_listing"
@@ -134,7 +134,7 @@ def _entry(byline: re.Match[str], lines: list[str]) -> tuple[ParsedItem, datetim
         section=fold(byline.group("section") or ""),
         authors=split_authors(byline.group("authors")),
         related=related,
-        mentions=ticker_mentions("\n\n".join(body)),
+        mentions=mentions_in_text("\n\n".join(body)),
     )
     return item, stamp
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from store.mention_names import mentions_in_text
 from store.model import PUBLISHER_EQUALOCEAN, Mention, ParsedDocument, ParsedItem
 from store.prose import (
     COMPANY_SUFFIXES,
@@ -37,7 +38,6 @@ from store.prose import (
     iso_published,
     split_authors,
     strip_bullet,
-    ticker_mentions,
     title_and_rest,
     utc_offset,
 )
@@ -156,7 +156,7 @@ class _Report:
         title, rest, cut = title_and_rest(paragraph, TITLE_LIMIT)
         body = [rest] if rest and not cut else [paragraph]
         known = {m.ticker for m in mentions}
-        extra = [m for m in ticker_mentions(paragraph) if m.ticker not in known]
+        extra = [m for m in mentions_in_text(paragraph) if m.ticker not in known]
         self.add(title, body, section, mentions + extra)
 
     def add_updates(self, paragraphs: list[str], section: str) -> None:
@@ -190,7 +190,7 @@ class _Report:
                 continue
             title, cut = headline(head, TITLE_LIMIT)
             text = " ".join([head, *body])
-            self.add(title, ([head] if cut else []) + body, section, ticker_mentions(text))
+            self.add(title, ([head] if cut else []) + body, section, mentions_in_text(text))
 
 
 def parse_equalocean_report(text: str, name: str) -> ParsedDocument:

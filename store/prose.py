@@ -8,9 +8,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from store.model import Mention
-from store.tickers import find_tickers
-
 BULLETS = "•·▪●○◦‣∙*-–—"
 
 COMPANY_SUFFIXES = frozenset({"inc", "ltd", "co", "corp", "plc", "llc", "ag", "sa", "nv"})
@@ -189,24 +186,3 @@ def split_authors(text: str) -> list[str]:
     """ "By Qian Tong, Yuan Ruiyang and Han Wei" → ["Qian Tong", "Yuan Ruiyang", "Han Wei"]."""
     text = re.sub(r"^(?:by|authors?\s*[:：])\s+", "", fold(text), flags=re.IGNORECASE)
     return [name for name in (fold(p) for p in _AUTHOR_SEPARATORS.split(text)) if name]
-
-
-_NAME_BEFORE = re.compile(
-    r"((?:[A-Z][\w&.'’-]*[^\S\n]+){0,4}[A-Z][\w&.'’-]*)[^\S\n]*[(（]?[^\S\n]*$"
-)
-
-
-def ticker_mentions(text: str) -> list[Mention]:
-    """Mentions for tickers written in `text`, each with the capitalized name just before it
-    ("Tencent Holdings (0700.HK)") or "" when none is obvious; one per ticker."""
-    mentions: list[Mention] = []
-    seen: set[str] = set()
-    for found in find_tickers(text):
-        if found.ticker in seen:
-            continue
-        seen.add(found.ticker)
-        before = _NAME_BEFORE.search(text[max(0, found.start - 120) : found.start])
-        name = before.group(1).strip() if before else ""
-        name = re.sub(r"^.*\S-(?:listed|based|backed)\s+", "", name)
-        mentions.append(Mention(name, found.ticker))
-    return mentions

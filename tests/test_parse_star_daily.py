@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.dedupe import same_story
-from store.model import PUBLISHER_STAR_DAILY, ParsedDocument, ParsedItem
+from store.model import PUBLISHER_STAR_DAILY, Mention, ParsedDocument, ParsedItem
 from store.parse_star_daily import brief_year, parse_star_daily
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -462,3 +462,17 @@ def test_broken_line_start_before_a_marker_stays_apart() -> None:
     doc = parse_star_daily(brief("The", "} ?>", "[Hot Spotlight].", "Acme: Plans", BODY_A), "x")
     assert [i.title for i in doc.items] == ["The", "Acme: Plans"]
     assert doc.items[1].section == "Hot Spotlight"
+
+
+def test_mentions_in_text_names_dedupes_and_drops_qualifiers():
+    from store.mention_names import mentions_in_text
+
+    text = (
+        "Shares of Tencent Holdings (0700.HK) rose. New York-listed TME (TME.US) fell.\n\n"
+        "(9988.HK) was flat. Tencent (HKG: 0700) again."
+    )
+    assert mentions_in_text(text) == [
+        Mention("Tencent Holdings", "0700.HK"),
+        Mention("TME", "TME.US"),
+        Mention("", "9988.HK"),
+    ]

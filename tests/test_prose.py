@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.model import Mention
 from store.prose import (
     DATE_TIME,
     clock,
@@ -19,7 +18,6 @@ from store.prose import (
     shorten,
     split_authors,
     strip_bullet,
-    ticker_mentions,
     utc_offset,
 )
 
@@ -119,18 +117,6 @@ def test_split_authors(text, authors):
     assert split_authors(text) == authors
 
 
-def test_ticker_mentions_names_and_dedupes():
-    text = (
-        "Shares of Tencent Holdings (0700.HK) rose. New York-listed TME (TME.US) fell.\n\n"
-        "(9988.HK) was flat. Tencent (HKG: 0700) again."
-    )
-    assert ticker_mentions(text) == [
-        Mention("Tencent Holdings", "0700.HK"),
-        Mention("TME", "TME.US"),
-        Mention("", "9988.HK"),
-    ]
-
-
 def test_fold_and_strip_bullet():
     assert fold(" Digital \xa0 Automation\t Cloud ") == "Digital Automation Cloud"
     assert strip_bullet("• Headline") == ("Headline", True)
@@ -145,5 +131,4 @@ def test_helpers_are_total(text):
     assert len(shorten(text, 20)[0]) <= max(20, 1)
     headline(text, 50)
     split_authors(text)
-    ticker_mentions(text)
     strip_bullet(fold(text))
