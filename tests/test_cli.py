@@ -211,3 +211,29 @@ def test_bad_file_beside_good_ones(tmp_path):
     assert any("missing.txt" in line and "no such file" in line for line in err)
     assert "good.txt" in proc.stdout
     assert len(items(db, "list")) == 20
+
+
+def test_companies_revealed_by_documents_join_the_directory(tmp_path):
+    brief = (
+        '"Science and Technology Innovation Board Daily" on May 6 - The main contents of '
+        "today's Science and Technology Innovation Board Evening News include: Qingfeng "
+        "Photonics lists.\n[Company Aspect].\n"
+        "Qingfeng Photonics: Its first-quarter revenue rose 41% year-on-year\n"
+        "Qingfeng Photonics (688999.SH) announced on May 6, 2025 that revenue in the first "
+        "quarter rose 41% year-on-year, driven by demand for optical modules.\n"
+        "Tencent: It will raise its capital expenditure this year\n"
+        "Tencent Holdings (0700.HK) said it will raise capital expenditure in 2025 to build "
+        "more computing power for its models.\n"
+    )
+    doc = tmp_path / "brief.txt"
+    doc.write_text(brief, encoding="utf-8")
+    db = tmp_path / "db"
+    assert "2 new" in run("ingest", str(doc), "--db", str(db)).stdout
+    companies = json.loads(run("companies", "--json", "--db", str(db)).stdout)
+    learned = next(c for c in companies if c["tickers"] == ["688999.SH"])
+    assert learned["name"] == "Qingfeng Photonics" and learned["items"] == 1
+    for query in ("688999", "688999.SH", "qingfeng photonics", "Qingfeng"):
+        found = items(db, "search", query)
+        assert found and found[0]["tickers"] == ["688999.SH"], query
+    card = json.loads(run("company", "688999", "--json", "--db", str(db)).stdout)
+    assert card["name"] == "Qingfeng Photonics" and card["listings"] == ["688999.SH"]
