@@ -272,15 +272,27 @@ async def test_m_toggles_read_and_n_opens_the_next_unread(seeded_store):
         assert first in state.read
         await pilot.press("m")
         assert first not in state.read
-        # mark rows 1 and 2 read; `n` from row 0 must skip them
+        # rows 0-2 read: `n` from row 0 skips to row 3 and opens it
         ids = listed_ids(app)
-        state.set_read(ids[1], True)
-        state.set_read(ids[2], True)
+        for item_id in ids[:3]:
+            state.set_read(item_id, True)
         await pilot.press("n")
         await pilot.pause()
         assert lst.cursor == 3
         assert app.reader.query_one(DetailView).item_id == ids[3]
         assert ids[3] in state.read
+        # an unread item under the cursor that is not open yet is the next one
+        await pilot.press("j")
+        await pilot.press("n")
+        assert lst.cursor == 4
+        assert app.reader.query_one(DetailView).item_id == ids[4]
+        # at the bottom it wraps to the first unread from the top
+        for item_id in ids[5:]:
+            state.set_read(item_id, True)
+        state.set_read(ids[1], False)
+        await pilot.press("n")
+        assert lst.cursor == 1
+        assert app.reader.query_one(DetailView).item_id == ids[1]
 
 
 async def test_choosing_a_publisher_filters_and_combines_with_the_filter(seeded_store):

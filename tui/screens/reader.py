@@ -352,17 +352,22 @@ class ReaderScreen(Screen):
                 self.detail.show_item(record, self.query_one(SourceTree).documents)
 
     def action_next_unread(self) -> None:
+        """Open the next unread item: the cursor's own if it is unread and not open yet,
+        else the first unread below it, wrapping to the top."""
         articles = self.articles
         read = self.newsdesk.store.state.read
-        ids = articles.index.ids
-        rows = articles.rows
-        for position in range(articles.cursor + 1, len(rows)):
+        ids, rows, cursor = articles.index.ids, articles.rows, articles.cursor
+        if not rows:
+            return
+        here = ids[rows[cursor]]
+        start = cursor if here not in read and self.detail.item_id != here else cursor + 1
+        order = [*range(start, len(rows)), *range(0, min(start, len(rows)))]
+        for position in order:
             if ids[rows[position]] not in read:
                 articles.move_cursor(position)
-                self._focus_pane("articles")
-                articles.action_open()
+                self.open_item(ids[rows[position]])
                 return
-        self.notify("No unread items below the cursor.", timeout=2)
+        self.notify("No unread items here.", timeout=2)
 
     def action_company(self) -> None:
         self.flush_filter()
