@@ -550,3 +550,66 @@ async def test_one_pane_at_a_time_when_very_narrow(seeded_store):
         assert app.focused is articles(app)
         await pilot.press("shift+tab")
         assert shown() == ["sources"]
+
+
+async def test_article_list_at_100k_rows_renders_only_the_visible_lines(tmp_path):
+    """The list is virtual: moving and paging over 100,000 rows draws a screenful each time."""
+    import time
+    from types import SimpleNamespace
+
+    from textual.app import App
+
+    from store.db import ItemIndex
+    from store.state import UserState
+
+    n = 100_000
+    index = ItemIndex.from_rows(
+        (
+            f"id{i:06d}",
+            f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00+08:00",
+            "Caixin Global",
+            f"标题 headline number {i}",
+            "",
+            ("0700.HK",),
+            ("tencent",),
+            ("doc.txt",),
+            0,
+            "",
+            "",
+        )
+        for i in range(n)
+    )
+    store = SimpleNamespace(index=index, state=UserState(tmp_path, TEST_USER))
+
+    class ListApp(App):
+        def compose(self):
+            yield ArticleList(store)
+
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = app.query_one(ArticleList)
+        drawn: list[int] = []
+        original = lst.render_line
+
+        def counting(y):
+            drawn.append(y)
+            return original(y)
+
+        lst.render_line = counting
+        started = time.perf_counter()
+        lst.set_rows(index, list(range(n)))
+        lst.focus()
+        await pilot.pause()
+        for key in ("G", "pageup", "pageup", "g", "pagedown", "j", "k"):
+            await pilot.press(key)
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+        assert lst.cursor == lst.scrollable_content_region.height - 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert lst.cursor == n - 1
+        assert lst.current_id == index.ids[n - 1]
+        assert 0 < len(drawn) < 40 * 30  # a screenful per step, never the 100,000 rows
+        assert elapsed < 2.0
+        await pilot.click(ArticleList, offset=(10, 3))
+        assert lst.cursor == lst.scroll_offset.y + 3
