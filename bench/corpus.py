@@ -498,7 +498,12 @@ class _Writer:
             ticker = f.company.tickers[0] if f.company.tickers else ""
             named = f"{f.company.short} ({ticker})" if ticker else f.company.short
             verb = self.rng.choice(("announced that", "said that", "disclosed that"))
-            opening = f"{named} {verb} {parts['lead'][0].lower()}{parts['lead'][1:]}"
+            lead = parts["lead"]
+            if lead.startswith(
+                f.company.name + " "
+            ):  # "X (688052.SH) announced that the company …"
+                lead = "the company " + lead[len(f.company.name) + 1 :]
+            opening = f"{named} {verb} {lead}"
             paragraphs = [" ".join([opening, *rest])]
         elif layout == "caixin_listing":
             # The page prints no headline: the title is the lede's first sentence.
@@ -650,7 +655,7 @@ def render_star(w: _Writer, when: datetime, stories: list[Story]) -> str:
             body = story.paragraphs[0]
             if i == 0:  # a full date somewhere lets the parser infer the brief's year
                 day = f"{MONTH_NAMES[yesterday.month - 1]} {yesterday.day}, {yesterday.year}"
-                body = f"On {day}, {body[0].lower()}{body[1:]}"
+                body = f"On {day}, {body}"
             lines += [story.title, body]
     lines += ["Ticker Name", "Percentage Change", "Inclusion Date"]
     return "\n".join(lines) + "\n"

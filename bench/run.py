@@ -319,11 +319,10 @@ def verdict(key: str, value: float, n: int) -> tuple[str, bool | None]:
     else:
         return "", None
     ok = value >= target if op == ">=" else value <= target
-    unit = {"ingest_items_per_s": "/s", "peak_rss_mb": " MB"}.get(key, "")
-    if key.endswith("_ms"):
-        unit = " ms"
-    elif key.endswith("_s"):
-        unit = " s"
+    if key in ("ingest_items_per_s", "peak_rss_mb"):
+        unit = {"ingest_items_per_s": " items/s", "peak_rss_mb": " MB"}[key]
+    else:
+        unit = " ms" if key.endswith("_ms") else " s"
     return f"{op} {target:,g}{unit}", ok
 
 
@@ -341,7 +340,7 @@ def print_table(result: dict, notes: dict[str, str]) -> None:
         mark = "" if ok is None else ("[green]✓[/]" if ok else "[red]✗[/]")
         shown = f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
         table.add_row(key, shown, target, mark, notes.get(key, ""))
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 def rounded(value: float) -> float:
