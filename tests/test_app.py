@@ -613,3 +613,23 @@ async def test_article_list_at_100k_rows_renders_only_the_visible_lines(tmp_path
         assert elapsed < 2.0
         await pilot.click(ArticleList, offset=(10, 3))
         assert lst.cursor == lst.scroll_offset.y + 3
+
+
+async def test_screens_survive_a_terminal_shrunk_to_nothing(seeded_store):
+    """rich 15 crashes an OptionList at width 0: the palette, help and company view must not."""
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(40, 12)) as pilot:
+        for opening_keys, closing_keys in (
+            (("ctrl+p", "t"), ("escape",)),
+            (("question_mark",), ("escape",)),
+            (("c",), ("escape",)),
+        ):
+            await pilot.press(*opening_keys)
+            await pilot.pause(0.2)
+            for size in ((20, 6), (4, 3), (1, 1), (40, 12)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause(0.1)
+            await pilot.press(*closing_keys)
+            await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, ReaderScreen)
