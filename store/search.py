@@ -6,6 +6,7 @@ body matches (they need the full records, which the reader never loads at once).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,12 +45,54 @@ class SearchResult:
         return "; ".join(parts)
 
 
-def _title_folds(index) -> list[str]:
-    folds = getattr(index, "_title_folds", None)
-    if folds is None or len(folds) != len(index.title):
-        folds = [t.casefold() for t in index.title]
-        index._title_folds = folds
-    return folds
+class _TitleText:
+    """Every title, casefolded, in one string: word lookups run at C speed over it."""
+
+    __slots__ = ("ends", "size", "text")
+
+    def __init__(self, titles: Sequence[str]) -> None:
+        folded = [t.casefold().replace("\n", " ") for t in titles]
+        self.text = "\n".join(folded) + "\n"
+        self.ends: list[int] = []
+        end = -1
+        for title in folded:
+            end += len(title) + 1
+            self.ends.append(end)
+        self.size = len(titles)
+
+    def rows_with(self, word: str) -> list[int]:
+        """Rows whose title contains `word` (casefolded), ascending."""
+        rows: list[int] = []
+        ends, find = self.ends, self.text.find
+        pos = find(word)
+        while pos != -1:
+            row = bisect_left(ends, pos)
+            rows.append(row)
+            pos = find(word, ends[row] + 1)  # next title
+        return rows
+
+
+def _title_text(index) -> _TitleText:
+    cached = getattr(index, "_newsdesk_title_text", None)
+    if cached is None or cached.size != len(index.title):
+        cached = _TitleText(index.title)
+        index._newsdesk_title_text = cached
+    return cached
+
+
+def title_rows(index, query: str) -> list[int]:
+    """Rows whose title holds every word of `query` (case-insensitive), ascending."""
+    words = [w for w in query.casefold().split() if w and "\n" not in w]
+    if not words:
+        return []
+    text = _title_text(index)
+    words.sort(key=len, reverse=True)  # the longest word is usually the rarest
+    rows = text.rows_with(words[0])
+    titles = text.text
+    for word in words[1:]:
+        ends = text.ends
+        rows = [r for r in rows if titles.find(word, ends[r - 1] + 1 if r else 0, ends[r]) != -1]
+    return rows
 
 
 def _merge_sorted(lists: Iterable[Sequence[int]]) -> list[int]:
@@ -96,16 +139,14 @@ def search(
         posting_lists.extend(index.rows_by_ticker.get(t, ()) for t in company.listings)
     company_rows = _merge_sorted(posting_lists)
 
-    words = q.casefold().split()
-    title_rows = [
-        row for row, title in enumerate(_title_folds(index)) if all(w in title for w in words)
-    ]
+    matched_titles = title_rows(index, q)
 
-    allowed = set(rows) if rows is not None else None
+    restricted = rows is not None and len(rows) < len(index)
+    allowed = set(rows) if restricted else None
     if allowed is not None:
         company_rows = [r for r in company_rows if r in allowed]
-        title_rows = [r for r in title_rows if r in allowed]
-    merged = _merge_sorted((company_rows, title_rows))
+        matched_titles = [r for r in matched_titles if r in allowed]
+    merged = _merge_sorted((company_rows, matched_titles))
 
     body_ids: list[str] = []
     if store is not None:
@@ -118,12 +159,13 @@ def search(
                 continue
             if folded in record.get("body", "").casefold():
                 body_ids.append(rid)
+    company_set = set(company_rows)
     return SearchResult(
         query=query,
         rows=merged,
         companies=companies,
         tickers=tickers,
         company_rows=company_rows,
-        title_rows=[r for r in title_rows if r not in set(company_rows)],
+        title_rows=[r for r in matched_titles if r not in company_set],
         body_ids=body_ids,
     )
