@@ -25,3 +25,11 @@ def bundled_seeds_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("the bundled seed documents are missing from this installation")
+
+
+def config_path() -> Path:
+    """The user's config file: `$NEWSDESK_CONFIG` if set, else in the user config directory."""
+    env = os.environ.get("NEWSDESK_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"

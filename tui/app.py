@@ -11,6 +11,7 @@ from textual.screen import Screen
 from store.db import StoreError
 from store.ingest import store_directory
 from tui.commands import ReaderCommands
+from tui.config import Config
 from tui.screens.company import CompanyScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
@@ -30,10 +31,13 @@ class NewsdeskApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
     ]
 
-    def __init__(self, store: Any, directory: Any | None = None) -> None:
+    def __init__(
+        self, store: Any, directory: Any | None = None, config: Config | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.directory = directory if directory is not None else store_directory(store)
+        self.config = config or Config()
         self._poll_error: str | None = None
 
     def get_default_screen(self) -> Screen:
@@ -44,6 +48,10 @@ class NewsdeskApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, ReaderScreen))
 
     def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.problem:
+            self.notify(self.config.problem, title="Config", severity="warning", timeout=8)
         self.set_interval(REFRESH_SECONDS, self.poll_store, name="poll-store")
 
     def poll_store(self) -> None:

@@ -167,8 +167,9 @@ def cmd_read(args, out: Output) -> int:
             if not r.ok:
                 note(f"newsdesk: {r.path}: {r.error}")
     from tui.app import NewsdeskApp
+    from tui.config import load_config
 
-    NewsdeskApp(store).run()
+    NewsdeskApp(store, config=load_config()).run()
     return 0
 
 

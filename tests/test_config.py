@@ -1,0 +1,37 @@
+"""The config file: users remap keys by binding id."""
+
+from __future__ import annotations
+
+from tui.app import NewsdeskApp
+from tui.config import load_config
+from tui.widgets.article_list import ArticleList
+
+
+def test_missing_config_is_empty(tmp_path):
+    config = load_config(tmp_path / "none.toml")
+    assert config.keymap == {} and config.problem is None
+
+
+def test_bad_config_is_reported_not_fatal(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[keymap\nbookmark = ", encoding="utf-8")
+    config = load_config(path)
+    assert config.keymap == {} and "config.toml" in config.problem
+    path.write_text('[keymap]\nbookmark = "s"\nquit = 3\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.keymap == {"bookmark": "s"} and "quit" in config.problem
+
+
+async def test_a_remapped_key_works_in_the_reader(seeded_store, tmp_path, monkeypatch):
+    path = tmp_path / "config.toml"
+    path.write_text('[keymap]\nbookmark = "s"\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(path))
+    app = NewsdeskApp(seeded_store, config=load_config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        current = app.reader.query_one(ArticleList).current_id
+        assert current in seeded_store.state.bookmarks
+        await pilot.press("b")  # the old key no longer bookmarks
+        await pilot.pause()
+        assert current in seeded_store.state.bookmarks
