@@ -120,11 +120,18 @@ def match_companies(directory: CompanyDirectory, query: str, limit: int = 5) -> 
 
 
 def search(
-    index, directory: CompanyDirectory, query: str, rows: Sequence[int] | None = None, *, store=None
+    index,
+    directory: CompanyDirectory,
+    query: str,
+    rows: Sequence[int] | None = None,
+    *,
+    store=None,
+    body_limit: int | None = None,
 ) -> SearchResult:
     """Rows matching `query`, limited to `rows` if given.
 
-    With `store` given, bodies are searched too (ids in `body_ids`, not already in rows).
+    With `store` given, bodies are searched too (ids in `body_ids`, not already in rows),
+    stopping after `body_limit` matches.
     """
     q = " ".join(query.split())
     if not q:
@@ -159,6 +166,8 @@ def search(
                 continue
             if folded in record.get("body", "").casefold():
                 body_ids.append(rid)
+                if body_limit is not None and len(body_ids) >= body_limit:
+                    break
     company_set = set(company_rows)
     return SearchResult(
         query=query,

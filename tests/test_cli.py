@@ -237,3 +237,15 @@ def test_companies_revealed_by_documents_join_the_directory(tmp_path):
         assert found and found[0]["tickers"] == ["688999.SH"], query
     card = json.loads(run("company", "688999", "--json", "--db", str(db)).stdout)
     assert card["name"] == "Qingfeng Photonics" and card["listings"] == ["688999.SH"]
+
+
+def test_a_terminal_gets_a_table_of_a_screenful(seeded):
+    from tests.helpers.terminal import read_pty
+
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "TERM": "xterm-256color"}
+    out = read_pty([NEWSDESK, "list", "--db", str(seeded)], env)
+    assert "50 of 75 items" in out
+    assert "showing 50 of 75" in out
+    assert "\t" not in out
+    out = read_pty([NEWSDESK, "list", "--limit", "0", "--db", str(seeded)], env)
+    assert "75 of 75 items" in out and "showing" not in out

@@ -5,15 +5,13 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import pty
-import select
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.terminal import read_pty
 from tests.test_cli import NEWSDESK, SEEDS, items, run
 
 MARKUP = "[bold red]x[/] [link=file:///etc/passwd]y[/link] [@click=app.quit]q[/]"
@@ -63,28 +61,6 @@ def test_hostile_text_is_stored_inert_and_shown_literally_in_json(hostile_db):
     assert MARKUP in item["body"]
     assert any(MARKUP in r for r in item["related"])
     assert "pwned" not in raw and "cm0gLXJmIH4" not in raw
-
-
-def read_pty(args: list[str], env: dict) -> str:
-    """Run the command on a pseudo-terminal, as a user's shell would, and return its output."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=30)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("command", ["list", "show", "search"])
@@ -183,7 +159,7 @@ def test_nothing_on_stdout_is_a_traceback_for_a_corrupt_store(tmp_path):
     run("ingest", str(SEEDS / "000_8dddf056b50c37f7.txt"), "--db", str(db))
     for segment in db.glob("corpus-*.json"):
         segment.write_bytes(segment.read_bytes()[: len(segment.read_bytes()) // 2])
-    proc = run("list", "--db", str(db), check=1)
+    proc = run("list", "--json", "--db", str(db), check=1)
     assert proc.stderr.count("\n") == 1
     assert "corpus-" in proc.stderr and "corrupt" in proc.stderr
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -106,25 +107,48 @@ def note(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def item_rows(records: Sequence[dict]) -> list[list[str]]:
-    rows = []
-    for r in records:
-        marks = ("★" if r.get("bookmarked") else "") + ("" if r.get("read") else "●")
-        rows.append([
-            r["id"], marks, short_date(r.get("published", "")), r.get("publisher", ""),
-            " ".join(r.get("tickers") or []), r.get("title", ""),
-        ])  # fmt: skip
-    return rows
-
-
 ITEM_COLUMNS = ("id", "", "published", "publisher", "tickers", "title")
+TERMINAL_LIMIT = 50  # rows a command shows on a terminal unless --limit says otherwise
 
 
-def print_items(out: Output, records: Sequence[dict], as_json: bool, title: str = "") -> None:
+def item_rows(store, rows: Sequence[int]) -> list[list[str]]:
+    """Table rows straight from the index: no corpus segment is loaded."""
+    index = store.index
+    bookmarks, read = store.state.bookmarks, store.state.read
+    out = []
+    for row in rows:
+        item_id = index.ids[row]
+        marks = ("★" if item_id in bookmarks else "") + ("" if item_id in read else "●")
+        out.append([
+            item_id, marks, short_date(index.published[row]), index.publisher[row],
+            " ".join(index.tickers[row]), index.title[row],
+        ])  # fmt: skip
+    return out
+
+
+def effective_limit(args) -> int | None:
+    """--limit N (0: all); by default everything when piped or JSON, a screenful on a terminal."""
+    if args.limit is not None:
+        return args.limit if args.limit > 0 else None
+    return TERMINAL_LIMIT if sys.stdout.isatty() and not args.json else None
+
+
+def print_items(
+    out: Output,
+    store,
+    rows: Sequence[int],
+    as_json: bool,
+    title: str = "",
+    total: int | None = None,
+) -> None:
+    """Items as JSON (full records) or as a table (from the index)."""
     if as_json:
-        print_json([public_item(r) for r in records])
+        index = store.index
+        print_json([public_item(r) for r in store.get_many([index.ids[i] for i in rows])])
         return
-    out.table(ITEM_COLUMNS, item_rows(records), title=title)
+    out.table(ITEM_COLUMNS, item_rows(store, rows), title=title)
+    if total is not None and total > len(rows):
+        note(f"showing {len(rows)} of {total}; --limit N for more, --limit 0 for all")
 
 
 # ---------------------------------------------------------------- store access
@@ -233,12 +257,11 @@ def cmd_list(args, out: Output) -> int:
         rows = [r for r in rows if index.ids[r] in marks]
         described.append("bookmarked")
     total = len(rows)
-    if args.limit is not None and args.limit > 0:
-        rows = rows[: args.limit]
-    records = records_for_rows(store, rows)
-    title = f"{len(records)} of {total} items" + (f" · {', '.join(described)}" if described else "")
-    print_items(out, records, args.json, title=title)
-    if not args.json and not records:
+    limit = effective_limit(args)
+    rows = rows[:limit] if limit else rows
+    title = f"{len(rows)} of {total} items" + (f" · {', '.join(described)}" if described else "")
+    print_items(out, store, rows, args.json, title=title, total=total)
+    if not args.json and not rows:
         note("no items match")
     return 0
 
@@ -248,23 +271,23 @@ def cmd_search(args, out: Output) -> int:
 
     store = open_store(args)
     index = store.index
-    result = search(index, open_directory(store), args.query, store=store)
-    ids = [index.ids[r] for r in result.company_rows]
-    ids += [index.ids[r] for r in result.title_rows]
-    body = sorted(result.body_ids, key=lambda i: index.row_of(i) or 0)
-    ids += body
-    if args.limit and args.limit > 0:
-        ids = ids[: args.limit]
-    records = store.get_many(ids)
-    described = result.describe()
-    if args.json:
-        print_json([public_item(r) for r in records])
-        return 0
-    if not records:
+    directory = open_directory(store)
+    limit = effective_limit(args)
+    result = search(index, directory, args.query)
+    rows = result.company_rows + result.title_rows
+    if limit is None or len(rows) < limit:
+        # Bodies only when companies and titles leave room: it reads the whole corpus.
+        wanted = None if limit is None else limit - len(rows)
+        body = search(index, directory, args.query, store=store, body_limit=wanted).body_ids
+        rows += sorted(r for r in map(index.row_of, body) if r is not None)
+    total = None if limit is None or len(rows) <= limit else len(rows)
+    rows = rows[:limit] if limit else rows
+    if not rows and not args.json:
         note(f"no items match {args.query!r}")
         return 0
-    title = f"{len(records)} items" + (f" · {described}" if described else "")
-    print_items(out, records, False, title=title)
+    described = result.describe()
+    title = f"{len(rows)} items" + (f" · {described}" if described else "")
+    print_items(out, store, rows, args.json, title=title, total=total)
     return 0
 
 
@@ -326,9 +349,8 @@ def cmd_bookmarks(args, out: Output) -> int:
     index = store.index
     marks = store.state.bookmarks
     rows = [r for r in range(len(index)) if index.ids[r] in marks]
-    records = records_for_rows(store, rows)
-    print_items(out, records, args.json, title=f"{len(records)} bookmarks")
-    if not args.json and not records:
+    print_items(out, store, rows, args.json, title=f"{len(rows)} bookmarks")
+    if not args.json and not rows:
         note("no bookmarks yet (bookmark with `newsdesk bookmark ID` or `b` in the reader)")
     return 0
 
@@ -378,8 +400,11 @@ def cmd_sources(args, out: Output) -> int:
     return 0
 
 
-def company_card(store, directory, company) -> dict:
-    """The company view as data: names, listings, sector, items, companies seen with it."""
+def company_card(store, directory, company, *, with_records: bool = True) -> dict:
+    """The company view as data: names, listings, sector, items, companies seen with it.
+
+    `items` holds full records, or index rows when `with_records` is false.
+    """
     index = store.index
     rows = set(index.rows_by_company.get(company.key, ()))
     for ticker in company.listings:
@@ -404,7 +429,9 @@ def company_card(store, directory, company) -> dict:
         "chinese_name": company.chinese_name,
         "listings": list(company.listings),
         "sector": company.sector,
-        "items": [public_item(r) for r in records_for_rows(store, ordered)],
+        "items": (
+            [public_item(r) for r in records_for_rows(store, ordered)] if with_records else ordered
+        ),
         "related_companies": related_companies,
     }
 
@@ -419,7 +446,7 @@ def cmd_company(args, out: Output) -> int:
         close = [c.name for c, _ in directory.match(args.query, limit=5)]
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise CliError(f"no company matches {args.query!r}{hint}")
-    card = company_card(store, directory, companies[0])
+    card = company_card(store, directory, companies[0], with_records=args.json)
     if args.json:
         print_json(card)
         return 0
@@ -439,8 +466,8 @@ def cmd_company(args, out: Output) -> int:
         )
     head.append(("", ""))
     out.lines(head)
-    rows = item_rows(card["items"])
-    out.table(ITEM_COLUMNS, rows, title=f"{len(rows)} items")
+    rows = card["items"]
+    out.table(ITEM_COLUMNS, item_rows(store, rows), title=f"{len(rows)} items")
     return 0
 
 
@@ -514,6 +541,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "db"):
         args.db = None
     func = getattr(args, "func", cmd_read)
+    if func is not cmd_read:
+        # A one-shot command lives for a moment and makes few cycles: collecting them while
+        # it loads the corpus only costs time.
+        gc.disable()
     out = Output()
     from store.db import StoreError
 
