@@ -591,6 +591,14 @@ class CompanyDirectory:
         if exact:
             return exact
         candidates = [(c, s) for c, s in self._name_match(name) if s >= 60]
+        if ticker:
+            # An unknown ticker on a market where the candidate already has another code is
+            # another company with a similar name ("Company15" is not "Company10").
+            market = ticker.rsplit(".", 1)[-1]
+            candidates = [
+                (c, s) for c, s in candidates
+                if not any(t.rsplit(".", 1)[-1] == market for t in c.listings)
+            ]  # fmt: skip
         if not candidates:
             return None
         best, best_score = candidates[0]

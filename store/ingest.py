@@ -7,8 +7,10 @@ files beside it are still stored.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from store.sanitize import UndecodableError, clean_line, decode_document, strip_
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 BATCH_DOCUMENTS = 200
+POOL_MIN_FILES = 16  # fewer files are parsed faster than a pool starts
 
 
 class IngestError(Exception):
@@ -170,44 +173,102 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
     return doc, hashlib.sha256(data).hexdigest()
 
 
+@dataclass(slots=True)
+class _Prepared:
+    """One file read, parsed and linked: ready for the store, or refused."""
+
+    result: FileResult
+    document: dict | None = None
+    records: list[dict] = field(default_factory=list)
+
+
+def _prepare(path: Path, reason: str | None, linker: _Linker) -> _Prepared:
+    prepared = _Prepared(FileResult(path=path, error=reason))
+    if reason:
+        return prepared
+    try:
+        doc, digest = read_document(path)
+    except IngestError as exc:
+        prepared.result.error = str(exc)
+        return prepared
+    prepared.result.layout = doc.layout
+    prepared.document = document_record(doc, digest)
+    for item in doc.items:
+        companies, tickers = linker.link(item)
+        prepared.records.append(item_record(item, doc.name, companies, tickers))
+    return prepared
+
+
+_worker_linker: _Linker | None = None
+
+
+def _init_worker(learned: list[dict]) -> None:
+    global _worker_linker
+    _worker_linker = _Linker(CompanyDirectory.bundled().with_learned(learned))
+
+
+def _prepare_in_worker(job: tuple[Path, str | None]) -> tuple[_Prepared, list[dict]]:
+    assert _worker_linker is not None
+    before = set(_worker_linker.learned)
+    prepared = _prepare(*job, _worker_linker)
+    learned = [c.to_dict() for k, c in _worker_linker.learned.items() if k not in before]
+    return prepared, learned
+
+
+def _prepared_files(
+    jobs: list[tuple[Path, str | None]], linker: _Linker, workers: int
+) -> Iterator[tuple[_Prepared, list[dict]]]:
+    """Read, parse and link files, in a pool of processes when there are many."""
+    if workers <= 1 or len(jobs) < POOL_MIN_FILES:
+        for job in jobs:
+            before = set(linker.learned)
+            prepared = _prepare(*job, linker)
+            yield prepared, [c.to_dict() for k, c in linker.learned.items() if k not in before]
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    learned = [c.to_dict() for c in linker.directory.companies if c.learned]
+    with ProcessPoolExecutor(workers, context, _init_worker, (learned,)) as pool:
+        yield from pool.map(_prepare_in_worker, jobs, chunksize=4)
+
+
 def ingest_paths(
-    store, paths: Iterable[Path | str], directory: CompanyDirectory | None = None
+    store,
+    paths: Iterable[Path | str],
+    directory: CompanyDirectory | None = None,
+    *,
+    workers: int | None = None,
 ) -> list[FileResult]:
-    """Ingest files and folders into `store`; one FileResult per file, in order."""
+    """Ingest files and folders into `store`; one FileResult per file, in order.
+
+    Many files are read and parsed by `workers` processes (default: one per core); the
+    store is written from this process only, in batches.
+    """
     linker = _Linker(directory or store_directory(store))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    jobs = collect_files(paths)
     results: list[FileResult] = []
-    pending: list[tuple[FileResult, dict, list[dict]]] = []
+    pending: list[_Prepared] = []
+    learned: dict[str, dict] = {}
 
     def flush() -> None:
         if not pending:
             return
-        learned = [c.to_dict() for c in linker.learned.values()]
         outcomes = store.add_documents(
-            [(doc, records) for _, doc, records in pending], learned_companies=learned
+            [(p.document, p.records) for p in pending], learned_companies=list(learned.values())
         )
-        for (result, _, _), outcome in zip(pending, outcomes, strict=True):
-            result.new, result.known = outcome.new, outcome.known
+        for prepared, outcome in zip(pending, outcomes, strict=True):
+            prepared.result.new, prepared.result.known = outcome.new, outcome.known
         pending.clear()
 
-    for path, reason in collect_files(paths):
-        result = FileResult(path=path)
-        results.append(result)
-        if reason:
-            result.error = reason
-            continue
-        try:
-            doc, digest = read_document(path)
-        except IngestError as exc:
-            result.error = str(exc)
-            continue
-        result.layout = doc.layout
-        records = []
-        for item in doc.items:
-            companies, tickers = linker.link(item)
-            records.append(item_record(item, doc.name, companies, tickers))
-        pending.append((result, document_record(doc, digest), records))
-        if len(pending) >= BATCH_DOCUMENTS:
-            flush()
+    for prepared, new_companies in _prepared_files(jobs, linker, workers):
+        results.append(prepared.result)
+        for company in new_companies:
+            learned.setdefault(company["key"], company)
+        if prepared.document is not None:
+            pending.append(prepared)
+            if len(pending) >= BATCH_DOCUMENTS:
+                flush()
     flush()
     return results
 

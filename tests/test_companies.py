@@ -452,3 +452,14 @@ def test_link_finds_companies_by_tickers_written_in_text(d):
     linked = d.link([], text)
     assert [c.key for c in linked.companies] == ["lenovo"]
     assert linked.tickers == ["0992.HK"]
+
+
+def test_an_unknown_ticker_does_not_join_a_similar_name_listed_on_that_market():
+    from store.companies import CompanyDirectory
+
+    first = CompanyDirectory.bundled().learn("Company10 Photonics", "688900.SH")
+    directory = CompanyDirectory.bundled().with_learned([first.to_dict()])
+    assert directory.resolve_mention("Company15 Photonics", "688905.SH") is None
+    assert directory.resolve_mention("Company10 Photonics", "688900.SH").key == first.key
+    xiaomi = directory.resolve_mention("Xiaoxi", "1810.HK")
+    assert xiaomi is not None and "1810.HK" in xiaomi.listings

@@ -1,0 +1,67 @@
+"""The ingest pipeline: files to records, serially or in a pool of processes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from store.db import Store
+from store.ingest import POOL_MIN_FILES, ingest_paths
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+NEWCOMER_BRIEF = (
+    '"Science and Technology Innovation Board Daily" on May {day} - The main contents of '
+    "today's Science and Technology Innovation Board Evening News include: results.\n"
+    "[Company Aspect].\n"
+    "Company{n} Photonics: Its first-quarter revenue rose {n}% year-on-year\n"
+    "Company{n} Photonics ({code}.SH) announced on May {day}, 2025 that revenue in the first "
+    "quarter rose {n}% year-on-year, driven by demand for optical modules from data centres.\n"
+)
+
+
+def make_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, folder / seed.name)
+    for n in range(POOL_MIN_FILES):
+        text = NEWCOMER_BRIEF.format(n=n + 10, day=n % 28 + 1, code=688900 + n)
+        (folder / f"brief-{n:02}.txt").write_text(text, encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    return folder
+
+
+def snapshot(store: Store) -> tuple:
+    index = store.index
+    records = store.get_many(index.ids)
+    return (
+        sorted((r["id"], r["title"], tuple(r["tickers"]), tuple(r["documents"])) for r in records),
+        sorted(c["name"] for c in store.learned_companies()),
+    )
+
+
+def test_a_pool_of_processes_stores_what_one_process_stores(tmp_path):
+    folder = make_folder(tmp_path)
+    serial = Store(tmp_path / "serial")
+    pooled = Store(tmp_path / "pooled")
+    serial_results = ingest_paths(serial, [folder], workers=1)
+    pooled_results = ingest_paths(pooled, [folder], workers=2)
+    assert [(r.path, r.new, r.known, r.error) for r in serial_results] == [
+        (r.path, r.new, r.known, r.error) for r in pooled_results
+    ]
+    assert snapshot(serial) == snapshot(pooled)
+    assert len(pooled.index) == 75 + POOL_MIN_FILES
+    learned = snapshot(pooled)[1]
+    assert "Company10 Photonics" in learned and len(learned) == POOL_MIN_FILES
+    refused = [r for r in pooled_results if not r.ok]
+    assert [r.path.name for r in refused] == ["broken.txt"]
+
+
+def test_reingest_in_a_pool_adds_nothing(tmp_path):
+    folder = make_folder(tmp_path)
+    store = Store(tmp_path / "db")
+    ingest_paths(store, [folder], workers=2)
+    again = ingest_paths(store, [folder], workers=2)
+    assert sum(r.new for r in again) == 0
+    assert sum(r.known for r in again) == 82 + POOL_MIN_FILES  # every item read, again
