@@ -70,8 +70,17 @@ _META = re.compile(
     r"\s*(?:\(\s*(?:GMT|UTC)\s*(?P<tz>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\))?",
     re.I,
 )
-# `Tencent (0700: HK)`, `Alibaba (BABA: NYSE; 9988: HK)`, `Baidu (NASDAQ: BIDU)`
-_HEADER = re.compile(r"(?P<name>[^()（）]{1,80}?)\s*[(（](?P<listings>[^()（）]{1,60})[)）]")
+# `Tencent (0700: HK)`, `Alibaba (BABA: NYSE; 9988: HK)`, `Baidu (NASDAQ: BIDU)`, and a
+# name with a parenthesis of its own: `Ping An Insurance (Group) Company of China (2318: HK)`
+_HEADER = re.compile(
+    r"(?P<name>[^()（）]{1,80}?(?:[(（][^()（）]{1,30}[)）][^()（）]{0,60}?)?)"
+    r"\s*[(（](?P<listings>[^()（）]{1,60})[)）]"
+)
+# A parenthesis inside a bare company name: `(Group)`, `(Shanghai)`, `（集团）`
+_NAME_PARENTHESIS = re.compile(r"[(（][^()（）]{1,30}[)）]")
+_BARE_HEADER_MAX_WORDS = 6
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_BARE_HEADER_MAX_CHARS = 80
 _LISTING = re.compile(r"\s*(?P<a>[A-Za-z0-9.]{1,10})\s*[:：]\s*(?P<b>[A-Za-z0-9. ]{1,15}?)\s*")
 _LISTING_SEPARATORS = re.compile(r"[;,/、]|\s+and\s+")
 _NAME_CONNECTORS = frozenset({"of", "and", "&", "de", "the"})
@@ -109,15 +118,27 @@ def _header_mentions(paragraph: str) -> list[Mention] | None:
 
 
 def _is_bare_header(paragraph: str) -> bool:
-    """A company name on its own line: `DJI Technology`, `LONGi Green Energy Technology`."""
-    words = paragraph.split()
-    if not 1 <= len(words) <= 6 or len(paragraph) > 60 or paragraph[-1] in "!?;:,。！？":
+    """A company name on its own line: `DJI Technology`, `LONGi Green Energy Technology`,
+    `Ping An Insurance (Group) Company of China` (a parenthesis is not counted as a word)."""
+    if len(paragraph) > _BARE_HEADER_MAX_CHARS or paragraph[-1] in "!?;:,。！？":
+        return False
+    inner = [p[1:-1] for p in _NAME_PARENTHESIS.findall(paragraph)]
+    outside = _NAME_PARENTHESIS.sub(" ", paragraph)
+    if any(ch in "()（）" for ch in outside):
+        return False  # an unbalanced or nested parenthesis
+    words = outside.split()
+    if not 1 <= len(words) <= _BARE_HEADER_MAX_WORDS:
         return False
     if paragraph[-1] == "." and words[-1][:-1].lower() not in COMPANY_SUFFIXES:
         return False
-    return all(
-        w.lower() in _NAME_CONNECTORS or any(c.isupper() or c.isdigit() for c in w) for w in words
+    inner_words = [w for text in inner for w in text.split()]
+    return all(_is_name_word(w) for w in words) and all(
+        _is_name_word(w) or _CJK.search(w) for w in inner_words
     )
+
+
+def _is_name_word(word: str) -> bool:
+    return word.lower() in _NAME_CONNECTORS or any(c.isupper() or c.isdigit() for c in word)
 
 
 def _looks_like_headline(paragraph: str) -> bool:

@@ -92,6 +92,11 @@ _NAME_WORD = r"(?:[A-Z0-9\u3400-\u9fff]|[a-z]{1,3}[A-Z])[\w&.'’()\-]*"
 _NAME_COLON = re.compile(
     rf"^(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|the|and|for|on|in|de|&)){{0,7}})\s*[:：]\s*\S"
 )
+# A brand written all in lower case ("vivo: Launches …", "realme: …"): one word, and the claim
+# after the colon starts with a capital, so it is not the rest of a broken-off sentence.
+_BRAND_COLON = re.compile(
+    r"^(?P<name>[a-z][\w&.'’\-]{1,24})\s*[:：]\s*(?=[A-Z0-9\u3400-\u9fff\"“])\S"
+)
 _SENTENCE_BREAK = re.compile(r"[.!?。！？][\"”’)]*\s+(?=[\"“(]?[A-Z])")
 _TERMINAL = (".", "。", "!", "！", "?", "？", ";", "；", '."', ".”", "…")
 _STOPWORDS = frozenset({
@@ -126,6 +131,7 @@ class _Item:
     title: str
     section: str
     paragraphs: list[str] = field(default_factory=list)
+    shouted: bool = False  # an ALL-CAPS headline, to be put in sentence case
 
 
 def parse_star_daily(text: str, name: str) -> ParsedDocument:
@@ -136,9 +142,9 @@ def parse_star_daily(text: str, name: str) -> ParsedDocument:
     year = brief_year(text, month_day) if month_day else None
     published = _iso_date(year, month_day)
     edition = _edition(preamble)
-    vocabulary = _word_casings(lines)
 
-    items = _parse_items(rest, vocabulary)
+    items = _parse_items(rest)
+    _recase_shouted_headlines(items, lines)
     parsed_items = [
         ParsedItem(
             title=item.title,
@@ -234,7 +240,7 @@ def _is_sub_label(line: str) -> bool:
 # ---------------------------------------------------------------------------------- items
 
 
-def _parse_items(lines: list[str], vocabulary: dict[str, str]) -> list[_Item]:
+def _parse_items(lines: list[str]) -> list[_Item]:
     """Headlines and their bodies, under the section markers and sub-labels."""
     items: list[_Item] = []
     section = ""
@@ -264,7 +270,7 @@ def _parse_items(lines: list[str], vocabulary: dict[str, str]) -> list[_Item]:
         if starts_headline or current is None:
             item_section = f"{section} · {sub_label}" if section and sub_label else section
             if starts_headline:
-                current = _Item(_headline_text(line, vocabulary), item_section or sub_label)
+                current = _Item(line, item_section or sub_label, shouted=_is_all_caps(line))
                 expecting_body = True
             else:
                 current = _Item(_title_from_body(line), item_section or sub_label, [line])
@@ -299,7 +305,7 @@ def _is_headline(line: str, following: str | None, after: str | None, current: _
     if following is None or not _is_headline_shaped(line):
         return False
     score = 0
-    if _NAME_COLON.match(line):
+    if _name_colon(line):
         score += 2
     score += -1 if line.endswith(_TERMINAL) else 1
     score -= min(3, len(_SENTENCE_BREAK.findall(line)))
@@ -316,7 +322,7 @@ def _is_headline(line: str, following: str | None, after: str | None, current: _
             score -= 2  # the previous line broke off mid-sentence
     if (
         after is not None
-        and _NAME_COLON.match(following)
+        and _name_colon(following)
         and not following.endswith(_TERMINAL)
         and len(after) > len(following)
     ):
@@ -324,15 +330,23 @@ def _is_headline(line: str, following: str | None, after: str | None, current: _
     return score >= 2
 
 
+def _name_colon(line: str) -> re.Match[str] | None:
+    """The "Name: claim" shape of a headline; the match's "name" group is the subject."""
+    return _NAME_COLON.match(line) or _BRAND_COLON.match(line)
+
+
 def _starts_lowercase(line: str) -> bool:
-    """Whether a line opens with a lower-case word ("and it plans …"; not "iFlytek: …")."""
+    """Whether a line opens with a lower-case word ("and it plans …"; not "iFlytek: …" or
+    "vivo: Launches …")."""
+    if _BRAND_COLON.match(line):
+        return False
     first = line.split(maxsplit=1)[0] if line.strip() else ""
     return first[:1].islower() and not any(ch.isupper() for ch in first)
 
 
 def _subject_words(line: str) -> list[str]:
     """Significant words of a headline's subject: its "Name:" part, else its first words."""
-    match = _NAME_COLON.match(line)
+    match = _name_colon(line)
     head = match.group("name") if match else " ".join(line.split()[:4])
     return [
         word
@@ -365,39 +379,55 @@ def _title_from_body(line: str) -> str:
 
 
 def _headline_subject(title: str) -> str:
-    match = _NAME_COLON.match(title)
+    match = _name_colon(title)
     return match.group("name") if match else ""
 
 
 # ---------------------------------------------------------------------------- headline case
 
 
+_LOWER = re.compile(r"[a-z]")
+_EIGHT_LETTERS = re.compile(r"(?:[^A-Za-z]*[A-Za-z]){8}")
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
 def _is_all_caps(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha() and ch.isascii()]
-    return len(letters) >= 8 and not any(ch.islower() for ch in letters)
+    """At least 8 ASCII letters, none of them lower-case."""
+    return not _LOWER.search(line) and bool(_EIGHT_LETTERS.match(line))
 
 
-def _word_casings(lines: list[str]) -> dict[str, str]:
-    """How the brief writes each word mid-sentence, from its lines that are not all caps."""
+def _recase_shouted_headlines(items: list[_Item], lines: list[str]) -> None:
+    """ALL-CAPS headlines in sentence case, words cased as the brief writes them elsewhere."""
+    shouted = [item for item in items if item.shouted]
+    if not shouted:
+        return
+    wanted = {word.casefold() for item in shouted for word in _WORD.findall(item.title)}
+    vocabulary = _word_casings(lines, wanted)
+    for item in shouted:
+        item.title = _sentence_case(item.title, vocabulary)
+
+
+def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
+    """How the brief writes each of the `wanted` words (case-folded) mid-sentence, from its
+    lines that are not all caps."""
     counts: dict[str, Counter[str]] = {}
     for line in lines:
         if _is_all_caps(line):
             continue
-        for match in re.finditer(r"[A-Za-z]+(?:['’][A-Za-z]+)*", line):
+        for match in _WORD.finditer(line):
             word = match.group(0)
+            key = word.casefold()
+            if key not in wanted:
+                continue
             before = line[max(0, match.start() - 3) : match.start()].rstrip()  # spaces folded
             if not before or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—")):
                 continue  # a sentence start says nothing about the word's own case
-            counts.setdefault(word.casefold(), Counter())[word] += 1
+            counts.setdefault(key, Counter())[word] += 1
     # The most frequent form; on a tie the lower-case one (a name is capitalised every time).
     return {
         key: max(forms, key=lambda form: (forms[form], form == key))
         for key, forms in counts.items()
     }
-
-
-def _headline_text(line: str, vocabulary: dict[str, str]) -> str:
-    return _sentence_case(line, vocabulary) if _is_all_caps(line) else line
 
 
 def _sentence_case(line: str, vocabulary: dict[str, str]) -> str:

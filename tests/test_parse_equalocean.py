@@ -349,3 +349,48 @@ def test_headers_with_other_exchanges(header, mentions):
     text = f"T\nMain Players Updates\n{header}\nThe company did something. More text.\n"
     items = parse_equalocean_report(text, "h.txt").items
     assert [(i.title, i.mentions) for i in items] == [("The company did something", mentions)]
+
+
+@pytest.mark.parametrize(
+    ("header", "mentions"),
+    [
+        (
+            "Ping An Insurance (Group) Company of China",
+            [Mention("Ping An Insurance (Group) Company of China", None)],
+        ),
+        (
+            "Ping An Insurance (Group) Company of China (2318: HK)",
+            [Mention("Ping An Insurance (Group) Company of China", "2318.HK")],
+        ),
+        (
+            "BYD Electronic (International) (0285: HK)",
+            [Mention("BYD Electronic (International)", "0285.HK")],
+        ),
+        ("Amlogic (Shanghai)", [Mention("Amlogic (Shanghai)", None)]),
+    ],
+)
+def test_header_with_a_parenthesis_in_the_name_heads_the_paragraph_under_it(header, mentions):
+    text = (
+        f"T\nMain Players Updates\n{header}\nThe company did something. More text.\n"
+        "Huawei launches a rival to the Amazon Kindle.\n"
+    )
+    items = parse_equalocean_report(text, "h.txt").items
+    assert [(i.title, i.mentions) for i in items] == [
+        ("The company did something", mentions),
+        ("Huawei launches a rival to the Amazon Kindle", []),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ping An (and others) Company",  # a parenthesis of prose, not of a name
+        "Ping An Insurance (Group Company of China",  # unbalanced
+        "Ping An Insurance (Group) Company of China Limited Holdings",  # too many words
+    ],
+)
+def test_lines_with_parentheses_that_are_not_company_headers(line):
+    text = f"T\nMain Players Updates\n{line}\nThe company did something. More text.\n"
+    items = parse_equalocean_report(text, "h.txt").items
+    assert [i.title for i in items] == [line, "The company did something"]
+    assert all(i.mentions == [] for i in items)

@@ -476,3 +476,53 @@ def test_mentions_in_text_names_dedupes_and_drops_qualifiers():
         Mention("TME", "TME.US"),
         Mention("", "9988.HK"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("headline", "body"),
+    [
+        (
+            "iFlytek: Its net profit rose 20% to 1.2 billion yuan in 2024",
+            "The company said its net profit rose 20% to 1.2 billion yuan in 2024, driven by "
+            "its education business.",
+        ),
+        (
+            "vivo: Launches X200 series with in-house imaging chip",
+            "The company said the phones would go on sale on Friday, priced from 4,299 yuan.",
+        ),
+        (
+            "xiaomi: SU7 deliveries top 10,000",
+            "Xiaomi said deliveries of its SU7 electric sedan topped 10,000 units in March, "
+            "ahead of its own target.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("previous_end", [".", ""])
+def test_headline_starting_in_lower_case_is_a_headline(headline, body, previous_end) -> None:
+    previous = BODY_A.rstrip(".") + previous_end
+    doc = parse_star_daily(
+        brief("Acme Robotics: Plans a 300 million yuan plant in Suzhou", previous, headline, body),
+        "x.txt",
+    )
+    check_invariants(doc, "x.txt")
+    assert [i.title for i in doc.items] == [
+        "Acme Robotics: Plans a 300 million yuan plant in Suzhou",
+        headline,
+    ]
+    assert doc.items[0].body == [previous]
+    assert doc.items[1].body == [body]
+
+
+def test_lower_case_continuation_with_a_colon_stays_in_the_body() -> None:
+    doc = parse_star_daily(
+        brief(
+            "Acme Robotics: Plans a 300 million yuan plant in Suzhou",
+            "The company said the plant would make arms for carmakers and that, according to",
+            "the statement: production starts in 2026 with 400 workers on two lines.",
+        ),
+        "x.txt",
+    )
+    assert [i.title for i in doc.items] == [
+        "Acme Robotics: Plans a 300 million yuan plant in Suzhou"
+    ]
+    assert len(doc.items[0].body) == 1
