@@ -18,8 +18,11 @@ from store.parse_equalocean import parse_equalocean_report
 from store.parse_star_daily import parse_star_daily
 
 # Only the opening of a document is scored: signals appear early, and detection stays fast
-# on huge files.
-_DETECT_CHARS = 200_000
+# on huge files. Names and titles are looked for in the first `_HEAD_CHARS` characters
+# (case-insensitive patterns are slow to fail over a whole text), structural lines (bylines,
+# markers, company headers, source lines) in the first `_STRUCTURE_CHARS`, each count capped.
+_HEAD_CHARS = 4_000
+_STRUCTURE_CHARS = 20_000
 
 
 class UnknownLayoutError(ValueError):
@@ -55,12 +58,13 @@ _EO_COMPANY_HEADER = re.compile(
 
 
 def _score_equalocean(text: str) -> int:
+    head, structure = text[:_HEAD_CHARS], text[:_STRUCTURE_CHARS]
     return (
-        3 * _count(_EO_TITLE, text, 1)
-        + 3 * _count(_EO_PLAYERS, text, 1)
-        + 3 * _count(_EO_AUTHOR, text, 1)
-        + _count(_EO_NAME, text, 1)
-        + _count(_EO_COMPANY_HEADER, text, 3)
+        3 * _count(_EO_TITLE, head, 1)
+        + 3 * _count(_EO_PLAYERS, structure, 1)
+        + 3 * _count(_EO_AUTHOR, head, 1)
+        + _count(_EO_NAME, head, 1)
+        + _count(_EO_COMPANY_HEADER, structure, 3)
     )
 
 
@@ -73,10 +77,11 @@ _CAIXIN_CONTACT = re.compile(r"^\s*Contact\s+(?:reporter|editor)\b", re.IGNORECA
 
 
 def _score_caixin(text: str) -> int:
+    structure = text[:_STRUCTURE_CHARS]
     return (
-        5 * _count(_CAIXIN_BYLINE, text, 2)
-        + _count(_CAIXIN_NAME, text, 1)
-        + _count(_CAIXIN_CONTACT, text, 1)
+        5 * _count(_CAIXIN_BYLINE, structure, 2)
+        + _count(_CAIXIN_NAME, text[:_HEAD_CHARS], 1)
+        + _count(_CAIXIN_CONTACT, structure, 1)
     )
 
 
@@ -92,11 +97,12 @@ _STAR_TICKER = re.compile(r"\(\s*(?:68|60|00|30)\d{4}\.(?:SH|SZ)\s*\)")
 
 
 def _score_star(text: str) -> int:
+    head, structure = text[:_HEAD_CHARS], text[:_STRUCTURE_CHARS]
     return (
-        4 * _count(_STAR_NAME, text, 1)
-        + 2 * _count(_STAR_SUMMARY, text, 1)
-        + 2 * _count(_STAR_MARKER, text, 3)
-        + _count(_STAR_TICKER, text, 3)
+        4 * _count(_STAR_NAME, head, 1)
+        + 2 * _count(_STAR_SUMMARY, head, 1)
+        + 2 * _count(_STAR_MARKER, structure, 3)
+        + _count(_STAR_TICKER, structure, 3)
     )
 
 
@@ -106,14 +112,35 @@ _DIGEST_SUMMARY = re.compile(
 )
 
 
-def _score_digest(text: str) -> int:
-    sources = 0
-    for line in text.split("\n"):
-        if SOURCE_LINE.match(" ".join(line.split())):
-            sources += 1
-            if sources >= 3:
+# What every source line holds: a dot before a date ("Sina Finance · 2025-03-26 10:02").
+_DIGEST_SOURCE_DATE = re.compile(r"[·•・][^\S\n]*(?:19|20)\d\d[-/.]")
+
+
+def _count_source_lines(text: str, cap: int) -> int:
+    """Source lines in `text`: only lines with a dot before a date are folded and matched."""
+    found = 0
+    line_end = -1
+    for match in _DIGEST_SOURCE_DATE.finditer(text):
+        if match.start() < line_end:
+            continue  # a line already looked at
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if line_end == -1:
+            line_end = len(text)
+        if SOURCE_LINE.match(" ".join(text[line_start:line_end].split())):
+            found += 1
+            if found >= cap:
                 break
-    return 3 * sources + 2 * _count(_DIGEST_HEADER, text, 1) + 2 * _count(_DIGEST_SUMMARY, text, 1)
+    return found
+
+
+def _score_digest(text: str) -> int:
+    structure = text[:_STRUCTURE_CHARS]
+    return (
+        3 * _count_source_lines(structure, 3)
+        + 2 * _count(_DIGEST_HEADER, text[:_HEAD_CHARS], 1)
+        + 2 * _count(_DIGEST_SUMMARY, structure, 1)
+    )
 
 
 LAYOUTS: tuple[Layout, ...] = (
@@ -136,8 +163,7 @@ NO_KNOWN_LAYOUT = (
 
 def layout_scores(text: str) -> dict[str, int]:
     """Each layout's score for `text` (for diagnostics and tests)."""
-    opening = text[:_DETECT_CHARS]
-    return {layout.name: layout.score(opening) for layout in LAYOUTS}
+    return {layout.name: layout.score(text) for layout in LAYOUTS}
 
 
 def detect_layout(text: str) -> Layout | None:
