@@ -33,6 +33,8 @@ SOURCE_LINE = re.compile(
 )
 _SEARCH_HEADER = re.compile(r"^(?:Search\s+(?:documents|results)|搜索结果|相关文档)$", re.I)
 _CITATIONS = re.compile(r"\s*(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
+# The same marks without the spaces before them: a literal "[" first scans much faster.
+_CITATION_RUN = re.compile(r"(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
 _BULLET_SEPARATOR = re.compile(r"\s+[-–—]\s+")
 # A summary's headings, found at the end of the text before a " - ".
 _GROUP_HEADING = re.compile(
@@ -155,7 +157,7 @@ def _published(match: re.Match[str]) -> str:
 
 
 def _title_from_body(summary: str) -> str:
-    text = _CITATIONS.sub("", summary).strip()
+    text = _drop_citations(summary).strip()
     text = re.sub(r"^(?:Core\s+\w+|Group\s+\d+)\s*[-:：]\s*", "", text)
     if len(text) <= _FALLBACK_TITLE_CHARS:
         return text
@@ -193,7 +195,7 @@ def _split_heading(part: str, is_first: bool) -> tuple[str, str | None]:
     stripped = part.strip()
     if _CORE_HEADING.match(stripped):
         return "", stripped
-    group = _GROUP_HEADING.search(stripped)
+    group = _GROUP_HEADING.search(stripped) if "Group" in stripped else None
     if group:
         return stripped[: group.start("head")], group.group("head").strip()
     free = _FREE_HEADING.search(stripped)
@@ -202,11 +204,25 @@ def _split_heading(part: str, is_first: bool) -> tuple[str, str | None]:
     return stripped, None
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:])")
+_DOUBLED_PERIOD = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def _drop_citations(text: str) -> str:
+    """`text` without its citation marks and the spaces before them (as `_CITATIONS.sub`)."""
+    pieces = _CITATION_RUN.split(text)
+    if len(pieces) == 1:
+        return text
+    last = len(pieces) - 1
+    return "".join(piece if i == last else piece.rstrip() for i, piece in enumerate(pieces))
+
+
 def _clean(text: str) -> str:
-    text = _CITATIONS.sub("", text)
-    text = re.sub(r"\s+([.,;:])", r"\1", text)
-    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)  # "the U.S. [5]." lost its citation
-    return " ".join(text.split()).strip()
+    text = _drop_citations(text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    if ".." in text:
+        text = _DOUBLED_PERIOD.sub(".", text)  # "the U.S. [5]." lost its citation
+    return " ".join(text.split())
 
 
 def _paragraph(heading: str, bullets: list[str]) -> str:

@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.model import Mention, ParsedDocument
-from store.parse_digest import SOURCE_LINE, parse_search_digest, summary_paragraphs
+from store.parse_digest import (
+    _CITATIONS,
+    SOURCE_LINE,
+    _drop_citations,
+    parse_search_digest,
+    summary_paragraphs,
+)
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "003_a6fe991c24fb0183.txt"
 
@@ -250,3 +256,17 @@ def test_mangled_digests_parse_without_error(text: str) -> None:
 def test_summary_paragraphs_never_fail(summary: str) -> None:
     for paragraph in summary_paragraphs(summary):
         assert paragraph.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["[1]", "[2, 3]", "[4-6]", "[12，13]", " ", "  ", "\n", "a", ".", "[", "]"]
+        ),
+        max_size=14,
+    ).map("".join)
+    | st.text(max_size=60)
+)
+def test_dropping_citations_matches_the_citation_pattern(text: str) -> None:
+    assert _drop_citations(text) == _CITATIONS.sub("", text)
