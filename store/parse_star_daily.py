@@ -410,19 +410,24 @@ def _recase_shouted_headlines(items: list[_Item], lines: list[str]) -> None:
 def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
     """How the brief writes each of the `wanted` words (case-folded) mid-sentence, from its
     lines that are not all caps."""
+    if not wanted:
+        return {}
+    text = "\n".join(line for line in lines if not _is_all_caps(line))
+    # The wanted words as whole `_WORD` tokens, in any case.
+    alternatives = "|".join(re.escape(word) for word in sorted(wanted, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![A-Za-z])(?<![A-Za-z]['’])(?:{alternatives})(?![A-Za-z]|['’][A-Za-z])",
+        re.IGNORECASE | re.ASCII,
+    )
     counts: dict[str, Counter[str]] = {}
-    for line in lines:
-        if _is_all_caps(line):
-            continue
-        for match in _WORD.finditer(line):
-            word = match.group(0)
-            key = word.casefold()
-            if key not in wanted:
-                continue
-            before = line[max(0, match.start() - 3) : match.start()].rstrip()  # spaces folded
-            if not before or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—")):
-                continue  # a sentence start says nothing about the word's own case
-            counts.setdefault(key, Counter())[word] += 1
+    for match in pattern.finditer(text):
+        start = match.start()
+        before = text[max(0, start - 3) : start]
+        before = before[before.rfind("\n") + 1 :].rstrip()  # within the line; spaces folded
+        if not before or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—")):
+            continue  # a sentence start says nothing about the word's own case
+        word = match.group(0)
+        counts.setdefault(word.lower(), Counter())[word] += 1
     # The most frequent form; on a tie the lower-case one (a name is capitalised every time).
     return {
         key: max(forms, key=lambda form: (forms[form], form == key))
@@ -485,17 +490,41 @@ def _valid_day(month: int, day: int) -> bool:
     return True
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# How far from a year a full date written with single spaces can reach: "September. 30th,
+# 2024" starts 17 characters before it, "2024 年 12 月 31 日" ends 12 after it (and the pattern
+# looks at one more). A year the scan skipped starts at most 3 characters after one it found
+# ("192019年"), so the stretch after a found year is longer by that much.
+_DATE_BEFORE_YEAR = 20
+_DATE_AFTER_YEAR = 17
+
+
 def _full_dates(text: str) -> list[date]:
+    """Every full date written in `text` (each pattern's matches, in order, with repeats).
+
+    Every full date holds a year, so only the stretches around years are matched, in the
+    text with its whitespace runs folded (no pattern depends on how long a run is).
+    """
+    folded = " ".join(text.split())
+    stretches: list[list[int]] = []
+    for year in _YEAR.finditer(folded):
+        start = max(0, year.start() - _DATE_BEFORE_YEAR)
+        end = min(len(folded), year.end() + _DATE_AFTER_YEAR)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1][1] = end
+        else:
+            stretches.append([start, end])
     found: list[date] = []
     for pattern in _FULL_DATES:
-        for match in pattern.finditer(text):
-            month = _month_number(match.group("month"))
-            if not month:
-                continue
-            try:
-                found.append(date(int(match.group("year")), month, int(match.group("day"))))
-            except ValueError:
-                continue
+        for start, end in stretches:
+            for match in pattern.finditer(folded, start, end):
+                month = _month_number(match.group("month"))
+                if not month:
+                    continue
+                try:
+                    found.append(date(int(match.group("year")), month, int(match.group("day"))))
+                except ValueError:
+                    continue
     return found
 
 

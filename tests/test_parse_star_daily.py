@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from store.dedupe import same_story
 from store.model import PUBLISHER_STAR_DAILY, Mention, ParsedDocument, ParsedItem
-from store.parse_star_daily import brief_year, parse_star_daily
+from store.parse_star_daily import (
+    _FULL_DATES,
+    _full_dates,
+    _is_all_caps,
+    _month_number,
+    _word_casings,
+    brief_year,
+    parse_star_daily,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EVENING = SEEDS / "002_db7f17587a9c4bfe.txt"
@@ -526,3 +534,70 @@ def test_lower_case_continuation_with_a_colon_stays_in_the_body() -> None:
         "Acme Robotics: Plans a 300 million yuan plant in Suzhou"
     ]
     assert len(doc.items[0].body) == 1
+
+
+# ------------------------------------------------------- fast scans agree with plain ones
+
+
+def reference_full_dates(text: str) -> list[date]:
+    """Every pattern over the whole text, as `_full_dates` is meant to find them."""
+    found = []
+    for pattern in _FULL_DATES:
+        for match in pattern.finditer(text):
+            month = _month_number(match.group("month"))
+            if not month:
+                continue
+            try:
+                found.append(date(int(match.group("year")), month, int(match.group("day"))))
+            except ValueError:
+                continue
+    return found
+
+
+def reference_word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
+    """Every word of every line that is not all caps, looked at one by one."""
+    counts: dict[str, dict[str, int]] = {}
+    for line in lines:
+        if _is_all_caps(line):
+            continue
+        for match in re.finditer(r"[A-Za-z]+(?:['’][A-Za-z]+)*", line):
+            word = match.group(0)
+            before = line[max(0, match.start() - 3) : match.start()].rstrip()
+            if (
+                word.casefold() not in wanted
+                or not before
+                or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—"))
+            ):
+                continue
+            forms = counts.setdefault(word.casefold(), {})
+            forms[word] = forms.get(word, 0) + 1
+    return {
+        key: max(forms, key=lambda form: (forms[form], form == key))
+        for key, forms in counts.items()
+    }
+
+
+DATE_PIECES = [
+    "March", "Mar.", "Sept", "26", "3rd", "2024", "2025", "1999", "19", "20", "192019", ",",
+    " ", "  ", "\n", "\t", "-", "/", ".", "年", "月", "日", "03", "of", "x", "on",
+]  # fmt: skip
+WORD_PIECES = [
+    "iFlytek", "IFLYTEK", "iflytek", "the", "The", "rock'n'roll", "Huawei's", "’s", "'", " ",
+    "  ", ".", ": ", "-", "AI", "ai", "Ai", "chip", "Chip", "CHIPS AND MORE CHIPS", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=30).map("".join) | st.text(max_size=60))
+def test_full_dates_agree_with_scanning_the_whole_text(text: str) -> None:
+    assert _full_dates(text) == reference_full_dates(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    # lines as the parser makes them: no line breaks
+    st.lists(st.lists(st.sampled_from(WORD_PIECES), max_size=12).map("".join), max_size=5),
+    st.sets(st.sampled_from(["iflytek", "the", "ai", "chip", "chips", "huawei's", "rock'n'roll"])),
+)
+def test_word_casings_agree_with_reading_every_word(lines: list[str], wanted: set[str]) -> None:
+    assert _word_casings(lines, wanted) == reference_word_casings(lines, wanted)
