@@ -148,7 +148,9 @@ def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building big acyclic data (parsed JSON).
 
     Allocating a million objects otherwise triggers repeated full collections that cost
-    more than the parsing itself in a process that already holds much.
+    more than the parsing itself in a process that already holds much. On the way out the
+    new objects are moved straight to the oldest generation (freeze, then unfreeze), so the
+    young collections that follow do not scan them all again (half a segment load's time).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -156,6 +158,8 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -42,6 +42,7 @@ from store.atomic import (
     check_tinydb_shape,
     no_gc,
     os_reason,
+    parse_json,
     read_bytes,
     remove_stale_temps,
 )
@@ -56,15 +57,19 @@ __all__ = [
     "StoreLockedError",
 ]
 
-SEGMENT_SIZE = 5000
-INDEX_VERSION = 2
+SEGMENT_SIZE = 1000
+INDEX_VERSION = 3
 LOCK_TIMEOUT = 30.0
 SEGMENT_CACHE = 8
 ID_LENGTH = 8
 KEY_CHARS = 12  # hex digits of a hashed dedupe key
 NO_KEY = "0" * KEY_CHARS
+SPAN_CHARS = 16  # hex: 8 for a record's byte offset in its segment file, 8 for its length
+NO_SPAN = "0" * SPAN_CHARS
+TOKEN_BYTES = 8
 
 ITEMS_TABLE = "items"
+META_TABLE = "meta"
 DOCUMENTS_TABLE = "documents"
 COMPANIES_TABLE = "companies"
 
@@ -75,7 +80,9 @@ _DOCUMENTS_HINT = "move it aside; re-ingesting your documents rebuilds it"
 _MULTI = ("tickers", "companies", "documents")
 _CATEGORICAL = ("publisher", "section", *_MULTI)  # stored as distinct values + row codes
 _PLAIN = ("ids", "published", "title", "segment")
-_KEYS = ("title_key", "body_key")  # stored packed: one string of KEY_CHARS per row
+# stored packed: one string of fixed-width entries, one per row
+_PACKED = {"title_key": KEY_CHARS, "body_key": KEY_CHARS, "body_print": KEY_CHARS}
+_PACKED["spans"] = SPAN_CHARS
 _COLUMNS = (
     "ids",
     "published",
@@ -88,8 +95,11 @@ _COLUMNS = (
     "segment",
     "title_key",
     "body_key",
+    "body_print",
+    "spans",
 )
-_MERGED_COLUMNS = ("section", "tickers", "companies", "documents", "body_key")  # merge changes
+# the columns a merge can change ("spans" changes with every rewrite of a segment)
+_MERGED_COLUMNS = ("section", "tickers", "companies", "documents", "body_key", "body_print")
 
 
 @dataclass(slots=True)
@@ -133,6 +143,67 @@ def _body_hash(body: str) -> str:
     return _key_hash(dedupe.body_key(body))
 
 
+@lru_cache(maxsize=16384)
+def _body_print(body: str) -> str:
+    """A fingerprint of the body opening `dedupe.same_story` compares (NO_KEY: no body).
+
+    The first character says whether the body is short (under 80 characters, "s") or not
+    ("l"), which `same_story` also needs; equal prints mean equal compared openings.
+    """
+    if not body:
+        return NO_KEY
+    kind = "s" if len(body) < dedupe.SHORT_BODY_CHARS else "l"
+    opening = dedupe.body_opening(body).encode()
+    return kind + hashlib.blake2b(opening, digest_size=KEY_CHARS // 2).hexdigest()[1:]
+
+
+def _settled(title_a: str, print_a: str, title_b: str, print_b: str) -> bool | None:
+    """`dedupe.same_story` decided from hashed title keys and body prints; None: compare."""
+    if title_a == title_b:  # the same headline (both NO_KEY: both fold to "")
+        if NO_KEY in (print_a, print_b) or print_a == print_b:
+            return True
+        return None
+    if print_a[0] != "l" or print_b[0] != "l":  # a short or missing body
+        return False
+    return True if print_a == print_b else None
+
+
+def _span(offset: int, length: int) -> str:
+    if offset > 0xFFFFFFFF or length > 0xFFFFFFFF:
+        return NO_SPAN
+    return f"{offset:08x}{length:08x}"
+
+
+def _segment_header(token: str) -> bytes:
+    return b'{"%s":{"1":{"token":"%s"}},"%s":{' % (
+        META_TABLE.encode(),
+        token.encode(),
+        ITEMS_TABLE.encode(),
+    )
+
+
+def _segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, str]]:
+    """A segment file (TinyDB: tables `meta` and `items`) and each item's span in it.
+
+    The bytes are exactly `orjson.dumps` of the tables, so a segment read back and written
+    again gives the same bytes: that is how a rebuilt index checks the spans it derives.
+    """
+    parts = [_segment_header(token)]
+    position = len(parts[0])
+    spans: dict[str, str] = {}
+    separator = b""
+    for doc_id, record in items.items():
+        prefix = separator + orjson.dumps(doc_id) + b":"
+        body = orjson.dumps(record)
+        position += len(prefix)
+        spans[record["id"]] = _span(position, len(body))
+        position += len(body)
+        parts += (prefix, body)
+        separator = b","
+    parts.append(b"}}")
+    return b"".join(parts), spans
+
+
 def _id_digest(record: dict) -> str:
     seed = "\x1f".join((record["publisher"], _title_key(record["title"]), record["published"][:10]))
     digest = hashlib.blake2b(seed.encode(), digest_size=20).digest()
@@ -143,7 +214,7 @@ def _company_key(company: dict) -> str:
     return str(company.get("key") or company.get("name") or "").strip()
 
 
-def _row_values(record: dict, segment: int) -> tuple:
+def _row_values(record: dict, segment: int, span: str = NO_SPAN) -> tuple:
     """One index row, in `_COLUMNS` order."""
     return (
         record["id"],
@@ -157,6 +228,8 @@ def _row_values(record: dict, segment: int) -> tuple:
         segment,
         _title_hash(record["title"]),
         _body_hash(record["body"]),
+        _body_print(record["body"]),
+        span,
     )
 
 
@@ -172,8 +245,10 @@ class ItemIndex:
 
     On disk (`index.json`) repeated values are stored once: a categorical column is its
     distinct values plus one integer code per row, and rows with equal values share one
-    object in memory. The dedupe keys (`title_key`, `body_key`, only the writer needs them)
-    stay packed in one string until first used.
+    object in memory. The dedupe keys (`title_key`, `body_key`, `body_print`, only the
+    writer needs them) and the records' byte spans in their segment files (`spans`) stay
+    packed in one string each until first used. `tokens` names the version of each
+    segment file the spans point into.
     """
 
     def __init__(
@@ -181,8 +256,10 @@ class ItemIndex:
         columns: dict[str, list],
         generation: int = 0,
         packed_keys: dict[str, str] | None = None,
+        tokens: dict[int, str] | None = None,
     ) -> None:
         self.generation = generation
+        self.tokens: dict[int, str] = tokens or {}
         self.ids: list[str] = columns["ids"]
         self.published: list[str] = columns["published"]
         self.publisher: list[str] = columns["publisher"]
@@ -193,7 +270,7 @@ class ItemIndex:
         self.documents: list[tuple[str, ...]] = columns["documents"]
         self.segment: list[int] = columns["segment"]
         self._packed_keys = packed_keys or {}
-        for name in _KEYS:
+        for name in _PACKED:
             if name in columns:
                 self.__dict__[name] = columns[name]
 
@@ -207,20 +284,42 @@ class ItemIndex:
         """Hashed dedupe body keys, one per row (NO_KEY where there is none)."""
         return self._unpack("body_key")
 
+    @cached_property
+    def body_print(self) -> list[str]:
+        """Fingerprints of the body openings dedupe compares, one per row (`_body_print`)."""
+        return self._unpack("body_print")
+
+    @cached_property
+    def spans(self) -> list[str]:
+        """Each record's byte span in its segment file (NO_SPAN where it is not known)."""
+        return self._unpack("spans")
+
+    def span_of(self, row: int) -> tuple[int, int]:
+        """(offset, length) of a row's record in its segment file; length 0: not known."""
+        spans = self.__dict__.get("spans")
+        if spans is not None:
+            span = spans[row]
+        else:
+            packed = self._packed_keys["spans"]
+            span = packed[row * SPAN_CHARS : (row + 1) * SPAN_CHARS]
+        return int(span[:8], 16), int(span[8:], 16)
+
     def _unpack(self, name: str) -> list[str]:
-        packed = self._packed_keys[name]
-        return [packed[i : i + KEY_CHARS] for i in range(0, len(packed), KEY_CHARS)]
+        packed, width = self._packed_keys[name], _PACKED[name]
+        return [packed[i : i + width] for i in range(0, len(packed), width)]
 
     @classmethod
     def empty(cls) -> ItemIndex:
         return cls({name: [] for name in _COLUMNS})
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple], generation: int = 0) -> ItemIndex:
+    def from_rows(
+        cls, rows: Iterable[tuple], generation: int = 0, tokens: dict[int, str] | None = None
+    ) -> ItemIndex:
         """An index from unsorted rows (tuples in column order)."""
         ordered = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
         columns = {name: [row[i] for row in ordered] for i, name in enumerate(_COLUMNS)}
-        return cls(columns, generation)
+        return cls(columns, generation, tokens=tokens)
 
     @classmethod
     def from_json(cls, raw: bytes) -> ItemIndex:
@@ -248,15 +347,16 @@ class ItemIndex:
             if name in _MULTI:
                 values = list(map(tuple, values))
             columns[name] = list(map(values.__getitem__, data[name]["codes"]))
-        packed = {name: data[name] for name in _KEYS}
+        packed = {name: data[name] for name in _PACKED}
         if not all(isinstance(v, list) and len(v) == size for v in columns.values()) or not all(
-            isinstance(v, str) and len(v) == size * KEY_CHARS for v in packed.values()
+            isinstance(v, str) and len(v) == size * _PACKED[name] for name, v in packed.items()
         ):
             raise ValueError("columns of different lengths")
         generation = data["generation"]
         if not isinstance(generation, int):
             raise ValueError("no generation")
-        return cls(columns, generation, packed)
+        tokens = {int(number): str(token) for number, token in data["tokens"].items()}
+        return cls(columns, generation, packed, tokens)
 
     def to_json(self) -> bytes:
         data: dict = {"version": INDEX_VERSION, "generation": self.generation, "rows": len(self)}
@@ -267,9 +367,10 @@ class ItemIndex:
             values = list(dict.fromkeys(column))
             code_of = dict(zip(values, range(len(values)), strict=True))
             data[name] = {"values": values, "codes": list(map(code_of.__getitem__, column))}
-        for name in _KEYS:
+        for name in _PACKED:
             packed = self._packed_keys.get(name)
             data[name] = packed if packed is not None else "".join(getattr(self, name))
+        data["tokens"] = {str(number): token for number, token in self.tokens.items()}
         return orjson.dumps(data)
 
     def __len__(self) -> int:
@@ -318,16 +419,23 @@ class ItemIndex:
 
 @dataclass(slots=True)
 class _Segment:
-    """One loaded corpus segment: TinyDB doc id -> record, and item id -> doc id."""
+    """One loaded corpus segment: TinyDB doc id -> record, and item id -> doc id.
+
+    Loaded `with_spans`, `token` and `spans` (item id -> span) are the file's version and
+    its records' byte spans when the file is exactly as `_segment_bytes` writes it.
+    """
 
     items: dict[str, dict]
     doc_ids: dict[str, str]
+    token: str | None = None
+    spans: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> _Segment:
-        data = OrjsonStorage(path, hint=_CORPUS_HINT).read()
-        if data is None:
+    def load(cls, path: Path, *, with_spans: bool = False) -> _Segment:
+        raw = read_bytes(path)
+        if raw is None:
             return cls({}, {})
+        data = check_tinydb_shape(path, parse_json(path, raw, _CORPUS_HINT), hint=_CORPUS_HINT)
         items = data.get(ITEMS_TABLE, {})
         doc_ids = {}
         for doc_id, record in items.items():
@@ -335,7 +443,15 @@ class _Segment:
             if not isinstance(item_id, str) or not isinstance(record.get("title"), str):
                 raise CorruptStoreError(path, "an item record has no id or title", _CORPUS_HINT)
             doc_ids[item_id] = doc_id
-        return cls(items, doc_ids)
+        segment = cls(items, doc_ids)
+        if with_spans:
+            meta = data.get(META_TABLE, {}).get("1", {})
+            token = meta.get("token")
+            if isinstance(token, str) and list(data) == [META_TABLE, ITEMS_TABLE]:
+                rebuilt, spans = _segment_bytes(token, items)
+                if rebuilt == raw:
+                    segment.token, segment.spans = token, spans
+        return segment
 
     def get(self, item_id: str) -> dict | None:
         doc_id = self.doc_ids.get(item_id)
@@ -429,13 +545,36 @@ class _Batch:
         self.new_ids: list[str] = []
         self.counts = Counter(index.segment_counts)
         self.last_segment = max(self.counts, default=0)
+        self.fetched: dict[str, dict] = {}  # id -> stored record read by its span
+        self.pinned: dict[int, _Segment] = {}  # segments loaded whole, kept for the batch
+        self.spans: dict[str, str] = {}  # id -> span, for every record of written segments
+        self.tokens: dict[int, str] = {}  # the written segments' new tokens
+
+    def segment(self, number: int) -> _Segment:
+        """A whole segment, loaded at most once per batch whatever the store's cache does."""
+        segment = self.pinned.get(number)
+        if segment is None:
+            segment = self.pinned[number] = self.store._segment(number)
+        return segment
 
     def record_of(self, item_id: str) -> dict:
-        record = self.records.get(item_id)
+        record = self.records.get(item_id) or self.fetched.get(item_id)
         if record is not None:
             return record
         row = self.index.row_of(item_id)
-        return self.store._stored_record(item_id, self.index.segment[row])
+        number = self.index.segment[row]
+        if number not in self.pinned and number not in self.store._segments:
+            found = self.store._read_by_span(self.index, number, [(item_id, row)])
+            if found is not None:
+                self.fetched[item_id] = found[item_id]
+                return found[item_id]
+        record = self.segment(number).get(item_id)
+        if record is None:
+            path = segment_path(self.store.root, number)
+            raise CorruptStoreError(
+                path, f"item {item_id} listed in the index is missing", _CORPUS_HINT
+            )
+        return record
 
     def _candidates(self, record: dict) -> Iterator[str]:
         seen = set()
@@ -451,8 +590,21 @@ class _Batch:
                     yield item_id
 
     def find_same(self, record: dict) -> str | None:
+        """The stored or batched story `record` repeats, None if it is new.
+
+        Stored candidates are settled from the index's title keys and body prints where
+        those decide `dedupe.same_story`; only the others are read.
+        """
+        title, body_print = _title_hash(record["title"]), _body_print(record["body"])
+        index = self.index
         for item_id in self._candidates(record):
-            if dedupe.same_story(self.record_of(item_id), record):
+            verdict = None
+            if item_id not in self.records:
+                row = index.row_of(item_id)
+                verdict = _settled(index.title_key[row], index.body_print[row], title, body_print)
+            if verdict is None:
+                verdict = dedupe.same_story(self.record_of(item_id), record)
+            if verdict:
                 return item_id
         return None
 
@@ -510,7 +662,7 @@ class _Batch:
                 for name in _MERGED_COLUMNS:
                     columns[name][row] = values[name]
         new_rows = sorted(
-            (_row_values(self.records[i], self.segments[i]) for i in self.new_ids),
+            (_row_values(self.records[i], self.segments[i], NO_SPAN) for i in self.new_ids),
             key=lambda row: (row[1], row[0]),
             reverse=True,
         )
@@ -536,7 +688,15 @@ class _Batch:
                 start = position
             out.extend(source[start:])
             merged[name] = out
-        return ItemIndex(merged, old.generation + 1)
+        spans = self.spans
+        if spans:  # every record of a rewritten segment moved
+            merged["spans"] = [
+                spans.get(item_id, span)
+                for item_id, span in zip(merged["ids"], merged["spans"], strict=True)
+            ]
+        tokens = dict(old.tokens)
+        tokens.update(self.tokens)
+        return ItemIndex(merged, old.generation + 1, tokens=tokens)
 
 
 class Store:
@@ -625,18 +785,27 @@ class Store:
         return records[0] if records else None
 
     def get_many(self, ids: Iterable[str]) -> list[dict]:
-        """Full records for `ids` (unknown ids are skipped), in the order asked."""
+        """Full records for `ids` (unknown ids are skipped), in the order asked.
+
+        Records of a segment not in the cache are read alone by their spans; a segment whose
+        spans are unknown or out of date is loaded whole, once.
+        """
         index = self._index
         found: dict[str, dict] = {}
-        wanted: dict[int, list[str]] = {}
+        wanted: dict[int, list[tuple[str, int]]] = {}
         ids = list(ids)
         for item_id in ids:
             row = index.row_of(item_id)
             if row is not None:
-                wanted.setdefault(index.segment[row], []).append(item_id)
+                wanted.setdefault(index.segment[row], []).append((item_id, row))
         for number, members in wanted.items():
+            if number not in self._segments:
+                read = self._read_by_span(index, number, members)
+                if read is not None:
+                    found.update(read)
+                    continue
             segment = self._segment(number)
-            for item_id in members:
+            for item_id, _row in members:
                 record = segment.get(item_id)
                 if record is not None:
                     found[item_id] = record
@@ -676,11 +845,11 @@ class Store:
 
     def documents(self) -> list[dict]:
         """The ingested documents, in the order they were first ingested."""
-        index = self._index
+        committed = self._index._rows_by_id.__contains__
         out = []
         for record in self._read_documents()[DOCUMENTS_TABLE].values():
             ids = record.get("item_ids") or []
-            if all(index.row_of(i) is not None for i in ids):  # committed
+            if all(map(committed, ids)):
                 out.append(dict(record, item_ids=list(ids)))
         return out
 
@@ -864,14 +1033,40 @@ class Store:
         while len(self._segments) > self._segment_cache_size:
             self._segments.popitem(last=False)
 
-    def _stored_record(self, item_id: str, number: int) -> dict:
-        record = self._segment(number).get(item_id)
-        if record is None:
-            path = segment_path(self.root, number)
-            raise CorruptStoreError(
-                path, f"item {item_id} listed in the index is missing", _CORPUS_HINT
-            )
-        return record
+    def _read_by_span(
+        self, index: ItemIndex, number: int, members: list[tuple[str, int]]
+    ) -> dict[str, dict] | None:
+        """Records (id, row) of one segment read alone by their spans in the segment file.
+
+        None when the spans cannot be trusted: the file is not the version the index was
+        written with (a writer replaced it since, or was killed before committing), a span
+        is unknown, or a span does not hold exactly the record asked for.
+        """
+        token = index.tokens.get(number)
+        if token is None:
+            return None
+        header = _segment_header(token)
+        found: dict[str, dict] = {}
+        try:
+            with open(segment_path(self.root, number), "rb", buffering=0) as handle:
+                if handle.read(len(header)) != header:
+                    return None
+                for item_id, row in members:
+                    offset, length = index.span_of(row)
+                    if not length:
+                        return None
+                    handle.seek(offset)
+                    record = orjson.loads(handle.read(length))
+                    if (
+                        not isinstance(record, dict)
+                        or record.get("id") != item_id
+                        or not isinstance(record.get("title"), str)
+                    ):
+                        return None
+                    found[item_id] = record
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        return found
 
     def _read_documents(self) -> dict:
         stamp = self._stamp(self.documents_path)
@@ -891,7 +1086,7 @@ class Store:
         index = work.index
         for number, members in sorted(by_segment.items()):
             path = segment_path(self.root, number)
-            current = self._segment(number)
+            current = work.segment(number)
             items: dict[str, dict] = {}
             doc_ids: dict[str, str] = {}
             for doc_id, record in current.items.items():
@@ -907,8 +1102,12 @@ class Store:
                     next_doc_id += 1
                     doc_ids[item_id] = doc_id
                 items[doc_id] = work.records[item_id]
-            OrjsonStorage(path, hint=_CORPUS_HINT).write({ITEMS_TABLE: items})
-            self._cache_segment(number, _Segment(items, doc_ids))
+            token = os.urandom(TOKEN_BYTES).hex()
+            raw, spans = _segment_bytes(token, items)
+            atomic_write(path, raw, backup=True)
+            work.spans.update(spans)
+            work.tokens[number] = token
+            self._cache_segment(number, _Segment(items, doc_ids, token, spans))
 
     def _write_index(self, index: ItemIndex) -> None:
         atomic_write(self.index_path, index.to_json())
@@ -958,15 +1157,19 @@ class Store:
         """The index derived from every corpus segment (a damaged segment raises)."""
         rows = []
         seen: set[str] = set()
+        tokens: dict[int, str] = {}
         self._segments.clear()
         for number in self._segment_numbers_on_disk():
-            segment = _Segment.load(segment_path(self.root, number))
+            segment = _Segment.load(segment_path(self.root, number), with_spans=True)
+            if segment.token is not None:
+                tokens[number] = segment.token
             for record in segment.items.values():
                 if record["id"] in seen:
                     continue
                 seen.add(record["id"])
-                rows.append(_row_values(_normalize_record(record), number))
-        return ItemIndex.from_rows(rows, generation)
+                span = segment.spans.get(record["id"], NO_SPAN)
+                rows.append(_row_values(_normalize_record(record), number, span))
+        return ItemIndex.from_rows(rows, generation, tokens)
 
     @staticmethod
     def _check_tinydb(path: Path) -> None:

@@ -14,6 +14,7 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 _BODY_KEY_CHARS = 80
 _BODY_COMPARE_CHARS = 600
+SHORT_BODY_CHARS = 80  # a body shorter than this never makes a story on its own
 
 
 def _normalize(text: str) -> str:
@@ -30,12 +31,14 @@ def body_key(body: str) -> str:
     return _normalize(body[: _BODY_KEY_CHARS * 2])[:_BODY_KEY_CHARS]
 
 
+def body_opening(body: str) -> str:
+    """The folded opening of a body that `body_similarity` compares."""
+    return _normalize(body[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS]
+
+
 def body_similarity(a: str, b: str) -> float:
     """0-100: how alike the openings of two bodies are."""
-    return fuzz.ratio(
-        _normalize(a[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS],
-        _normalize(b[: _BODY_COMPARE_CHARS * 2])[:_BODY_COMPARE_CHARS],
-    )
+    return fuzz.ratio(body_opening(a), body_opening(b))
 
 
 def same_story(a: dict, b: dict) -> bool:
@@ -47,6 +50,6 @@ def same_story(a: dict, b: dict) -> bool:
     a_body, b_body = a.get("body") or "", b.get("body") or ""
     if title_key(a.get("title", "")) == title_key(b.get("title", "")):
         return not a_body or not b_body or body_similarity(a_body, b_body) >= 50
-    if len(a_body) < 80 or len(b_body) < 80:
+    if len(a_body) < SHORT_BODY_CHARS or len(b_body) < SHORT_BODY_CHARS:
         return False
     return body_similarity(a_body, b_body) >= 90

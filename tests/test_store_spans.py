@@ -1,0 +1,177 @@
+"""Store internals that keep it fast at 100k: records read by their spans, dedupe settled
+from the index's body prints, segments written as plain orjson TinyDB files, old indexes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store import dedupe
+from store.db import (
+    NO_SPAN,
+    Store,
+    _body_print,
+    _segment_bytes,
+    _settled,
+    _title_hash,
+)
+from tests.helpers.store_factory import make_doc, make_item, numbered_batch
+
+USER = "tester"
+
+
+def open_store(root: Path, **options) -> Store:
+    return Store(root, user=USER, **options)
+
+
+def test_segment_file_is_exactly_orjson_of_its_tables(tmp_path: Path) -> None:
+    store = open_store(tmp_path, segment_size=4)
+    store.add_documents(numbered_batch(1, 6))
+    for path in sorted(tmp_path.glob("corpus-*.json")):
+        raw = path.read_bytes()
+        data = orjson.loads(raw)
+        assert list(data) == ["meta", "items"]
+        assert orjson.dumps(data) == raw
+        token = data["meta"]["1"]["token"]
+        assert _segment_bytes(token, data["items"])[0] == raw
+
+
+def test_spans_point_at_each_record(tmp_path: Path) -> None:
+    store = open_store(tmp_path, segment_size=4)
+    store.add_documents(numbered_batch(1, 6) + numbered_batch(2, 3))
+    index = store.index
+    assert NO_SPAN not in index.spans
+    for row, item_id in enumerate(index.ids):
+        raw = (tmp_path / f"corpus-{index.segment[row]:04d}.json").read_bytes()
+        offset, length = index.span_of(row)
+        assert orjson.loads(raw[offset : offset + length])["id"] == item_id
+    loaded = open_store(tmp_path).index  # packed on disk, the same spans
+    assert [loaded.span_of(r) for r in range(len(loaded))] == [
+        index.span_of(r) for r in range(len(index))
+    ]
+
+
+def test_get_many_reads_records_alone_without_loading_segments(tmp_path: Path) -> None:
+    writer = open_store(tmp_path, segment_size=3)
+    results = writer.add_documents(numbered_batch(1, 7))
+    ids = results[0].ids
+    reader = open_store(tmp_path)
+    records = reader.get_many([ids[5], ids[0], "nope", ids[3]])
+    assert [r["id"] for r in records] == [ids[5], ids[0], ids[3]]
+    assert [r["title"] for r in records] == [
+        writer.get(i)["title"] for i in (ids[5], ids[0], ids[3])
+    ]
+    assert not reader._segments  # nothing loaded whole
+
+
+def test_a_segment_replaced_after_the_index_is_loaded_whole(tmp_path: Path) -> None:
+    writer = open_store(tmp_path, segment_size=100)
+    [first] = writer.add_documents(numbered_batch(1, 3))
+    index_bytes = (tmp_path / "index.json").read_bytes()
+    reader = open_store(tmp_path)
+    # another writer merges a longer printing of the first story into the same segment
+    longer = make_item(reader.get(first.ids[0])["title"], "A much longer body. " * 40)
+    writer.add_documents([*numbered_batch(2, 4), make_doc("longer.txt", [longer])])
+    record = reader.get(first.ids[1])  # the reader's index is stale: its token is old
+    assert record["id"] == first.ids[1]
+    assert reader._segments  # it fell back to loading the segment
+    # a writer killed after writing the segment, before the index: the old index is back
+    (tmp_path / "index.json").write_bytes(index_bytes)
+    reopened = open_store(tmp_path)
+    assert [r["id"] for r in reopened.get_many(first.ids)] == first.ids
+    assert len(reopened.index) == 3
+
+
+def test_a_record_not_at_its_span_is_loaded_whole(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    [result] = store.add_documents([make_doc("a.txt", [make_item("One"), make_item("Two")])])
+    segment = tmp_path / "corpus-0000.json"
+    data = orjson.loads(segment.read_bytes())
+    data["items"]["1"]["body"] = "edited by hand, so every later record moved"
+    segment.write_bytes(orjson.dumps(data))  # the same token: only the record check sees it
+    reader = open_store(tmp_path)
+    assert [r["id"] for r in reader.get_many(result.ids)] == result.ids
+
+
+def test_old_segments_and_an_old_index_stay_readable(tmp_path: Path) -> None:
+    store = open_store(tmp_path, segment_size=3)
+    store.add_documents(numbered_batch(1, 5))
+    ids = list(store.index.ids)
+    titles = list(store.index.title)
+    for path in tmp_path.glob("corpus-*.json"):  # as the previous version wrote them
+        items = orjson.loads(path.read_bytes())["items"]
+        path.write_bytes(orjson.dumps({"items": items}))
+    data = orjson.loads((tmp_path / "index.json").read_bytes())
+    data["version"] = 2
+    (tmp_path / "index.json").write_bytes(orjson.dumps(data))
+
+    old = open_store(tmp_path)  # rebuilt from the corpus
+    assert old.index.ids == ids and old.index.title == titles
+    assert old.index.tokens == {} and set(old.index.spans) == {NO_SPAN}
+    assert [r["id"] for r in old.get_many(ids)] == ids
+    [again] = old.add_documents(numbered_batch(1, 5))
+    assert (again.new, again.known) == (0, 5)
+    [more] = old.add_documents(numbered_batch(2, 2))
+    assert more.new == 2
+    # the segments it wrote have spans again
+    fresh = open_store(tmp_path)
+    for row in range(len(fresh.index)):
+        if fresh.index.segment[row] in fresh.index.tokens:
+            assert fresh.index.span_of(row)[1] > 0
+    assert [r["id"] for r in fresh.get_many(fresh.index.ids)] == fresh.index.ids
+
+
+def test_dedupe_of_a_reprint_and_of_a_different_story_with_the_same_opening(
+    tmp_path: Path,
+) -> None:
+    opening = "Hygon (688041.SH) announced that the company will raise funds for new chips "
+    store = open_store(tmp_path)
+    [a] = store.add_documents(
+        [make_doc("a.txt", [make_item("Hygon raises funds", opening + "in Chengdu. " * 20)])]
+    )
+    other = open_store(tmp_path)
+    [b] = other.add_documents(
+        [
+            make_doc(
+                "b.txt",
+                [
+                    make_item("Hygon raises funds", opening + "in Chengdu. " * 20),  # reprint
+                    make_item("Hygon buys a fab", opening + "and buys a fab in Wuxi. " * 12),
+                    make_item("Hygon in brief", opening[:60]),  # short body, other headline
+                ],
+            )
+        ]
+    )
+    assert (b.new, b.known) == (2, 1)
+    assert b.ids[0] == a.ids[0]
+
+
+BODIES = st.sampled_from(
+    [
+        "",
+        "short body",
+        "Shares rose. " * 10,
+        "Shares rose! " * 10,  # folds to the same opening as the one above
+        "Shares rose. " * 10 + "Then they fell.",
+        "Shares fell sharply after the results. " * 4,
+        "x" * 79,
+        "x" * 80,
+        "!!! " * 40,  # folds to nothing
+        "?? " * 40,
+    ]
+)
+TITLES = st.sampled_from(["Tencent results", "TENCENT: results", "Alibaba results", "", "!!"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(TITLES, BODIES, TITLES, BODIES)
+def test_settled_agrees_with_same_story(title_a, body_a, title_b, body_b) -> None:
+    a, b = {"title": title_a, "body": body_a}, {"title": title_b, "body": body_b}
+    verdict = _settled(
+        _title_hash(title_a), _body_print(body_a), _title_hash(title_b), _body_print(body_b)
+    )
+    if verdict is not None:
+        assert verdict == dedupe.same_story(a, b)
