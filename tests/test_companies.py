@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.companies import Company, CompanyDirectory
 from store.model import Mention
@@ -463,3 +465,19 @@ def test_an_unknown_ticker_does_not_join_a_similar_name_listed_on_that_market():
     assert directory.resolve_mention("Company10 Photonics", "688900.SH").key == first.key
     xiaomi = directory.resolve_mention("Xiaoxi", "1810.HK")
     assert xiaomi is not None and "1810.HK" in xiaomi.listings
+
+
+NAME_PIECES = [
+    "Tencent", "TENCENT", "Alibaba", "iQIYI", "BYD", "TCL科技", "TCL", "腾讯", "中芯国际", "NIO",
+    "XTencent", "Tencentx", "Ping An", "China Mobile", "China", "Mobile", " ", "-", ".", "'",
+    "3", "a", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES), max_size=16).map("".join) | st.text(max_size=40))
+def test_text_matches_are_the_plain_regex_matches(text: str) -> None:
+    index = CompanyDirectory.bundled()._idx
+    regexes, _ = index.text_regexes()
+    plain = [(m.start(), m.end(), m.group(0)) for rx in regexes for m in rx.finditer(text)]
+    assert index.text_matches(text) == plain
