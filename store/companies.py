@@ -36,7 +36,6 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from store.mention_names import may_hold_tickers
 from store.model import Mention
 from store.tickers import canonical_ticker, find_tickers, parse_ticker_query
 
@@ -711,7 +710,7 @@ class CompanyDirectory:
                 add(c)
                 if ticker and ticker not in out.tickers:
                     out.tickers.append(ticker)
-        for tm in find_tickers(text) if may_hold_tickers(text) else ():
+        for tm in find_tickers(text):
             if tm.ticker not in out.tickers:
                 out.tickers.append(tm.ticker)
             c = directory.by_ticker(tm.ticker)

@@ -31,16 +31,6 @@ _NAME_WORDS_MAX = 7
 _SCAN_CHARS = 20_000
 
 
-# Every ticker `find_tickers` reads is in brackets or written `CODE.MARKET` ("0700.HK"):
-# text with neither holds none, and most items are skipped without running its patterns.
-_TICKER_DOT = re.compile(r"\.[A-Z]")
-
-
-def may_hold_tickers(text: str) -> bool:
-    """False when `find_tickers(text)` is sure to find nothing (a fast pre-check)."""
-    return "(" in text or "（" in text or _TICKER_DOT.search(text) is not None
-
-
 _QUALIFIER = re.compile(r"^.*\S-(?:listed|based|backed|owned)\s+")
 
 
@@ -96,8 +86,6 @@ def mentions_in_text(text: str, fallback_name: str = "") -> list[Mention]:
     mentions: list[Mention] = []
     seen: set[str] = set()
     text = text[:_SCAN_CHARS]
-    if not may_hold_tickers(text):
-        return mentions
     for match in find_tickers(text):
         if match.ticker in seen:
             continue

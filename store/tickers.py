@@ -92,8 +92,20 @@ _TEXT_PATTERNS = [
 ]
 
 
+# Every ticker `find_tickers` reads is in brackets or written `CODE.MARKET` ("0700.HK"):
+# text with neither holds none, and most items are skipped without running the patterns.
+_TICKER_DOT = re.compile(r"\.[A-Z]")
+
+
+def may_hold_tickers(text: str) -> bool:
+    """False when `find_tickers(text)` is sure to find nothing (a fast pre-check)."""
+    return "(" in text or "（" in text or _TICKER_DOT.search(text) is not None
+
+
 def find_tickers(text: str) -> list[TickerMatch]:
     """Every ticker written in `text`, in order, without overlaps."""
+    if not may_hold_tickers(text):
+        return []
     found: list[TickerMatch] = []
     taken: set[int] = set()  # character positions already claimed by an earlier pattern
     for pattern in _TEXT_PATTERNS:

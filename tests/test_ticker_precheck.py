@@ -1,4 +1,4 @@
-"""mention_names: the fast ticker pre-check never hides a ticker find_tickers would read."""
+"""The fast ticker pre-check never hides a ticker find_tickers would read."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.mention_names import may_hold_tickers, mentions_in_text
+from store.mention_names import mentions_in_text
 from store.model import Mention
-from store.tickers import find_tickers
+from store.tickers import find_tickers, may_hold_tickers
 
 TICKER_PIECES = [
     "(0700: HK)", "(NASDAQ: BIDU)", "688052.SH", "BABA.US", "9988.HK", "联想(00992)",
