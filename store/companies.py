@@ -339,6 +339,12 @@ class _Index:
         return found
 
 
+def _text_hits(idx: _Index, text: str, offset: int) -> list[tuple[int, int, int]]:
+    """(start, -end, company position + offset) of every name `idx` finds in `text`."""
+    _, owner = idx.text_regexes()
+    return [(start, -end, owner[name] + offset) for start, end, name in idx.text_matches(text)]
+
+
 def _bounded_matches(
     bounded: re.Pattern[str], unbounded: re.Pattern[str], text: str
 ) -> Iterable[tuple[int, int, str]]:
@@ -377,10 +383,16 @@ class CompanyDirectory:
     """Curated companies plus learned ones: lookups by key, ticker and name, fuzzy `match`,
     mention resolution and linking of companies named in text."""
 
-    def __init__(self, companies: Iterable[Company]) -> None:
+    def __init__(
+        self, companies: Iterable[Company], text_base: CompanyDirectory | None = None
+    ) -> None:
         self._companies: tuple[Company, ...] = tuple(companies)
         self._by_key = {c.key: c for c in self._companies}
         self._index: _Index | None = None
+        # Compiling the text regexes takes ~40 ms: a directory that only adds learned
+        # companies to `text_base` reuses its regexes and compiles the additions alone.
+        self._text_base = text_base
+        self._extra_index: _Index | None = None
 
     # -- construction ------------------------------------------------------------------
 
@@ -418,7 +430,7 @@ class CompanyDirectory:
             tickers.update(c.listings)
         if not extra:
             return self
-        return CompanyDirectory((*self._companies, *extra))
+        return CompanyDirectory((*self._companies, *extra), text_base=self._text_base or self)
 
     def learn(self, name: str, ticker: str | None = None) -> Company:
         """A new learned Company for a mention this directory lacks (not added to it)."""
@@ -667,9 +679,15 @@ class CompanyDirectory:
         """Companies named in body text, in order of first mention."""
         if not text:
             return []
-        idx = self._idx
-        _, owner = idx.text_regexes()
-        found = sorted((start, -end, owner[name]) for start, end, name in idx.text_matches(text))
+        base = self._text_base
+        if base is None:
+            found = _text_hits(self._idx, text, 0)
+        else:
+            offset = len(base._companies)
+            if self._extra_index is None:
+                self._extra_index = _Index(self._companies[offset:])
+            found = _text_hits(base._idx, text, 0) + _text_hits(self._extra_index, text, offset)
+        found.sort()
         seen: dict[int, None] = {}
         covered = 0
         for start, neg_end, ci in found:

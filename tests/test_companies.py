@@ -481,3 +481,16 @@ def test_text_matches_are_the_plain_regex_matches(text: str) -> None:
     regexes, _ = index.text_regexes()
     plain = [(m.start(), m.end(), m.group(0)) for rx in regexes for m in rx.finditer(text)]
     assert index.text_matches(text) == plain
+
+
+def test_learned_companies_are_found_in_text_beside_the_curated_ones():
+    from store.companies import CompanyDirectory
+
+    directory = CompanyDirectory.bundled()
+    for n in range(3):
+        learned = directory.learn(f"Qingfeng{n} Photonics", f"68899{n}.SH")
+        directory = directory.with_learned([learned.to_dict()])
+    names = [c.name for c in directory.companies_in_text(
+        "Qingfeng2 Photonics and Tencent said Qingfeng0 Photonics would follow."
+    )]  # fmt: skip
+    assert names == ["Qingfeng2 Photonics", "Tencent Holdings", "Qingfeng0 Photonics"]
