@@ -249,3 +249,10 @@ def test_a_terminal_gets_a_table_of_a_screenful(seeded):
     assert "\t" not in out
     out = read_pty([NEWSDESK, "list", "--limit", "0", "--db", str(seeded)], env)
     assert "75 of 75 items" in out and "showing" not in out
+
+
+def test_a_fresh_store_answers_lookups_from_the_bundled_seeds(tmp_path):
+    db = tmp_path / "new"
+    found = json.loads(run("search", "0700", "--json", "--db", str(db)).stdout)
+    assert found and "0700.HK" in found[0]["tickers"]
+    assert len(items(db, "list")) == 75

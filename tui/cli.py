@@ -154,10 +154,18 @@ def print_items(
 # ---------------------------------------------------------------- store access
 
 
-def open_store(args):
+def open_store(args, *, seed: bool = True):
+    """The store `--db`/`NEWSDESK_DB` names; a new, empty one first gets the bundled seeds,
+    so a fresh install answers lookups as the reader would show them."""
     from store.db import Store
+    from store.ingest import ensure_seeded
 
-    return Store(Path(args.db) if args.db else default_store_path())
+    store = Store(Path(args.db) if args.db else default_store_path())
+    if seed:
+        for result in ensure_seeded(store) or ():
+            if not result.ok:
+                note(f"newsdesk: {result.path}: {result.error}")
+    return store
 
 
 def open_directory(store):
@@ -182,14 +190,7 @@ def resolve_item(store, item_id: str) -> str:
 
 
 def cmd_read(args, out: Output) -> int:
-    from store.ingest import ensure_seeded
-
     store = open_store(args)
-    results = ensure_seeded(store)
-    if results and any(not r.ok for r in results):
-        for r in results:
-            if not r.ok:
-                note(f"newsdesk: {r.path}: {r.error}")
     from tui.app import NewsdeskApp
     from tui.config import load_config
 
@@ -202,7 +203,7 @@ def cmd_ingest(args, out: Output) -> int:
     from store.layouts import LAYOUTS
 
     labels = {layout.name: layout.label for layout in LAYOUTS}
-    store = open_store(args)
+    store = open_store(args, seed=False)
     results = ingest_paths(store, args.paths)
     refused = 0
     for r in results:
