@@ -563,21 +563,18 @@ async def test_article_list_at_100k_rows_renders_only_the_visible_lines(tmp_path
     from store.state import UserState
 
     n = 100_000
-    index = ItemIndex.from_rows(
-        (
-            f"id{i:06d}",
-            f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00+08:00",
-            "Caixin Global",
-            f"标题 headline number {i}",
-            "",
-            ("0700.HK",),
-            ("tencent",),
-            ("doc.txt",),
-            0,
-            "",
-            "",
-        )
-        for i in range(n)
+    index = ItemIndex(  # by column name: the store may add columns of its own
+        {
+            "ids": [f"id{i:06d}" for i in range(n)],
+            "published": [f"2024-{12 - i % 12:02d}-01T10:00:00+08:00" for i in range(n)],
+            "publisher": ["Caixin Global"] * n,
+            "title": [f"标题 headline number {i}" for i in range(n)],
+            "section": [""] * n,
+            "tickers": [("0700.HK",)] * n,
+            "companies": [("tencent",)] * n,
+            "documents": [("doc.txt",)] * n,
+            "segment": [0] * n,
+        }
     )
     store = SimpleNamespace(index=index, state=UserState(tmp_path, TEST_USER))
 

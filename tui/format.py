@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.control import strip_control_codes
 from rich.text import Text
 
 _SHORT_PUBLISHERS = {
@@ -40,13 +41,26 @@ def when_of(published: str) -> str:
     return f"{date} {time} {zone}".strip()
 
 
+def fit_cells(text: str, width: int) -> str:
+    """`text` cropped (with an ellipsis) or padded to exactly `width` cells, as a plain string.
+
+    The same characters `fit` gives, without building a Text (the article list draws
+    every visible row this way each frame).
+    """
+    if width <= 0:
+        return ""
+    text = strip_control_codes(text)  # as rich.text.Text does
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text + " " * (width - length) if length < width else text
+
+
 def fit(text: str, width: int, style: str = "") -> Text:
     """`text` cropped or padded to exactly `width` cells (wide characters counted as two)."""
-    out = Text(text, style=style, no_wrap=True, end="")
     if width <= 0:
         return Text("", end="")
-    out.truncate(width, overflow="ellipsis", pad=True)
-    return out
+    return Text(fit_cells(text, width), style=style, no_wrap=True, end="")
 
 
 def right_fit(text: str, width: int, style: str = "") -> Text:

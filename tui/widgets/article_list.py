@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -11,16 +11,17 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.format import date_of, fit, short_publisher
+from tui.format import date_of, fit_cells, short_publisher
 from tui.messages import ItemOpened
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 TICKER_COLUMN = 17  # two tickers of 8 cells ("0700.HK 9988.HK")
+PARTS = ("unread", "bookmark", "meta", "empty")  # component styles: article-list--{part}
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -67,6 +68,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows: list[int] = []
         self.cursor = 0
         self.empty_message = empty_message
+        self._styles: _RowStyles | None = None
 
     # --- data -------------------------------------------------------------------------
 
@@ -82,9 +84,24 @@ class ArticleList(ScrollView, can_focus=True):
                 if position is not None:
                     cursor = position
         self.cursor = min(cursor, max(0, len(rows) - 1))
-        self.virtual_size = Size(0, max(1, len(rows)))
+        self._set_line_count(max(1, len(rows)))
         self._scroll_cursor_into_view(center=True)
         self.refresh()
+
+    def _set_line_count(self, count: int) -> None:
+        """Set the scroll range without a layout of the whole screen (the list keeps its size).
+
+        Assigning `virtual_size` asks for a layout of the screen, a few ms per keystroke at
+        any N; only a scrollbar appearing or going needs one, and its own reactive asks.
+        """
+        size = Size(0, count)
+        if size == self.virtual_size:
+            return
+        if not self.container_size:  # not laid out yet
+            self.virtual_size = size
+            return
+        self.set_reactive(ArticleList.virtual_size, size)
+        self._scroll_update(size)  # scrollbars, and scroll_y kept within the new range
 
     @property
     def current_row(self) -> int | None:
@@ -178,73 +195,104 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- rendering --------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # focus, hover or theme may have changed them: once per frame
+        return super().render_lines(crop)
+
+    def _row_styles(self) -> _RowStyles:
+        """The list's styles with the widget's base style applied, for plain and cursor rows."""
+        styles = self._styles
+        if styles is None:
+            base = self.rich_style
+            cursor = self.get_component_rich_style("article-list--cursor")
+            parts = {name: self.get_component_rich_style(f"article-list--{name}") for name in PARTS}
+            styles = self._styles = _RowStyles(
+                base,
+                {"": base, **{name: base + style for name, style in parts.items()}},
+                {"": base + cursor, **{n: base + (s + cursor) for n, s in parts.items()}},
+            )
+        return styles
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._row_styles()
         position = int(self.scroll_offset.y) + y
         if not self.rows:
             if y == 0:
-                style = self.get_component_rich_style("article-list--empty")
-                text = fit(" " + self.empty_message, width)
-                text.stylize(style)
-                return self._strip(text, width, base)
-            return Strip.blank(width, base)
+                pieces = [(fit_cells(" " + self.empty_message, width), "empty")]
+                return self._strip(pieces, width, styles.plain, styles.base)
+            return Strip.blank(width, styles.base)
         if position >= len(self.rows):
-            return Strip.blank(width, base)
-        text = self.row_text(self.rows[position], width)
-        if position == self.cursor:
-            text.stylize(self.get_component_rich_style("article-list--cursor"))
-        return self._strip(text, width, base)
+            return Strip.blank(width, styles.base)
+        pieces = self.row_pieces(self.rows[position], width)
+        by_part = styles.cursor if position == self.cursor else styles.plain
+        return self._strip(pieces, width, by_part, styles.base)
 
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        segments = [
-            Segment(s.text, base + s.style if s.style else base)
-            for s in text.render(self.app.console)
-            if s.text != "\n"
-        ]
-        return Strip(segments, cell_len(text.plain)).crop_extend(0, width, base)
+    @staticmethod
+    def _strip(pieces: list[tuple[str, str]], width: int, by_part: dict, base: Style) -> Strip:
+        segments = []
+        text, part = pieces[0]
+        for next_text, next_part in pieces[1:]:  # one segment per run of one style
+            if next_part == part:
+                text += next_text
+            else:
+                segments.append(Segment(text, by_part[part]))
+                text, part = next_text, next_part
+        segments.append(Segment(text, by_part[part]))
+        length = sum(cell_len(segment.text) for segment in segments)
+        strip = Strip(segments, length)
+        return strip if length == width else strip.crop_extend(0, width, base)
 
     def row_text(self, row: int, width: int) -> Text:
-        """One row as plain Text, exactly `width` cells; columns drop out as width shrinks."""
+        """One row as Text, exactly `width` cells; columns drop out as width shrinks."""
+        line = Text(no_wrap=True, end="")
+        for text, part in self.row_pieces(row, width):
+            line.append(
+                text, self.get_component_rich_style(f"article-list--{part}") if part else None
+            )
+        return line
+
+    def row_pieces(self, row: int, width: int) -> list[tuple[str, str]]:
+        """One row as (text, part) pieces: marks, date, publisher, title, tickers.
+
+        `part` names the component style ("unread", "bookmark", "meta", or "" for none).
+        """
         index = self.index
         item_id = index.ids[row]
         state = self.store.state
-        meta = self.get_component_rich_style("article-list--meta")
-        line = Text(no_wrap=True, end="")
-        unread = item_id not in state.read
-        line.append(
-            UNREAD_MARK if unread else " ", self.get_component_rich_style("article-list--unread")
-        )
-        line.append(
-            BOOKMARK_MARK if item_id in state.bookmarks else " ",
-            self.get_component_rich_style("article-list--bookmark"),
-        )
-        line.append(" ")
-        remaining = width - 3
         date = date_of(index.published[row])
         if width < 50:
             date = date[5:]
-        line.append(date, meta)
-        line.append(" ")
-        remaining -= cell_len(date) + 1
+        pieces = [
+            (" " if item_id in state.read else UNREAD_MARK, "unread"),
+            (BOOKMARK_MARK if item_id in state.bookmarks else " ", "bookmark"),
+            (" ", ""),
+            (date, "meta"),
+            (" ", ""),
+        ]
+        remaining = width - 3 - cell_len(date) - 1
         if width >= 64:
-            line.append_text(fit(short_publisher(index.publisher[row]), 10, meta))
-            line.append(" ")
+            pieces.append((fit_cells(short_publisher(index.publisher[row]), 10), "meta"))
+            pieces.append((" ", ""))
             remaining -= 11
-        tickers = ""
-        if width >= 72 and index.tickers[row]:
+        if width >= 72:
             shown = list(index.tickers[row][:2])
             while len(shown) > 1 and cell_len(" ".join(shown)) > TICKER_COLUMN:
                 shown.pop()
-            tickers = " ".join(shown)
-        if width >= 72:
-            title_width = max(0, remaining - TICKER_COLUMN - 1)
-            line.append_text(fit(index.title[row], title_width))
-            line.append(" ")
-            line.append_text(fit(tickers, TICKER_COLUMN, meta))
+            pieces.append((fit_cells(index.title[row], max(0, remaining - TICKER_COLUMN - 1)), ""))
+            pieces.append((" ", ""))
+            pieces.append((fit_cells(" ".join(shown), TICKER_COLUMN), "meta"))
         else:
-            line.append_text(fit(index.title[row], remaining))
-        return line
+            pieces.append((fit_cells(index.title[row], remaining), ""))
+        return pieces
+
+
+class _RowStyles(NamedTuple):
+    """Styles of one frame: the base, then by part for plain rows and for the cursor row."""
+
+    base: Style
+    plain: dict[str, Style]
+    cursor: dict[str, Style]
 
 
 def _position_of(rows: list[int], row: int) -> int | None:

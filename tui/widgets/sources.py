@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -63,9 +62,10 @@ class SourceTree(Tree[Source]):
         documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
         self.documents = {d["name"]: d for d in documents}
         docs_by_publisher: dict[str, list[dict]] = {}
+        publisher_of, rows_by_document = index.publisher, index.rows_by_document
         for doc in documents:
-            rows = index.rows_by_document.get(doc["name"], ())
-            for publisher in Counter(index.publisher[r] for r in rows):
+            rows = rows_by_document.get(doc["name"], ())
+            for publisher in sorted({publisher_of[r] for r in rows}):
                 docs_by_publisher.setdefault(publisher, []).append(doc)
 
         self._docs_by_publisher = docs_by_publisher
