@@ -630,3 +630,89 @@ async def test_screens_survive_a_terminal_shrunk_to_nothing(seeded_store):
             await pilot.pause()
         assert app.is_running
         assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_drawn_lines_are_the_row_text_and_the_cursor_style_follows_focus(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lst = articles(app)
+        width = lst.scrollable_content_region.width
+        for y in range(10):
+            assert lst.render_line(y).text == lst.row_text(lst.rows[y], width).plain
+        assert all(s.style.reverse for s in lst.render_line(0) if s.text.strip())
+        assert not any(s.style.reverse for s in lst.render_line(1))
+        await pilot.press("slash")  # the list loses focus: the cursor line is underlined
+        await pilot.pause()
+        cursor_line = [s for s in lst.render_line(0) if s.text.strip()]
+        assert all(s.style.underline and not s.style.reverse for s in cursor_line)
+
+
+async def test_filtering_moves_the_scroll_range_and_the_scrollbar(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lst = articles(app)
+        height = lst.scrollable_content_region.height
+        everything = len(lst.rows)
+        assert everything > height and lst.show_vertical_scrollbar
+        assert lst.max_scroll_y == everything - height
+        await type_filter(pilot, "qqzzxx")  # no rows, and no status line to re-lay the screen
+        assert lst.rows == []
+        assert not lst.show_vertical_scrollbar
+        assert lst.max_scroll_y == 0
+        await pilot.press("ctrl+a", "ctrl+k")  # emptied by hand: the status line stays away
+        await settle(pilot)
+        assert len(lst.rows) == everything and lst.show_vertical_scrollbar
+        assert lst.max_scroll_y == everything - height
+        await type_filter(pilot, "tencnt")
+        assert 0 < len(lst.rows) < height
+        assert not lst.show_vertical_scrollbar
+        assert lst.max_scroll_y == 0
+        assert lst.render_line(0).cell_length == lst.scrollable_content_region.width
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot)
+        assert len(lst.rows) == everything and lst.show_vertical_scrollbar
+        await pilot.press("enter", "G")
+        await pilot.pause()
+        assert lst.cursor == everything - 1
+        assert lst.scroll_offset.y == everything - height
+        assert (
+            lst.render_line(height - 1).text
+            == lst.row_text(lst.rows[-1], lst.scrollable_content_region.width).plain
+        )
+
+
+async def test_sources_come_after_the_first_frame_and_the_heap_is_frozen_until_exit(
+    seeded_store,
+):
+    import gc
+
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        tree = app.reader.query_one(SourceTree)
+        publishers = [n.data.value for n in tree.root.children if n.data.kind == "publisher"]
+        assert sorted(publishers) == sorted(seeded_store.index.rows_by_publisher)
+        assert gc.get_freeze_count() > 0
+        await type_filter(pilot, "tencnt")  # still filters with the heap frozen
+        assert listed_ids(app)
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 3, 5, 8, 13])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "abcdefghijklmnop", "腾讯控股", "a腾b讯c", "x\ry\x07z", "…★●"]
+)
+def test_fit_cells_crops_with_an_ellipsis_or_pads_to_exactly_the_width(text, width):
+    from rich.text import Text
+
+    from tui.format import fit_cells
+
+    fitted = fit_cells(text, width)
+    assert cell_len(fitted) == width
+    reference = Text(text, no_wrap=True, end="")  # what rich itself does
+    if width > 0:
+        reference.truncate(width, overflow="ellipsis", pad=True)
+        assert fitted == reference.plain
