@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import filelock
 import orjson
 from tinydb.storages import Storage
 
@@ -221,3 +222,21 @@ class OrjsonStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write(self.path, orjson.dumps(data), mode=self.mode, backup=self.backup)
+
+
+@contextlib.contextmanager
+def held(lock: filelock.FileLock, what: str) -> Iterator[None]:
+    """Hold a file lock, turning a time-out or an OS error into a one-line StoreError.
+
+    `what` names the locked thing for the message, e.g. "the store /x".
+    """
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise StoreLockedError(f"{what} is locked by another newsdesk — try again") from None
+    except OSError as exc:
+        raise StoreError(f"cannot lock {what}: {os_reason(exc)}") from exc
+    try:
+        yield
+    finally:
+        lock.release()

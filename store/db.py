@@ -40,6 +40,7 @@ from store.atomic import (
     atomic_write,
     backup_path,
     check_tinydb_shape,
+    held,
     no_gc,
     os_reason,
     parse_json,
@@ -996,20 +997,8 @@ class Store:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    @contextlib.contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except filelock.Timeout:
-            raise StoreLockedError(
-                f"the store {self.root} is locked by another newsdesk (ingest?) — try again"
-            ) from None
-        except OSError as exc:
-            raise StoreError(f"cannot lock the store {self.root}: {os_reason(exc)}") from exc
-        try:
-            yield
-        finally:
-            self._lock.release()
+    def _write_lock(self) -> contextlib.AbstractContextManager[None]:
+        return held(self._lock, f"the store {self.root} (an ingest may be running)")
 
     def _segment_numbers_on_disk(self) -> list[int]:
         try:

@@ -22,8 +22,8 @@ import orjson
 from store.atomic import (
     CorruptStoreError,
     StoreError,
-    StoreLockedError,
     atomic_write,
+    held,
     os_reason,
     parse_json,
     read_bytes,
@@ -153,17 +153,10 @@ class UserState:
     def _locked(self) -> Iterator[None]:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self._lock.acquire()
-        except filelock.Timeout:
-            raise StoreLockedError(
-                f"the state file {self.path} is locked by another newsdesk — try again"
-            ) from None
         except OSError as exc:
-            raise StoreError(f"cannot lock the state file {self.path}: {os_reason(exc)}") from exc
-        try:
+            raise StoreError(f"cannot make the folder {self.root}: {os_reason(exc)}") from exc
+        with held(self._lock, f"the state file {self.path}"):
             yield
-        finally:
-            self._lock.release()
 
     def _change(self, kind: str, item_id: str, decide) -> bool:
         with self._locked():
