@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from store.model import PUBLISHER_CAIXIN, Mention, ParsedDocument
 from store.parse_caixin import parse_caixin_listing
+from tests.helpers.seed_text import seed_pieces
 
 SEED_NAME = "001_ce5775964d962981.txt"
 SEED_TEXT = (Path(__file__).resolve().parent.parent / "seeds" / SEED_NAME).read_text("utf-8")
@@ -307,17 +308,6 @@ def test_impossible_byline_time_gives_empty_published():
 
 # --- arbitrary text ------------------------------------------------------------------------
 
-mixed_seed_lines = st.lists(
-    st.one_of(st.sampled_from(SEED_LINES), st.text(max_size=40)), max_size=80
-).map("\n".join)
-truncated_seed = st.tuples(st.integers(0, len(SEED_TEXT)), st.integers(0, len(SEED_TEXT))).map(
-    lambda ab: SEED_TEXT[min(ab) : max(ab)]
-)
-seed_with_lines_dropped = st.lists(
-    st.booleans(), min_size=len(SEED_LINES), max_size=len(SEED_LINES)
-).map(lambda keep: "\n".join(line for line, k in zip(SEED_LINES, keep, strict=True) if k))
-shuffled_seed = st.permutations(SEED_LINES).map("\n".join)
-
 
 @given(st.text())
 def test_never_raises_on_arbitrary_text(text):
@@ -325,7 +315,7 @@ def test_never_raises_on_arbitrary_text(text):
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(mixed_seed_lines, truncated_seed, seed_with_lines_dropped, shuffled_seed))
+@given(seed_pieces(SEED_TEXT))
 def test_never_raises_on_seed_pieces(text):
     doc = parse_caixin_listing(text, "any.txt")
     check_invariants(doc)

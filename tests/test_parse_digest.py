@@ -17,6 +17,7 @@ from store.parse_digest import (
     parse_search_digest,
     summary_paragraphs,
 )
+from tests.helpers.seed_text import mangled_lines
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "003_a6fe991c24fb0183.txt"
 
@@ -223,26 +224,13 @@ def test_digest_without_results_is_empty() -> None:
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 
 
-@st.composite
-def mangled_seed_lines(draw: st.DrawFn) -> str:
-    """Real digest lines, shuffled, duplicated, and some cut short."""
-    lines = draw(st.lists(st.sampled_from(SEED_LINES), max_size=50))
-    lines = draw(st.permutations(lines)) if draw(st.booleans()) else lines
-    cut = []
-    for line in lines:
-        if line and draw(st.integers(0, 4)) == 0:
-            line = line[: draw(st.integers(0, len(line)))]
-        cut.append(line)
-    return "\n".join(cut)
-
-
 @given(st.text())
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_any_text_parses_without_error(text: str) -> None:
     check_invariants(parse_search_digest(text, "any.txt"), "any.txt")
 
 
-@given(mangled_seed_lines())
+@given(mangled_lines(SEED_LINES))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_mangled_digests_parse_without_error(text: str) -> None:
     doc = parse_search_digest(text, "mangled.txt")

@@ -21,6 +21,7 @@ from store.parse_star_daily import (
     brief_year,
     parse_star_daily,
 )
+from tests.helpers.seed_text import mangled_lines
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EVENING = SEEDS / "002_db7f17587a9c4bfe.txt"
@@ -410,26 +411,13 @@ SEED_LINES = [
 ]
 
 
-@st.composite
-def mangled_seed_lines(draw: st.DrawFn) -> str:
-    """Real brief lines, shuffled, duplicated, and some cut short."""
-    lines = draw(st.lists(st.sampled_from(SEED_LINES), max_size=60))
-    lines = draw(st.permutations(lines)) if draw(st.booleans()) else lines
-    cut = []
-    for line in lines:
-        if line and draw(st.integers(0, 4)) == 0:
-            line = line[: draw(st.integers(0, len(line)))]
-        cut.append(line)
-    return "\n".join(cut)
-
-
 @given(st.text())
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_any_text_parses_without_error(text: str) -> None:
     check_invariants(parse_star_daily(text, "any.txt"), "any.txt")
 
 
-@given(mangled_seed_lines())
+@given(mangled_lines(SEED_LINES))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_mangled_briefs_parse_without_error(text: str) -> None:
     check_invariants(parse_star_daily(text, "mangled.txt"), "mangled.txt")
