@@ -183,13 +183,13 @@ def measure_cold_start(store: Path, runs: int) -> tuple[float, float, list[dict]
 
 def measure_search(store_path: Path, queries: Sequence[str]) -> list[float]:
     """Pure `search()` over the index (no UI), ms per query."""
+    from store.companies import CompanyDirectory
     from store.db import Store
-    from store.ingest import store_directory
     from store.search import search
 
     store = Store(store_path)
     index = store.index
-    directory = store_directory(store)
+    directory = CompanyDirectory.for_store(store)
     search(index, directory, "warm up")
     times = []
     for query in queries:

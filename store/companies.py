@@ -402,6 +402,11 @@ class CompanyDirectory:
         return _bundled()
 
     @classmethod
+    def for_store(cls, store) -> CompanyDirectory:
+        """The bundled directory plus the companies `store` has learned at ingest."""
+        return cls.bundled().with_learned(store.learned_companies())
+
+    @classmethod
     def from_json(cls, path: Path | str) -> CompanyDirectory:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(Company.from_dict(d, learned=False) for d in data)

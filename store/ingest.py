@@ -244,7 +244,7 @@ def ingest_paths(
     Many files are read and parsed by `workers` processes (default: one per core); the
     store is written from this process only, in batches.
     """
-    linker = _Linker(directory or store_directory(store))
+    linker = _Linker(directory or CompanyDirectory.for_store(store))
     workers = workers if workers is not None else (os.cpu_count() or 1)
     jobs = collect_files(paths)
     results: list[FileResult] = []
@@ -271,11 +271,6 @@ def ingest_paths(
                 flush()
     flush()
     return results
-
-
-def store_directory(store) -> CompanyDirectory:
-    """The bundled directory plus the companies this store has learned."""
-    return CompanyDirectory.bundled().with_learned(store.learned_companies())
 
 
 def ensure_seeded(store) -> list[FileResult] | None:

@@ -65,7 +65,7 @@ def check_invariants(doc: ParsedDocument, name: str) -> None:
         assert item.published == doc.published
         assert all(isinstance(paragraph, str) and paragraph for paragraph in item.body)
         for mention in item.mentions:
-            assert mention.name.strip()
+            assert isinstance(mention.name, str)  # "" when no name stands before it
             assert mention.ticker and re.fullmatch(r"[0-9A-Z.-]+\.(SH|SZ|BJ|HK|US)", mention.ticker)
 
 

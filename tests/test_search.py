@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.ingest import store_directory
+from store.companies import CompanyDirectory
 from store.search import search, title_rows
 
 
 @pytest.fixture
 def index_and_directory(seeded_store):
-    return seeded_store.index, store_directory(seeded_store)
+    return seeded_store.index, CompanyDirectory.for_store(seeded_store)
 
 
 def company_rows(index, key: str) -> list[int]:

@@ -8,8 +8,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from store.companies import CompanyDirectory
 from store.db import StoreError
-from store.ingest import store_directory
 from tui.commands import ReaderCommands
 from tui.config import Config
 from tui.screens.company import CompanyScreen
@@ -36,7 +36,7 @@ class NewsdeskApp(App[None]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.directory = directory if directory is not None else store_directory(store)
+        self.directory = directory if directory is not None else CompanyDirectory.for_store(store)
         self.config = config or Config()
         self._poll_error: str | None = None
 
@@ -70,7 +70,7 @@ class NewsdeskApp(App[None]):
         if self.store.index is index:
             self.reader.marks_changed()
             return
-        self.directory = store_directory(self.store)
+        self.directory = CompanyDirectory.for_store(self.store)
         self.reader.store_changed()
 
     def action_help(self) -> None:

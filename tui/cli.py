@@ -158,10 +158,11 @@ def open_store(args, *, seed: bool = True):
     """The store `--db`/`NEWSDESK_DB` names; a new, empty one first gets the bundled seeds,
     so a fresh install answers lookups as the reader would show them."""
     from store.db import Store
-    from store.ingest import ensure_seeded
 
     store = Store(Path(args.db) if args.db else default_store_path())
-    if seed:
+    if seed and not len(store.index):
+        from store.ingest import ensure_seeded  # the parsers: only needed for a new store
+
         for result in ensure_seeded(store) or ():
             if not result.ok:
                 note(f"newsdesk: {result.path}: {result.error}")
@@ -169,9 +170,9 @@ def open_store(args, *, seed: bool = True):
 
 
 def open_directory(store):
-    from store.ingest import store_directory
+    from store.companies import CompanyDirectory
 
-    return store_directory(store)
+    return CompanyDirectory.for_store(store)
 
 
 def records_for_rows(store, rows: Sequence[int]) -> list[dict]:
