@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import os
 import re
+from bisect import bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -418,6 +419,50 @@ class ItemIndex:
         return Counter(self.segment)
 
 
+def _records_holding(
+    index: ItemIndex, number: int, rows: list[int], raw: bytes, needle: bytes
+) -> list[dict] | None:
+    """The records of segment `number` (file bytes `raw`) whose bytes hold `needle`, found
+    by the index's spans without parsing the rest; None when the spans cannot be trusted."""
+    token = index.tokens.get(number)
+    if token is None or not raw.startswith(_segment_header(token)):
+        return None
+    spans = sorted((*index.span_of(row), row) for row in rows)
+    if any(length == 0 for _, length, _ in spans):
+        return None
+    starts = [offset for offset, _, _ in spans]
+    lowered = raw.lower()
+    records = []
+    at = lowered.find(needle)
+    while at != -1:
+        i = bisect_right(starts, at) - 1
+        if i < 0 or at >= starts[i] + spans[i][1]:
+            at = lowered.find(needle, at + 1)  # in the file's framing, not in a record
+            continue
+        offset, length, row = spans[i]
+        try:
+            record = orjson.loads(raw[offset : offset + length])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(record, dict) or record.get("id") != index.ids[row]:
+            return None
+        records.append(record)
+        at = lowered.find(needle, offset + length)
+    return records
+
+
+def _raw_needle(text: str | None) -> bytes | None:
+    """`text` as it must appear, ASCII-lower-cased, in a segment file's bytes; None when
+    the bytes cannot tell (JSON escapes, letters whose case bytes.lower() does not fold)."""
+    if not text or '"' in text or "\\" in text:
+        return None
+    if any(ch.isalpha() and not ch.isascii() and ch.lower() != ch.upper() for ch in text):
+        return None
+    if any(ord(ch) < 0x20 for ch in text):
+        return None
+    return text.encode("utf-8").lower()
+
+
 @dataclass(slots=True)
 class _Segment:
     """One loaded corpus segment: TinyDB doc id -> record, and item id -> doc id.
@@ -432,8 +477,8 @@ class _Segment:
     spans: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path, *, with_spans: bool = False) -> _Segment:
-        raw = read_bytes(path)
+    def load(cls, path: Path, *, with_spans: bool = False, raw: bytes | None = None) -> _Segment:
+        raw = read_bytes(path) if raw is None else raw
         if raw is None:
             return cls({}, {})
         data = check_tinydb_shape(path, parse_json(path, raw, _CORPUS_HINT), hint=_CORPUS_HINT)
@@ -824,17 +869,43 @@ class Store:
         matches = [i for i in self._index.ids if i.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
 
-    def iter_records(self) -> Iterator[dict]:
+    def iter_records(self, containing: str | None = None) -> Iterator[dict]:
         """Every record (with the user's marks), one segment at a time, in segment order.
 
+        With `containing` (casefolded text), segments whose file cannot hold it are skipped
+        without being parsed: a body search reads the corpus at disk speed.
         The records are shallow copies whose lists are shared with the cache: read them,
         do not change them.
         """
         index = self._index
         state = self.state
         bookmarks, read = state.bookmarks, state.read
+        needle = _raw_needle(containing)
+        rows_by_segment: dict[int, list[int]] | None = None
         for number in sorted(index.segment_counts):
-            segment = self._segment(number)
+            segment = self._segments.get(number)
+            if segment is None and needle is not None:
+                path = segment_path(self.root, number)
+                raw = read_bytes(path)
+                if raw is None:
+                    continue
+                if rows_by_segment is None:
+                    rows_by_segment = {}
+                    for row, seg in enumerate(index.segment):
+                        rows_by_segment.setdefault(seg, []).append(row)
+                hits = _records_holding(index, number, rows_by_segment.get(number, []), raw, needle)
+                if hits is not None:  # only the records whose bytes hold the needle
+                    for record in hits:
+                        yield {
+                            **record,
+                            "bookmarked": record["id"] in bookmarks,
+                            "read": record["id"] in read,
+                        }
+                    continue
+                segment = _Segment.load(path, raw=raw)
+                self._cache_segment(number, segment)
+            elif segment is None:
+                segment = self._segment(number)
             for record in segment.items.values():
                 row = index.row_of(record["id"])
                 if row is not None and index.segment[row] == number:

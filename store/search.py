@@ -160,7 +160,7 @@ def search(
         seen = {index.ids[r] for r in merged}
         allowed_ids = {index.ids[r] for r in allowed} if allowed is not None else None
         folded = q.casefold()
-        for record in store.iter_records():
+        for record in store.iter_records(containing=folded):
             rid = record["id"]
             if rid in seen or (allowed_ids is not None and rid not in allowed_ids):
                 continue

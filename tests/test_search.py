@@ -86,3 +86,20 @@ def test_title_rows_agree_with_a_plain_scan(seeded_store, data):
     folded = query.casefold().split()
     expected = [r for r, t in enumerate(index.title) if all(w in t.casefold() for w in folded)]
     assert title_rows(index, query) == expected
+
+
+@pytest.mark.parametrize("needle", ["kindle", "tencent", "芯片", "straße", 'say "no"', "zzqxv"])
+def test_a_body_search_skips_only_segments_that_cannot_match(seeded_store, needle):
+    everything = [r["id"] for r in seeded_store.iter_records()]
+    matching = [r["id"] for r in seeded_store.iter_records() if needle in r["body"].casefold()]
+    skipped = {r["id"] for r in seeded_store.iter_records(containing=needle)}
+    assert set(matching) <= skipped <= set(everything)
+
+
+def test_a_body_search_falls_back_to_whole_segments_when_spans_are_untrusted(seeded_store):
+    expected = {r["id"] for r in seeded_store.iter_records() if "kindle" in r["body"].casefold()}
+    for number in list(seeded_store.index.tokens):
+        seeded_store.index.tokens[number] = "not-the-token"
+    seeded_store._segments.clear()
+    found = {r["id"] for r in seeded_store.iter_records(containing="kindle")}
+    assert expected and expected <= found
