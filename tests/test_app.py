@@ -116,9 +116,22 @@ async def test_rows_are_exactly_as_wide_as_the_list_even_with_chinese_titles(see
         width = lst.scrollable_content_region.width
         for y in range(lst.scrollable_content_region.height):
             assert lst.render_line(y).cell_length == width
-        for width in (10, 23, 37, 49, 63, 71, 99):
+        for width in (10, 23, 37, 45, 46, 49, 63, 71, 99):
             for row in lst.rows:
                 assert lst.row_text(row, width).cell_len == width
+
+
+async def test_the_two_pane_list_at_80_columns_keeps_the_year_and_a_ticker(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lst = articles(app)
+        width = lst.scrollable_content_region.width
+        assert 46 <= width < 64
+        tencent = next(r for r in lst.rows if "0700.HK" in lst.index.tickers[r])
+        line = lst.row_text(tencent, width).plain
+        assert line.rstrip().endswith(lst.index.tickers[tencent][0])
+        assert lst.index.published[tencent][:10] in line
 
 
 @pytest.mark.parametrize("query", ["tencnt", "0700", "700 HK", "00700.HK", "HK:0700"])

@@ -21,6 +21,8 @@ from tui.messages import ItemOpened
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 TICKER_COLUMN = 17  # two tickers of 8 cells ("0700.HK 9988.HK")
+NARROW_TICKER_COLUMN = 9  # one ticker ("688981.SH")
+NARROW_TICKER_WIDTH = 46  # below this the list shows month-day and title only
 PARTS = ("unread", "bookmark", "meta", "empty")  # component styles: article-list--{part}
 
 
@@ -261,7 +263,7 @@ class ArticleList(ScrollView, can_focus=True):
         item_id = index.ids[row]
         state = self.store.state
         date = date_of(index.published[row])
-        if width < 50:
+        if width < NARROW_TICKER_WIDTH:
             date = date[5:]
         pieces = [
             (" " if item_id in state.read else UNREAD_MARK, "unread"),
@@ -275,13 +277,15 @@ class ArticleList(ScrollView, can_focus=True):
             pieces.append((fit_cells(short_publisher(index.publisher[row]), 10), "meta"))
             pieces.append((" ", ""))
             remaining -= 11
-        if width >= 72:
+        if width >= 72 or NARROW_TICKER_WIDTH <= width < 64:
+            # Investors scan for tickers: a narrow list (80 columns, two panes) keeps one.
+            column = TICKER_COLUMN if width >= 72 else NARROW_TICKER_COLUMN
             shown = list(index.tickers[row][:2])
-            while len(shown) > 1 and cell_len(" ".join(shown)) > TICKER_COLUMN:
+            while len(shown) > 1 and cell_len(" ".join(shown)) > column:
                 shown.pop()
-            pieces.append((fit_cells(index.title[row], max(0, remaining - TICKER_COLUMN - 1)), ""))
+            pieces.append((fit_cells(index.title[row], max(0, remaining - column - 1)), ""))
             pieces.append((" ", ""))
-            pieces.append((fit_cells(" ".join(shown), TICKER_COLUMN), "meta"))
+            pieces.append((fit_cells(" ".join(shown), column), "meta"))
         else:
             pieces.append((fit_cells(index.title[row], remaining), ""))
         return pieces
