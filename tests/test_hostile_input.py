@@ -166,3 +166,33 @@ def test_nothing_on_stdout_is_a_traceback_for_a_corrupt_store(tmp_path):
 
 if sys.platform != "linux":  # pragma: no cover
     pytestmark = pytest.mark.skip("pty and symlink tests are written for Linux")
+
+
+async def test_hostile_text_in_the_reader_is_inert_and_literal(tmp_path):
+    """Escape sequences, controls, bidi and zero-width characters never reach the reader."""
+    from store.db import Store
+    from store.ingest import ingest_paths
+    from tui.app import NewsdeskApp
+    from tui.widgets.article_list import ArticleList
+    from tui.widgets.detail import DetailView
+
+    doc = tmp_path / "hostile.txt"
+    doc.write_text(hostile_caixin(), encoding="utf-8")
+    store = Store(tmp_path / "db")
+    [result] = ingest_paths(store, [doc])
+    assert result.ok and result.new == 1
+    app = NewsdeskApp(store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        articles = app.reader.query_one(ArticleList)
+        shown = [articles.render_line(y).text for y in range(3)]
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.reader.query_one(DetailView)
+        shown += [str(widget.render()) for widget in detail.query("Static")]
+        screen = "\n".join(shown)
+        for bad in FORBIDDEN:
+            assert bad not in screen
+        assert "pwned" not in screen
+        assert MARKUP in screen
+        assert app.is_running
