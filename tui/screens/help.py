@@ -23,7 +23,7 @@ HELP_ROWS: list[tuple[str, str]] = [
     ("open", "Open the item in the detail pane (marks it read)"),
     ("next_pane", "Next pane"),
     ("previous_pane", "Previous pane"),
-    ("filter", "Filter: company or ticker (0700, 700 HK, 联想), or words"),
+    ("filter", "Filter: company, ticker (0700, 700 HK) or words"),
     ("clear_filter", "Clear the filter / go back"),
     ("bookmark", "Bookmark or un-bookmark the item"),
     ("toggle_read", "Mark the item read or unread"),
