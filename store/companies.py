@@ -577,18 +577,9 @@ class CompanyDirectory:
         # Plain ratio, not WRatio: partial matching would make "china" fit every
         # "China ..." name as well as a real typo fits its name.
         cutoff = 88 if len(compact) <= 4 else 78
-        for _, score, ci in process.extract(
-            q,
-            idx.fuzzy_choices,
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=cutoff,
-            limit=20,
-        ):
-            put(idx.fuzzy_owner[ci], score * _FUZZY_SCALE)
-        if " " in q:
+        for form in (q, compact) if " " in q else (q,):
             for _, score, ci in process.extract(
-                compact,
+                form,
                 idx.fuzzy_choices,
                 scorer=fuzz.ratio,
                 processor=None,
