@@ -196,3 +196,22 @@ async def test_hostile_text_in_the_reader_is_inert_and_literal(tmp_path):
         assert "pwned" not in screen
         assert MARKUP in screen
         assert app.is_running
+
+
+async def test_a_corrupt_store_file_is_reported_in_the_reader_not_a_crash(seeded_store_dir):
+    from store.db import Store
+    from tui.app import NewsdeskApp
+
+    for segment in seeded_store_dir.glob("corpus-*.json"):
+        segment.write_bytes(segment.read_bytes()[:100])
+    store = Store(seeded_store_dir, user="tester")
+    app = NewsdeskApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert any("corpus-" in m and "corrupt" in m for m in messages), messages
+        await pilot.press("b")  # the user's own state is a separate file: still works
+        await pilot.pause()
+        assert store.state.bookmarks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from store.db import StoreError
 from store.search import search
 from tui.messages import (
     ALL,
@@ -81,6 +83,21 @@ def settle_heap(full: bool) -> None:
     gc.freeze()
 
 
+def reports_store_errors(method):
+    """A store that cannot be read or written (corrupt, locked, read-only) is reported in a
+    notification naming the file and what to do; the reader stays up."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError as exc:
+            self.notify(str(exc), title="Store", severity="error", timeout=12)
+            return None
+
+    return wrapper
+
+
 class ReaderScreen(Screen):
     """Three panes over the store; keyboard first, mouse optional."""
 
@@ -136,6 +153,7 @@ class ReaderScreen(Screen):
         self._apply_layout()
         self.call_after_refresh(self._after_first_frame)
 
+    @reports_store_errors
     def _after_first_frame(self) -> None:
         """The list has painted: now the sources pane, then search's caches off the UI thread."""
         store = self.newsdesk.store
@@ -342,6 +360,7 @@ class ReaderScreen(Screen):
         event.stop()
         self.open_item(event.item_id)
 
+    @reports_store_errors
     def open_item(self, item_id: str) -> None:
         """Load one record (body included) into the detail pane and mark it read."""
         store = self.newsdesk.store
@@ -366,6 +385,7 @@ class ReaderScreen(Screen):
             count = len(self.newsdesk.store.index.rows_by_document.get(name, ()))
             self.detail.show_document(doc, count)
 
+    @reports_store_errors
     def action_toggle_bookmark(self) -> None:
         item_id = self.current_item_id()
         if item_id is None:
@@ -373,6 +393,7 @@ class ReaderScreen(Screen):
         on = self.newsdesk.store.state.toggle_bookmark(item_id)
         self.post_message(BookmarkToggled(item_id, on))
 
+    @reports_store_errors
     def action_toggle_read(self) -> None:
         item_id = self.current_item_id()
         if item_id is None:
@@ -389,6 +410,7 @@ class ReaderScreen(Screen):
     def on_read_toggled(self, event: ReadToggled) -> None:
         self._mark_changed(event.item_id)
 
+    @reports_store_errors
     def _mark_changed(self, item_id: str) -> None:
         store = self.newsdesk.store
         self.articles.refresh_item(item_id)
@@ -446,6 +468,7 @@ class ReaderScreen(Screen):
         if self.source.kind in ("unread", "bookmarks"):
             self._apply_filter(keep_current=True)
 
+    @reports_store_errors
     def store_changed(self) -> None:
         """The store changed on disk: rebuild sources and re-run the filter in place."""
         store = self.newsdesk.store
