@@ -256,3 +256,18 @@ def test_a_fresh_store_answers_lookups_from_the_bundled_seeds(tmp_path):
     found = json.loads(run("search", "0700", "--json", "--db", str(db)).stdout)
     assert found and "0700.HK" in found[0]["tickers"]
     assert len(items(db, "list")) == 75
+
+
+def test_restore_puts_back_the_last_good_copy(tmp_path):
+    db = tmp_path / "db"
+    run("ingest", str(SEEDS / "000_8dddf056b50c37f7.txt"), "--db", str(db))
+    run("ingest", str(SEEDS / "001_ce5775964d962981.txt"), "--db", str(db))
+    segment = db / "corpus-0000.json"
+    assert segment.with_name(segment.name + ".bak").exists()
+    segment.write_bytes(segment.read_bytes()[:50])
+    proc = run("list", "--json", "--db", str(db), check=1)
+    assert "corpus-0000.json" in proc.stderr and ".bak" in proc.stderr
+    assert "newsdesk restore" in proc.stderr
+    restored = run("restore", "--db", str(db)).stdout
+    assert "corpus-0000.json" in restored
+    assert len(items(db, "list")) == 18  # the copy before the second ingest
