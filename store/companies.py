@@ -37,7 +37,13 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from store.model import Mention
-from store.tickers import canonical_ticker, find_tickers, parse_ticker_query
+from store.tickers import (
+    canonical_ticker,
+    find_tickers,
+    parse_ticker_query,
+    ticker_code,
+    ticker_market,
+)
 
 DATA_FILE = Path(__file__).with_name("companies.json")
 
@@ -281,8 +287,7 @@ class _Index:
         for ci, c in enumerate(companies):
             for t in c.listings:
                 self.by_ticker.setdefault(t, []).append(ci)
-                code = t.rsplit(".", 1)[0]
-                self.by_code.setdefault(_code_key(code), []).append((t, ci))
+                self.by_code.setdefault(_code_key(ticker_code(t)), []).append((t, ci))
 
         self.by_name: dict[str, int] = {}
         for ci, c in enumerate(companies):
@@ -638,10 +643,10 @@ class CompanyDirectory:
         if ticker:
             # An unknown ticker on a market where the candidate already has another code is
             # another company with a similar name ("Company15" is not "Company10").
-            market = ticker.rsplit(".", 1)[-1]
+            market = ticker_market(ticker)
             candidates = [
                 (c, s) for c, s in candidates
-                if not any(t.rsplit(".", 1)[-1] == market for t in c.listings)
+                if not any(ticker_market(t) == market for t in c.listings)
             ]  # fmt: skip
         if not candidates:
             return None
@@ -713,7 +718,7 @@ class CompanyDirectory:
 
         for mention in mentions:
             ticker = mention.ticker
-            if ticker and canonical_ticker(*ticker.split(".", 1)) != ticker:
+            if ticker and canonical_ticker(ticker_code(ticker), ticker_market(ticker)) != ticker:
                 ticker = None
             c = directory.resolve_mention(mention.name, ticker, text)
             if c is None and mention.name.strip() and ticker:
