@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets._toast import Toast
+
 from tui.app import NewsdeskApp
 from tui.config import load_config
 from tui.widgets.article_list import ArticleList
@@ -35,3 +37,16 @@ async def test_a_remapped_key_works_in_the_reader(seeded_store, tmp_path, monkey
         await pilot.press("b")  # the old key no longer bookmarks
         await pilot.pause()
         assert current in seeded_store.state.bookmarks
+
+
+async def test_a_config_problem_is_shown_as_written_not_as_markup(seeded_store, tmp_path):
+    path = tmp_path / "[odd] dir" / "config.toml"
+    path.parent.mkdir()
+    path.write_text('keymap = "s"\n', encoding="utf-8")
+    config = load_config(path)
+    app = NewsdeskApp(seeded_store, config=config)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause(0.2)
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        shown = " ".join(" ".join(t.split()) for t in toasts)
+        assert "[odd] dir" in shown and "[keymap] must be a table" in shown, toasts

@@ -51,7 +51,9 @@ class NewsdeskApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.problem:
-            self.notify(self.config.problem, title="Config", severity="warning", timeout=8)
+            self.notify(
+                self.config.problem, title="Config", severity="warning", timeout=8, markup=False
+            )
         self.set_interval(REFRESH_SECONDS, self.poll_store, name="poll-store")
 
     def poll_store(self) -> None:
@@ -62,7 +64,7 @@ class NewsdeskApp(App[None]):
         except StoreError as exc:  # e.g. locked or damaged by another process: try again later
             if str(exc) != self._poll_error:
                 self._poll_error = str(exc)
-                self.notify(str(exc), title="Store", severity="warning", timeout=6)
+                self.notify(str(exc), title="Store", severity="warning", timeout=6, markup=False)
             return
         self._poll_error = None
         if not changed:

@@ -92,7 +92,7 @@ def reports_store_errors(method):
         try:
             return method(self, *args, **kwargs)
         except StoreError as exc:
-            self.notify(str(exc), title="Store", severity="error", timeout=12)
+            self.notify(str(exc), title="Store", severity="error", timeout=12, markup=False)
             return None
 
     return wrapper
