@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 from rich.control import strip_control_codes
-from rich.text import Text
 
 _SHORT_PUBLISHERS = {
     "EqualOcean": "EqualOcean",
@@ -44,8 +43,7 @@ def when_of(published: str) -> str:
 def fit_cells(text: str, width: int) -> str:
     """`text` cropped (with an ellipsis) or padded to exactly `width` cells, as a plain string.
 
-    The same characters `fit` gives, without building a Text (the article list draws
-    every visible row this way each frame).
+    A plain string, not a Text: the article list draws every visible row this way each frame.
     """
     if width <= 0:
         return ""
@@ -54,22 +52,6 @@ def fit_cells(text: str, width: int) -> str:
     if length > width:
         return set_cell_size(text, width - 1) + "…"
     return text + " " * (width - length) if length < width else text
-
-
-def fit(text: str, width: int, style: str = "") -> Text:
-    """`text` cropped or padded to exactly `width` cells (wide characters counted as two)."""
-    if width <= 0:
-        return Text("", end="")
-    return Text(fit_cells(text, width), style=style, no_wrap=True, end="")
-
-
-def right_fit(text: str, width: int, style: str = "") -> Text:
-    """`text` cropped to `width` cells and padded on the left."""
-    if width <= 0:
-        return Text("", end="")
-    if cell_len(text) >= width:
-        return fit(text, width, style)
-    return Text(" " * (width - cell_len(text)) + text, style=style, no_wrap=True, end="")
 
 
 def plural(n: int, word: str) -> str:

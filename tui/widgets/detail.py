@@ -129,10 +129,3 @@ class DetailView(VerticalScroll, can_focus=True):
         self._set("related", "")
         self._set("documents", "")
         self.scroll_home(animate=False)
-
-    def show_nothing(self, message: str = "Press Enter on an item to read it here.") -> None:
-        self.item_id = self.document = None
-        self._set("title", Text("Nothing open", end=""))
-        self._set("meta", Text(message, end=""))
-        for name in ("companies", "body", "related", "documents"):
-            self._set(name, "")
