@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.atomic import os_reason
 from store.companies import Company, CompanyDirectory
 from store.layouts import UnknownLayoutError, parse_document
 from store.model import ParsedDocument, ParsedItem
@@ -108,7 +109,7 @@ def _walk(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, s
             yield path, "no such file or folder"
         return
     except OSError as exc:
-        yield path, _os_reason(exc)
+        yield path, os_reason(exc)
         return
     if not path.is_dir():
         yield path, None
@@ -121,18 +122,12 @@ def _walk(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, s
     try:
         children = sorted(path.iterdir())
     except OSError as exc:
-        yield path, _os_reason(exc)
+        yield path, os_reason(exc)
         return
     for child in children:
         if child.name.startswith("."):
             continue
         yield from _walk(child, seen_dirs)
-
-
-def _os_reason(exc: OSError) -> str:
-    if exc.errno is not None:
-        return os.strerror(exc.errno).lower()
-    return str(exc)
 
 
 def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
@@ -157,7 +152,7 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(_os_reason(exc)) from exc
+        raise IngestError(os_reason(exc)) from exc
     if not data.strip():
         raise IngestError("empty file")
     try:
