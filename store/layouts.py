@@ -177,10 +177,6 @@ def detect_layout(text: str) -> Layout | None:
     return best
 
 
-def layout_by_name(name: str) -> Layout | None:
-    return next((layout for layout in LAYOUTS if layout.name == name), None)
-
-
 def _with_article(label: str) -> str:
     return f"an {label}" if label[:1].lower() in "aeiou" else f"a {label}"
 
