@@ -566,6 +566,11 @@ def _content_hash(document: dict, items: list[dict]) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+def _with_marks(record: dict, bookmarks: frozenset[str], read: frozenset[str]) -> dict:
+    """A shallow copy of a record with the user's marks (its lists shared, not copied)."""
+    return {**record, "bookmarked": record["id"] in bookmarks, "read": record["id"] in read}
+
+
 def _output(record: dict, bookmarks: frozenset[str], read: frozenset[str]) -> dict:
     """A record as callers see it: a copy, with the user's marks."""
     out = dict(record)
@@ -817,10 +822,7 @@ class Store:
 
     def refresh(self) -> bool:
         """Reload the index and the user's marks if another process changed them."""
-        changed = False
-        if self._stamp(self.index_path) != self._index_stamp:
-            self._load_index()
-            changed = True
+        changed = self._reload_index_if_changed()
         if self._state is not None and self._state.refresh():
             changed = True
         return changed
@@ -896,11 +898,7 @@ class Store:
                 hits = _records_holding(index, number, rows_by_segment.get(number, []), raw, needle)
                 if hits is not None:  # only the records whose bytes hold the needle
                     for record in hits:
-                        yield {
-                            **record,
-                            "bookmarked": record["id"] in bookmarks,
-                            "read": record["id"] in read,
-                        }
+                        yield _with_marks(record, bookmarks, read)
                     continue
                 segment = _Segment.load(path, raw=raw)
                 self._cache_segment(number, segment)
@@ -909,11 +907,7 @@ class Store:
             for record in segment.items.values():
                 row = index.row_of(record["id"])
                 if row is not None and index.segment[row] == number:
-                    yield {
-                        **record,
-                        "bookmarked": record["id"] in bookmarks,
-                        "read": record["id"] in read,
-                    }
+                    yield _with_marks(record, bookmarks, read)
 
     def documents(self) -> list[dict]:
         """The ingested documents, in the order they were first ingested."""
@@ -1174,9 +1168,11 @@ class Store:
         self._index = index
         self._index_stamp = self._stamp(self.index_path)
 
-    def _reload_index_if_changed(self) -> None:
-        if self._stamp(self.index_path) != self._index_stamp:
-            self._load_index()
+    def _reload_index_if_changed(self) -> bool:
+        if self._stamp(self.index_path) == self._index_stamp:
+            return False
+        self._load_index()
+        return True
 
     def _load_index(self) -> None:
         """Load index.json; rebuild it from the corpus if it is missing or damaged."""
