@@ -187,10 +187,13 @@ def _prepare(path: Path, reason: str | None, linker: _Linker) -> _Prepared:
         prepared.result.error = str(exc)
         return prepared
     prepared.result.layout = doc.layout
+    try:
+        records = [item_record(item, doc.name, *linker.link(item)) for item in doc.items]
+    except Exception as exc:  # a linking bug must not take the other files down
+        prepared.result.error = f"companies could not be linked ({type(exc).__name__}: {exc})"
+        return prepared
     prepared.document = document_record(doc, digest)
-    for item in doc.items:
-        companies, tickers = linker.link(item)
-        prepared.records.append(item_record(item, doc.name, companies, tickers))
+    prepared.records = records
     return prepared
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from store.companies import CompanyDirectory
+from store.db import Store
+from store.ingest import ingest_paths
 from store.model import Mention
 
 
@@ -14,3 +18,27 @@ def test_link_keeps_a_class_share_ticker_with_a_dot():
     assert linked.tickers == ["ABC.B.US"]
     assert [(c.name, c.listings) for c in linked.learned] == [("Some Holdings", ("ABC.B.US",))]
     assert [c.name for c in linked.companies] == ["Some Holdings"]
+
+
+class _DirectoryThatFailsOnCaixin(CompanyDirectory):
+    """A directory whose linking breaks on one document's text (a stand-in for a bug)."""
+
+    def link(self, mentions, text):
+        if "Caixin" in text:
+            raise RuntimeError("boom")
+        return super().link(mentions, text)
+
+
+def test_a_linking_error_refuses_that_file_only(tmp_path):
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    store = Store(tmp_path / "store")
+    directory = _DirectoryThatFailsOnCaixin(CompanyDirectory.bundled().companies)
+    results = ingest_paths(store, [seeds], directory, workers=1)
+    by_layout = {r.layout: r for r in results}
+    failed = by_layout["caixin_listing"]
+    assert failed.error == "companies could not be linked (RuntimeError: boom)"
+    assert (failed.new, failed.known) == (0, 0)
+    others = [r for r in results if r is not failed]
+    assert len(others) == 4 and all(r.ok and r.new > 0 for r in others)
+    assert failed.path.name not in {d["name"] for d in store.documents()}
+    assert len(store.index) == sum(r.new for r in others)
