@@ -354,6 +354,16 @@ class ItemIndex:
             isinstance(v, str) and len(v) == size * _PACKED[name] for name, v in packed.items()
         ):
             raise ValueError("columns of different lengths")
+        # A hand-edited index must fail here (and be rebuilt), not in a later lookup.
+        for name, kind in (("ids", str), ("published", str), ("title", str), ("segment", int)):
+            if not all(type(v) is kind for v in columns[name]):
+                raise ValueError(f"the {name} column holds a value of the wrong type")
+        for name in ("publisher", "section"):
+            if not all(type(v) is str for v in data[name]["values"]):
+                raise ValueError(f"the {name} column holds a value of the wrong type")
+        for name in _MULTI:
+            if not all(type(v) is str for values in data[name]["values"] for v in values):
+                raise ValueError(f"the {name} column holds a value of the wrong type")
         generation = data["generation"]
         if not isinstance(generation, int):
             raise ValueError("no generation")

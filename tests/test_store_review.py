@@ -42,3 +42,17 @@ def test_a_linking_error_refuses_that_file_only(tmp_path):
     assert len(others) == 4 and all(r.ok and r.new > 0 for r in others)
     assert failed.path.name not in {d["name"] for d in store.documents()}
     assert len(store.index) == sum(r.new for r in others)
+
+
+def test_a_hand_edited_index_with_wrong_types_is_rebuilt(seeded_store_dir):
+    import orjson
+
+    path = seeded_store_dir / "index.json"
+    data = orjson.loads(path.read_bytes())
+    data["ids"] = list(range(len(data["ids"])))
+    path.write_bytes(orjson.dumps(data))
+    store = Store(seeded_store_dir, user="tester")
+    assert len(store.index) == 75
+    assert all(isinstance(i, str) for i in store.index.ids)
+    first = store.index.ids[0]
+    assert store.resolve_id(first[:5]) == first
