@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,18 +217,27 @@ def _prepare_in_worker(job: tuple[Path, str | None]) -> tuple[_Prepared, list[di
 def _prepared_files(
     jobs: list[tuple[Path, str | None]], linker: _Linker, workers: int
 ) -> Iterator[tuple[_Prepared, list[dict]]]:
-    """Read, parse and link files, in a pool of processes when there are many."""
-    if workers <= 1 or len(jobs) < POOL_MIN_FILES:
-        for job in jobs:
-            before = set(linker.learned)
-            prepared = _prepare(*job, linker)
-            yield prepared, [c.to_dict() for k, c in linker.learned.items() if k not in before]
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    learned = [c.to_dict() for c in linker.directory.companies if c.learned]
-    with ProcessPoolExecutor(workers, context, _init_worker, (learned,)) as pool:
-        yield from pool.map(_prepare_in_worker, jobs, chunksize=4)
+    """Read, parse and link files, in a pool of processes when there are many.
+
+    If the pool breaks (a worker killed, e.g. out of memory), the files not done yet are
+    prepared here instead: an ingest never ends in a traceback for that.
+    """
+    done = 0
+    if workers > 1 and len(jobs) >= POOL_MIN_FILES:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        learned = [c.to_dict() for c in linker.directory.companies if c.learned]
+        try:
+            with ProcessPoolExecutor(workers, context, _init_worker, (learned,)) as pool:
+                for outcome in pool.map(_prepare_in_worker, jobs, chunksize=4):
+                    done += 1
+                    yield outcome
+        except BrokenProcessPool:
+            pass
+    for job in jobs[done:]:
+        before = set(linker.learned)
+        prepared = _prepare(*job, linker)
+        yield prepared, [c.to_dict() for k, c in linker.learned.items() if k not in before]
 
 
 def ingest_paths(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 
+import store.ingest as ingest_module
 from store.db import Store
 from store.ingest import POOL_MIN_FILES, ingest_paths
 
@@ -65,3 +68,22 @@ def test_reingest_in_a_pool_adds_nothing(tmp_path):
     again = ingest_paths(store, [folder], workers=2)
     assert sum(r.new for r in again) == 0
     assert sum(r.known for r in again) == 82 + POOL_MIN_FILES  # every item read, again
+
+
+_real_prepare_in_worker = ingest_module._prepare_in_worker
+
+
+def _dying_worker(job):
+    """A worker killed mid-ingest, as the OOM killer would."""
+    if job[0].name == "brief-03.txt":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_prepare_in_worker(job)
+
+
+def test_a_worker_that_dies_does_not_end_the_ingest(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest_module, "_prepare_in_worker", _dying_worker)
+    folder = make_folder(tmp_path)
+    store = Store(tmp_path / "db")
+    results = ingest_paths(store, [folder], workers=2)
+    assert [r.path.name for r in results if not r.ok] == ["broken.txt"]
+    assert len(store.index) == 75 + POOL_MIN_FILES
