@@ -729,3 +729,17 @@ def test_fit_cells_crops_with_an_ellipsis_or_pads_to_exactly_the_width(text, wid
     if width > 0:
         reference.truncate(width, overflow="ellipsis", pad=True)
         assert fitted == reference.plain
+
+
+async def test_the_ticker_column_puts_the_filtered_company_first(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_filter(pilot, "tencnt")
+        await pilot.press("enter")
+        await pilot.pause()
+        lst = articles(app)
+        width = lst.scrollable_content_region.width
+        assert lst.rows
+        for row in lst.rows:
+            if "0700.HK" in lst.index.tickers[row]:
+                assert lst.row_text(row, width).plain.rstrip().endswith("0700.HK")

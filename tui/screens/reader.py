@@ -303,6 +303,8 @@ class ReaderScreen(Screen):
         self.result = event.result
         articles = self.articles
         articles.empty_message = self._empty_message(event)
+        matched = event.result.companies if event.result is not None else ()
+        articles.preferred_tickers = frozenset(t for c in matched for t in c.listings)
         articles.set_rows(event.index, event.rows, keep_id=event.keep_id)
         self._update_titles(event.total)
 

@@ -70,6 +70,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows: list[int] = []
         self.cursor = 0
         self.empty_message = empty_message
+        self.preferred_tickers: frozenset[str] = frozenset()  # shown first in the ticker column
         self._styles: _RowStyles | None = None
 
     # --- data -------------------------------------------------------------------------
@@ -280,7 +281,10 @@ class ArticleList(ScrollView, can_focus=True):
         if width >= 72 or NARROW_TICKER_WIDTH <= width < 64:
             # Investors scan for tickers: a narrow list (80 columns, two panes) keeps one.
             column = TICKER_COLUMN if width >= 72 else NARROW_TICKER_COLUMN
-            shown = list(index.tickers[row][:2])
+            tickers = index.tickers[row]
+            if self.preferred_tickers:  # the filter's company first: "Kuaishou … 0700.HK"
+                tickers = sorted(tickers, key=lambda t: t not in self.preferred_tickers)
+            shown = list(tickers[:2])
             while len(shown) > 1 and cell_len(" ".join(shown)) > column:
                 shown.pop()
             pieces.append((fit_cells(index.title[row], max(0, remaining - column - 1)), ""))
