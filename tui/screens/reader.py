@@ -418,9 +418,14 @@ class ReaderScreen(Screen):
         self.articles.refresh_item(item_id)
         self.query_one(SourceTree).update_counts(store)
         if self.detail.item_id == item_id:
-            record = store.get(item_id)
-            if record is not None:
-                self.detail.show_item(record, self.query_one(SourceTree).documents)
+            # The record is on screen already: only its marks changed, no need to read it again.
+            state = store.state
+            record = dict(
+                self.detail.record,
+                bookmarked=item_id in state.bookmarks,
+                read=item_id in state.read,
+            )
+            self.detail.show_item(record, self.query_one(SourceTree).documents)
 
     def action_next_unread(self) -> None:
         """Open the next unread item: the cursor's own if it is unread and not open yet,

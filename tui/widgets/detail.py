@@ -40,6 +40,7 @@ class DetailView(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.item_id: str | None = None
+        self.record: dict[str, Any] = {}  # the record shown, while `item_id` is set
         self.document: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -59,7 +60,7 @@ class DetailView(VerticalScroll, can_focus=True):
 
     def show_item(self, record: dict[str, Any], documents: dict[str, dict]) -> None:
         """Show a full stored record (plain strings only)."""
-        self.item_id, self.document = record["id"], None
+        self.item_id, self.document, self.record = record["id"], None, record
         title = Text(record.get("title", ""), end="")
         if record.get("bookmarked"):
             title = _lines((BOOKMARK_MARK + " ", ""), (record.get("title", ""), ""))
