@@ -97,7 +97,7 @@ FALLBACK_COMPANIES = [
 def load_companies() -> list[CorpusCompany]:
     """The bundled directory's companies when it is there, else the small fallback list."""
     try:
-        from store.companies import CompanyDirectory
+        from store.entities.companies import CompanyDirectory
 
         directory = CompanyDirectory.bundled()
     except Exception:  # not written yet, or companies.json missing: the generator still works
@@ -467,7 +467,7 @@ class _Writer:
         return Fill(company, other, self.rng, when)
 
     def _unique(self, make: Callable[[], str]) -> str:
-        from store.dedupe import title_key
+        from store.storage.dedupe import title_key
 
         for _ in range(20):
             title = make()
@@ -733,8 +733,8 @@ def generate_corpus(
 
 def parse_counts(corpus: Corpus) -> dict[str, tuple[int, int, int]]:
     """Per layout: (documents, intended items, items the real parser finds), layout detected
-    by `store.layouts` (a document detected as another layout counts zero items)."""
-    from store.layouts import detect_layout
+    by `store.parsers.registry` (a document detected as another layout counts zero items)."""
+    from store.parsers.registry import detect_layout
 
     counts: dict[str, list[int]] = {}
     for doc in corpus.documents:

@@ -15,12 +15,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.atomic import os_reason
-from store.companies import Company, CompanyDirectory
-from store.layouts import UnknownLayoutError, parse_document
+from store.entities.companies import Company, CompanyDirectory
 from store.model import ParsedDocument, ParsedItem
+from store.parsers.registry import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
-from store.sanitize import UndecodableError, clean_line, decode_document, strip_controls
+from store.storage.atomic import os_reason
+from store.text.sanitize import UndecodableError, clean_line, decode_document, strip_controls
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 BATCH_DOCUMENTS = 200

@@ -10,8 +10,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from store.companies import Company, CompanyDirectory
-from store.tickers import parse_ticker_query
+from store.entities.companies import Company, CompanyDirectory
+from store.entities.tickers import parse_ticker_query
 
 # A company match this good counts; weaker fuzzy hits only when nothing better exists.
 _COMPANY_SCORE_MIN = 72.0

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.companies import Company, CompanyDirectory
+from store.entities.companies import Company, CompanyDirectory
 from store.model import Mention
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -457,7 +457,7 @@ def test_link_finds_companies_by_tickers_written_in_text(d):
 
 
 def test_an_unknown_ticker_does_not_join_a_similar_name_listed_on_that_market():
-    from store.companies import CompanyDirectory
+    from store.entities.companies import CompanyDirectory
 
     first = CompanyDirectory.bundled().learn("Company10 Photonics", "688900.SH")
     directory = CompanyDirectory.bundled().with_learned([first.to_dict()])
@@ -484,7 +484,7 @@ def test_text_matches_are_the_plain_regex_matches(text: str) -> None:
 
 
 def test_learned_companies_are_found_in_text_beside_the_curated_ones():
-    from store.companies import CompanyDirectory
+    from store.entities.companies import CompanyDirectory
 
     directory = CompanyDirectory.bundled()
     for n in range(3):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store.companies import DATA_FILE, CompanyDirectory, _norm
-from store.tickers import MARKETS, canonical_ticker, find_tickers
+from store.entities.companies import DATA_FILE, CompanyDirectory, _norm
+from store.entities.tickers import MARKETS, canonical_ticker, find_tickers
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.layouts import LAYOUTS, detect_layout
+from store.entities.tickers import canonical_ticker, find_tickers, parse_ticker_query
 from store.model import (
     PUBLISHER_CAIXIN,
     PUBLISHER_EQUALOCEAN,
     PUBLISHER_STAR_DAILY,
     ParsedDocument,
 )
-from store.sanitize import strip_controls
-from store.tickers import canonical_ticker, find_tickers, parse_ticker_query
+from store.parsers.registry import LAYOUTS, detect_layout
+from store.text.sanitize import strip_controls
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 SEED_LINES = [line for p in SEEDS for line in p.read_text(encoding="utf-8").splitlines()]

@@ -8,8 +8,8 @@ import signal
 from pathlib import Path
 
 import store.ingest as ingest_module
-from store.db import Store
 from store.ingest import POOL_MIN_FILES, ingest_paths
+from store.storage.db import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

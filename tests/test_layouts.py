@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.layouts import (
+from store.parsers.registry import (
     LAYOUTS,
     Layout,
     UnknownLayoutError,

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.model import PUBLISHER_CAIXIN, Mention, ParsedDocument
-from store.parse_caixin import parse_caixin_listing
+from store.parsers.caixin import parse_caixin_listing
 from tests.helpers.seed_text import seed_pieces
 
 SEED_NAME = "001_ce5775964d962981.txt"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.model import Mention, ParsedDocument
-from store.parse_digest import (
+from store.parsers.digest import (
     _CITATIONS,
     SOURCE_LINE,
     _drop_citations,

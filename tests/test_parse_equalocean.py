@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.model import PUBLISHER_EQUALOCEAN, Mention, ParsedDocument
-from store.parse_equalocean import parse_equalocean_report
+from store.parsers.equalocean import parse_equalocean_report
 from tests.helpers.seed_text import seed_pieces
 
 SEED_NAME = "000_8dddf056b50c37f7.txt"

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.dedupe import same_story
 from store.model import PUBLISHER_STAR_DAILY, Mention, ParsedDocument, ParsedItem
-from store.parse_star_daily import (
+from store.parsers.star_daily import (
     _FULL_DATES,
     _full_dates,
     _is_all_caps,
@@ -21,6 +20,7 @@ from store.parse_star_daily import (
     brief_year,
     parse_star_daily,
 )
+from store.storage.dedupe import same_story
 from tests.helpers.seed_text import mangled_lines
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -461,7 +461,7 @@ def test_broken_line_start_before_a_marker_stays_apart() -> None:
 
 
 def test_mentions_in_text_names_dedupes_and_drops_qualifiers():
-    from store.mention_names import mentions_in_text
+    from store.parsers.mentions import mentions_in_text
 
     text = (
         "Shares of Tencent Holdings (0700.HK) rose. New York-listed TME (TME.US) fell.\n\n"

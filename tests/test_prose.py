@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.prose import (
+from store.text.prose import (
     DATE_TIME,
     clock,
     first_sentence,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.sanitize import UndecodableError, clean_line, decode_document, strip_controls
+from store.text.sanitize import UndecodableError, clean_line, decode_document, strip_controls
 
 HOSTILE = {
     "csi colour": ("red \x1b[31mALERT\x1b[0m done", "red ALERT done"),

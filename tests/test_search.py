@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.companies import CompanyDirectory
+from store.entities.companies import CompanyDirectory
 from store.search import search, title_rows
 
 

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from store.atomic import OrjsonStorage
-from store.db import (
+from store.storage.atomic import OrjsonStorage
+from store.storage.db import (
     AddResult,
     CorruptStoreError,
     ItemIndex,

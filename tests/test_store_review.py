@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.companies import CompanyDirectory
-from store.db import Store
+from store.entities.companies import CompanyDirectory
 from store.ingest import ingest_paths
 from store.model import Mention
+from store.storage.db import Store
 
 
 def test_link_keeps_a_class_share_ticker_with_a_dot():

@@ -9,8 +9,8 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import dedupe
-from store.db import (
+from store.storage import dedupe
+from store.storage.db import (
     NO_SPAN,
     Store,
     _body_print,

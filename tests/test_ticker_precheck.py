@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.mention_names import mentions_in_text
+from store.entities.tickers import find_tickers, may_hold_tickers
 from store.model import Mention
-from store.tickers import find_tickers, may_hold_tickers
+from store.parsers.mentions import mentions_in_text
 
 TICKER_PIECES = [
     "(0700: HK)", "(NASDAQ: BIDU)", "688052.SH", "BABA.US", "9988.HK", "联想(00992)",

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.tickers import canonical_ticker, find_tickers, mainland_market, parse_ticker_query
+from store.entities.tickers import (
+    canonical_ticker,
+    find_tickers,
+    mainland_market,
+    parse_ticker_query,
+)
 
 
 @pytest.mark.parametrize(

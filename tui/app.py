@@ -8,8 +8,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store.companies import CompanyDirectory
-from store.db import StoreError
+from store.entities.companies import CompanyDirectory
+from store.storage.db import StoreError
 from tui.commands import ReaderCommands
 from tui.config import Config
 from tui.screens.company import CompanyScreen

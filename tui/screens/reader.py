@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from store.db import StoreError
 from store.search import search
+from store.storage.db import StoreError
 from tui.messages import (
     ALL,
     BookmarkToggled,

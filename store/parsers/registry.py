@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from store.model import ParsedDocument
-from store.parse_caixin import parse_caixin_listing
-from store.parse_digest import SOURCE_LINE, parse_search_digest
-from store.parse_equalocean import parse_equalocean_report
-from store.parse_star_daily import parse_star_daily
+from store.parsers.caixin import parse_caixin_listing
+from store.parsers.digest import SOURCE_LINE, parse_search_digest
+from store.parsers.equalocean import parse_equalocean_report
+from store.parsers.star_daily import parse_star_daily
 
 # Only the opening of a document is scored: signals appear early, and detection stays fast
 # on huge files. Names and titles are looked for in the first `_HEAD_CHARS` characters

@@ -19,7 +19,7 @@ from pathlib import Path
 import filelock
 import orjson
 
-from store.atomic import (
+from store.storage.atomic import (
     CorruptStoreError,
     StoreError,
     atomic_write,

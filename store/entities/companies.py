@@ -11,8 +11,8 @@ users and documents name them (tickers, English names with typos, pinyin, Chines
   `chinese_aliases`: other Chinese names (`"阿里"`).
 - `pinyin`: pinyin of `chinese_name`, lower-case, syllables separated by spaces
   (`"zhong xin guo ji"`); `pinyin_aliases`: pinyin of the Chinese aliases (optional).
-- `listings`: canonical tickers (`store.tickers`), primary first; `[]` when unlisted or listed
-  only outside SH/SZ/BJ/HK/US (Foxconn's Taiwan listing).
+- `listings`: canonical tickers (`store.entities.tickers`), primary first; `[]` when unlisted
+  or listed only outside SH/SZ/BJ/HK/US (Foxconn's Taiwan listing).
 - `sector`: one lower-case word or slug (`"semiconductors"`, `"ev"`).
 - `text_exclude` (optional): names that are never looked for in body text because they are
   also common words or too ambiguous (`"Ant"`, `"Sea"`, `"美的"`, `"联通"`); they still match
@@ -36,14 +36,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from store.model import Mention
-from store.tickers import (
+from store.entities.tickers import (
     canonical_ticker,
     find_tickers,
     parse_ticker_query,
     ticker_code,
     ticker_market,
 )
+from store.model import Mention
 
 DATA_FILE = Path(__file__).with_name("companies.json")
 

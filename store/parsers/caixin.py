@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from store.mention_names import mentions_in_text
 from store.model import PUBLISHER_CAIXIN, ParsedDocument, ParsedItem
-from store.prose import (
+from store.parsers.mentions import mentions_in_text
+from store.text.prose import (
     CHINA_OFFSET,
     DATE_TIME,
     first_sentence,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
+from store.entities.tickers import find_tickers
 from store.model import Mention
-from store.tickers import find_tickers
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # The run of CJK characters (with the odd Latin letter or digit, e.g. "中芯国际" or "TCL科技")

@@ -157,7 +157,7 @@ def print_items(
 def open_store(args, *, seed: bool = True):
     """The store `--db`/`NEWSDESK_DB` names; a new, empty one first gets the bundled seeds,
     so a fresh install answers lookups as the reader would show them."""
-    from store.db import Store
+    from store.storage.db import Store
 
     store = Store(Path(args.db) if args.db else default_store_path())
     if seed and not len(store.index):
@@ -170,7 +170,7 @@ def open_store(args, *, seed: bool = True):
 
 
 def open_directory(store):
-    from store.companies import CompanyDirectory
+    from store.entities.companies import CompanyDirectory
 
     return CompanyDirectory.for_store(store)
 
@@ -201,7 +201,7 @@ def cmd_read(args, out: Output) -> int:
 
 def cmd_ingest(args, out: Output) -> int:
     from store.ingest import ingest_paths
-    from store.layouts import LAYOUTS
+    from store.parsers.registry import LAYOUTS
 
     labels = {layout.name: layout.label for layout in LAYOUTS}
     store = open_store(args, seed=False)
@@ -475,7 +475,7 @@ def cmd_company(args, out: Output) -> int:
 
 def cmd_restore(args, out: Output) -> int:
     store_path = Path(args.db) if args.db else default_store_path()
-    from store.db import Store
+    from store.storage.db import Store
 
     restored = Store(store_path).restore_backups()
     if not restored:
@@ -548,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # it loads the corpus only costs time.
         gc.disable()
     out = Output()
-    from store.db import StoreError
+    from store.storage.db import StoreError
 
     try:
         return func(args, out)

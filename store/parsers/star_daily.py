@@ -20,8 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from store.mention_names import mentions_in_text
 from store.model import PUBLISHER_STAR_DAILY, ParsedDocument, ParsedItem
+from store.parsers.mentions import mentions_in_text
 
 LAYOUT = "star_daily"
 

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 
-from store.mention_names import mentions_in_text
+from store.entities.tickers import canonical_ticker
 from store.model import PUBLISHER_EQUALOCEAN, Mention, ParsedDocument, ParsedItem
-from store.prose import (
+from store.parsers.mentions import mentions_in_text
+from store.text.prose import (
     COMPANY_SUFFIXES,
     DATE_TIME,
     first_sentence,
@@ -41,7 +42,6 @@ from store.prose import (
     title_and_rest,
     utc_offset,
 )
-from store.tickers import canonical_ticker
 
 LAYOUT = "equalocean_report"
 TITLE_LIMIT = 200

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from store.mention_names import mentions_in_text
 from store.model import ParsedDocument, ParsedItem
+from store.parsers.mentions import mentions_in_text
 
 LAYOUT = "search_digest"
 PUBLISHER_SEARCH_DIGEST = "Search digest"

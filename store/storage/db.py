@@ -32,8 +32,8 @@ from pathlib import Path
 import filelock
 import orjson
 
-from store import dedupe
-from store.atomic import (
+from store.storage import dedupe
+from store.storage.atomic import (
     CorruptStoreError,
     OrjsonStorage,
     StoreError,
@@ -48,7 +48,7 @@ from store.atomic import (
     read_bytes,
     remove_stale_temps,
 )
-from store.state import UserState, load_state_file
+from store.storage.state import UserState, load_state_file
 
 __all__ = [
     "AddResult",

@@ -1,0 +1,1 @@
+"""Text → ParsedDocument: one module per layout, and the registry that picks one."""
