@@ -5,9 +5,10 @@
 SPAWN_TIME is the parent's `time.time()` just before it spawned this process, so the figure
 includes interpreter start-up and every import. The reader starts through `tui.cli.main`
 exactly as the `newsdesk` command does; the only changes are that `App.run` is made headless
-(140x40) and the article list reports the first frame in which it painted rows. After that
-the probe types QUERY into the filter (if given) and waits for the list to repaint, so the
-peak RSS covers a filter run too. Prints one JSON object:
+(140x40), so the reader's terminal check is answered yes, and the article list reports the
+first frame in which it painted rows. After that the probe types QUERY into the filter (if
+given) and waits for the list to repaint, so the peak RSS covers a filter run too. Prints one JSON
+object:
 `{"cold_start_s": …, "filter_s": …, "peak_rss_mb": …}`.
 """
 
@@ -71,7 +72,10 @@ ArticleList.render_lines = render_lines
 ArticleList.set_rows = set_rows
 tui.app.NewsdeskApp.run = run
 
-from tui.cli import main  # noqa: E402
+import tui.cli.main  # noqa: E402
+
+tui.cli.main.has_terminal = lambda: True  # headless: the app draws to no terminal
+main = tui.cli.main.main
 
 code = main(["--db", STORE])
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 PUBLISHER_EQUALOCEAN = "EqualOcean"
 PUBLISHER_CAIXIN = "Caixin Global"
@@ -45,3 +46,49 @@ class ParsedDocument:
     published: str
     preamble: list[str]
     items: list[ParsedItem]
+
+
+class CompanyRef(TypedDict):
+    """A company an item is about, as stored on the item."""
+
+    key: str
+    name: str
+    ticker: str | None
+
+
+class ItemRecord(TypedDict):
+    """One stored item: what ingest produces, storage keeps, `--json` prints and the reader
+    shows. `body` is paragraphs separated by blank lines; `documents` names every source the
+    story appeared in. Marks (`bookmarked`, `read`) are the user's, added when read back."""
+
+    id: str
+    title: str
+    publisher: str
+    documents: list[str]
+    section: str
+    authors: list[str]
+    published: str
+    body: str
+    related: list[str]
+    companies: list[CompanyRef]
+    tickers: list[str]
+    bookmarked: NotRequired[bool]
+    read: NotRequired[bool]
+
+
+# The documented item fields, in the order `--json` prints them.
+ITEM_FIELDS: tuple[str, ...] = (
+    "id", "title", "publisher", "documents", "section", "authors", "published", "body",
+    "related", "companies", "tickers", "bookmarked", "read",
+)  # fmt: skip
+
+
+def public_item(record: ItemRecord) -> dict[str, object]:
+    """A record with exactly the documented item fields, in order (what `--json` prints)."""
+    item: dict[str, object] = {name: record.get(name) for name in ITEM_FIELDS}
+    item["companies"] = [
+        {"name": c.get("name"), "ticker": c.get("ticker")} for c in record.get("companies") or []
+    ]
+    item["bookmarked"] = bool(record.get("bookmarked"))
+    item["read"] = bool(record.get("read"))
+    return item

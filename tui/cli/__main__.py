@@ -1,0 +1,5 @@
+"""`python -m tui.cli`: the same as the `newsdesk` command."""
+
+from tui.cli.main import entry
+
+entry()

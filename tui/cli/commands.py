@@ -1,0 +1,383 @@
+"""The one-shot commands (`newsdesk list`, `search`, …) and the store access they share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from store.model import public_item
+from store.paths import default_store_path
+from tui.cli.output import (
+    ITEM_CAPS,
+    ITEM_COLUMNS,
+    Output,
+    effective_limit,
+    item_rows,
+    note,
+    print_items,
+    print_json,
+    short_date,
+)
+
+
+class CliError(Exception):
+    """A failure to report on one line, exit status 1."""
+
+
+# ---------------------------------------------------------------- store access
+
+
+def open_store(args, *, seed: bool = True):
+    """The store `--db`/`NEWSDESK_DB` names; a new, empty one first gets the bundled seeds,
+    so a fresh install answers lookups as the reader would show them."""
+    from store.storage.db import Store
+
+    store = Store(Path(args.db) if args.db else default_store_path())
+    if seed and not len(store.index):
+        from store.ingest import ensure_seeded  # the parsers: only needed for a new store
+
+        for result in ensure_seeded(store) or ():
+            if not result.ok:
+                note(f"newsdesk: {result.path}: {result.error}")
+    return store
+
+
+def open_directory(store):
+    from store.entities.companies import CompanyDirectory
+
+    return CompanyDirectory.for_store(store)
+
+
+def records_for_rows(store, rows: Sequence[int]) -> list[dict]:
+    index = store.index
+    return store.get_many([index.ids[r] for r in rows])
+
+
+def resolve_item(store, item_id: str) -> str:
+    resolved = store.resolve_id(item_id.strip())
+    if resolved is None:
+        raise CliError(f"no item with id {item_id!r} (see `newsdesk list` for ids)")
+    return resolved
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_read(args, out: Output) -> int:
+    store = open_store(args)
+    from tui.app import NewsdeskApp
+    from tui.config import load_config
+
+    NewsdeskApp(store, config=load_config()).run()
+    return 0
+
+
+def plural_files(n: int) -> str:
+    return "the file was" if n == 1 else f"all {n} files were"
+
+
+def cmd_ingest(args, out: Output) -> int:
+    from store.ingest import ingest_paths
+    from store.parsers.registry import LAYOUTS
+
+    labels = {layout.name: layout.label for layout in LAYOUTS}
+    store = open_store(args, seed=False)
+    results = ingest_paths(store, args.paths)
+    refused = 0
+    for r in results:
+        if r.ok:
+            label = labels.get(r.layout or "", r.layout)
+            print(f"{r.path}: {label}, {r.new} new, {r.known} already known", flush=True)
+        else:
+            refused += 1
+            note(f"{r.path}: refused: {r.error}")
+    if not results:
+        note("newsdesk: no files found in the paths given")
+        return 1
+    if refused == len(results):
+        note(f"newsdesk: nothing stored: {plural_files(refused)} refused")
+        return 1
+    if refused:
+        note(f"newsdesk: {refused} of {len(results)} files refused; the others were stored")
+        return 1
+    return 0
+
+
+def _rows_for_publisher(index, publisher: str) -> list[int]:
+    wanted = publisher.casefold()
+    rows: set[int] = set()
+    for name, name_rows in index.rows_by_publisher.items():
+        if wanted in name.casefold():
+            rows.update(name_rows)
+    return sorted(rows)
+
+
+def cmd_list(args, out: Output) -> int:
+    from store.search import match_companies
+
+    store = open_store(args)
+    index = store.index
+    rows: list[int] = list(range(len(index)))
+    described = []
+    if args.publisher:
+        allowed = set(_rows_for_publisher(index, args.publisher))
+        rows = [r for r in rows if r in allowed]
+        described.append(f"publisher “{args.publisher}”")
+    if args.company:
+        directory = open_directory(store)
+        companies = match_companies(directory, args.company, limit=1)
+        if not companies:
+            raise CliError(f"no company matches {args.company!r} (see `newsdesk companies`)")
+        company = companies[0]
+        allowed = set(index.rows_by_company.get(company.key, ()))
+        for ticker in company.listings:
+            allowed.update(index.rows_by_ticker.get(ticker, ()))
+        rows = [r for r in rows if r in allowed]
+        described.append(company.name)
+    if args.bookmarked:
+        marks = store.state.bookmarks
+        rows = [r for r in rows if index.ids[r] in marks]
+        described.append("bookmarked")
+    total = len(rows)
+    limit = effective_limit(args)
+    rows = rows[:limit] if limit else rows
+    title = f"{len(rows)} of {total} items" + (f" · {', '.join(described)}" if described else "")
+    print_items(out, store, rows, args.json, title=title, total=total)
+    if not args.json and not rows:
+        note("no items match")
+    return 0
+
+
+def cmd_search(args, out: Output) -> int:
+    from store.search import search
+
+    store = open_store(args)
+    index = store.index
+    directory = open_directory(store)
+    limit = effective_limit(args)
+    result = search(index, directory, args.query)
+    rows = result.company_rows + result.title_rows
+    if limit is None or len(rows) < limit:
+        # Bodies only when companies and titles leave room: it reads the whole corpus.
+        wanted = None if limit is None else limit - len(rows)
+        body = search(index, directory, args.query, store=store, body_limit=wanted).body_ids
+        rows += sorted(r for r in map(index.row_of, body) if r is not None)
+    total = None if limit is None or len(rows) <= limit else len(rows)
+    rows = rows[:limit] if limit else rows
+    if not rows and not args.json:
+        note(f"no items match {args.query!r}")
+        return 0
+    described = result.describe()
+    title = f"{len(rows)} items" + (f" · {described}" if described else "")
+    print_items(out, store, rows, args.json, title=title, total=total)
+    return 0
+
+
+def cmd_show(args, out: Output) -> int:
+    store = open_store(args)
+    record = store.get(resolve_item(store, args.id))
+    if record is None:
+        raise CliError(f"no item with id {args.id!r}")
+    if args.json:
+        print_json(public_item(record))
+        return 0
+    companies = ", ".join(
+        f"{c['name']} ({c['ticker']})" if c.get("ticker") else c["name"]
+        for c in record.get("companies") or []
+    )
+    marks = ("bookmarked" if record.get("bookmarked") else "") + (
+        "" if record.get("read") else (", unread" if record.get("bookmarked") else "unread")
+    )
+    lines: list[tuple[str, str]] = [("bold", record["title"])]
+    meta = [
+        ("id", record["id"] + (f"  [{marks}]" if marks else "")),
+        ("publisher", record.get("publisher", "")),
+        ("published", short_date(record.get("published", ""))),
+        ("authors", ", ".join(record.get("authors") or [])),
+        ("section", record.get("section", "")),
+        ("companies", companies),
+        ("documents", ", ".join(record.get("documents") or [])),
+    ]
+    lines += [("dim", f"{k}: {v}") for k, v in meta if v]
+    lines.append(("", ""))
+    for paragraph in (record.get("body") or "").split("\n\n"):
+        lines.append(("", paragraph))
+        lines.append(("", ""))
+    for related in record.get("related") or []:
+        lines.append(("italic", f"Related: {related}"))
+    out.lines(lines)
+    return 0
+
+
+def _set_bookmark(args, on: bool) -> int:
+    store = open_store(args)
+    item_id = resolve_item(store, args.id)
+    store.state.set_bookmarked(item_id, on)
+    record = store.get(item_id) or {"title": ""}
+    print(f"{'bookmarked' if on else 'unbookmarked'} {item_id}  {record['title']}")
+    return 0
+
+
+def cmd_bookmark(args, out: Output) -> int:
+    return _set_bookmark(args, True)
+
+
+def cmd_unbookmark(args, out: Output) -> int:
+    return _set_bookmark(args, False)
+
+
+def cmd_bookmarks(args, out: Output) -> int:
+    store = open_store(args)
+    index = store.index
+    marks = store.state.bookmarks
+    rows = [r for r in range(len(index)) if index.ids[r] in marks]
+    print_items(out, store, rows, args.json, title=f"{len(rows)} bookmarks")
+    if not args.json and not rows:
+        note("no bookmarks yet (bookmark with `newsdesk bookmark ID` or `b` in the reader)")
+    return 0
+
+
+def company_counts(store, directory) -> list[tuple[object, int]]:
+    index = store.index
+    counted = []
+    for key, rows in index.rows_by_company.items():
+        company = directory.by_key(key)
+        if company is not None:
+            counted.append((company, len(rows)))
+    counted.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
+    return counted
+
+
+def cmd_companies(args, out: Output) -> int:
+    store = open_store(args)
+    counted = company_counts(store, open_directory(store))
+    if args.json:
+        print_json([
+            {"name": c.name, "chinese_name": c.chinese_name, "tickers": list(c.listings),
+             "items": n}
+            for c, n in counted
+        ])  # fmt: skip
+        return 0
+    rows = [[c.name, c.chinese_name or "", " ".join(c.listings), str(n)] for c, n in counted]
+    out.table(
+        ("company", "chinese", "tickers", "items"),
+        rows,
+        title=f"{len(rows)} companies",
+        flex=0,
+        caps=(None, 16, 24, None),
+    )
+    return 0
+
+
+def cmd_sources(args, out: Output) -> int:
+    store = open_store(args)
+    index = store.index
+    sources = []
+    for publisher in sorted(index.rows_by_publisher, key=str.casefold):
+        docs: dict[str, int] = {}
+        for row in index.rows_by_publisher[publisher]:
+            for doc in index.documents[row]:
+                docs[doc] = docs.get(doc, 0) + 1
+        for doc, n in sorted(docs.items()):
+            sources.append({"publisher": publisher, "document": doc, "items": n})
+    if args.json:
+        print_json(sources)
+        return 0
+    rows = [[s["publisher"], s["document"], str(s["items"])] for s in sources]
+    out.table(
+        ("publisher", "document", "items"),
+        rows,
+        title=f"{len(index)} items",
+        flex=1,
+        caps=(24, None, None),
+    )
+    return 0
+
+
+def company_card(store, directory, company, *, with_records: bool = True) -> dict:
+    """The company view as data: names, listings, sector, items, companies seen with it.
+
+    `items` holds full records, or index rows when `with_records` is false.
+    """
+    index = store.index
+    rows = set(index.rows_by_company.get(company.key, ()))
+    for ticker in company.listings:
+        rows.update(index.rows_by_ticker.get(ticker, ()))
+    ordered = sorted(rows)
+    related: dict[str, int] = {}
+    for row in ordered:
+        for key in index.companies[row]:
+            if key != company.key:
+                related[key] = related.get(key, 0) + 1
+    related_companies = []
+    for key, n in sorted(related.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
+        other = directory.by_key(key)
+        if other is not None:
+            related_companies.append(
+                {"name": other.name, "tickers": list(other.listings), "items": n}
+            )
+    aliases = [a for a in (company.short_name, *company.aliases) if a and a != company.name]
+    return {
+        "name": company.name,
+        "aliases": list(dict.fromkeys(aliases)),
+        "chinese_name": company.chinese_name,
+        "listings": list(company.listings),
+        "sector": company.sector,
+        "items": (
+            [public_item(r) for r in records_for_rows(store, ordered)] if with_records else ordered
+        ),
+        "related_companies": related_companies,
+    }
+
+
+def cmd_company(args, out: Output) -> int:
+    from store.search import match_companies
+
+    store = open_store(args)
+    directory = open_directory(store)
+    companies = match_companies(directory, args.query, limit=1)
+    if not companies:
+        close = [c.name for c, _ in directory.match(args.query, limit=5)]
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise CliError(f"no company matches {args.query!r}{hint}")
+    card = company_card(store, directory, companies[0], with_records=args.json)
+    if args.json:
+        print_json(card)
+        return 0
+    head = [("bold", card["name"] + (f"  {card['chinese_name']}" if card["chinese_name"] else ""))]
+    if card["aliases"]:
+        head.append(("dim", "also: " + ", ".join(card["aliases"])))
+    head.append(("", "listings: " + (", ".join(card["listings"]) or "unlisted")))
+    if card["sector"]:
+        head.append(("", f"sector: {card['sector']}"))
+    if card["related_companies"]:
+        head.append(
+            (
+                "",
+                "mentioned with: "
+                + ", ".join(f"{c['name']} ({c['items']})" for c in card["related_companies"]),
+            )
+        )
+    head.append(("", ""))
+    out.lines(head)
+    rows = card["items"]
+    out.table(
+        ITEM_COLUMNS,
+        item_rows(store, rows, width=out.width),
+        title=f"{len(rows)} items",
+        caps=ITEM_CAPS,
+    )
+    return 0
+
+
+def cmd_restore(args, out: Output) -> int:
+    store_path = Path(args.db) if args.db else default_store_path()
+    from store.storage.db import Store
+
+    restored = Store(store_path).restore_backups()
+    if not restored:
+        note(f"newsdesk: nothing to restore in {store_path}")
+        return 0
+    for path in restored:
+        print(f"restored {path} from its last good copy")
+    return 0

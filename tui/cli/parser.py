@@ -1,0 +1,183 @@
+"""`newsdesk`'s argument parser and entry point: the reader with no command, one-shots otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from tui.cli import commands
+from tui.cli.output import TERMINAL_LIMIT, Output, note
+
+EPILOG = f"""\
+environment:
+  NEWSDESK_DB      the store folder (like --db)
+  NEWSDESK_CONFIG  the reader's config file (keymap), default ~/.config/newsdesk/config.toml
+  NO_COLOR         no colours
+
+output: a table on a terminal ({TERMINAL_LIMIT} rows unless --limit), tab-separated lines when
+piped, one JSON array with --json (an object for `show` and `company`).
+exit status: 0 ok, 1 an error (one line on stderr), 2 usage.
+
+examples:
+  newsdesk search 0700          items about Tencent (any ticker spelling, name, 中文, pinyin)
+  newsdesk list --company byd --limit 5
+  newsdesk ingest ~/Downloads/briefs/
+"""
+
+PATH_HELP = "files or folders (folders are read recursively; hidden files are skipped)"
+QUERY_HELP = (
+    "company name, Chinese name, pinyin, any ticker spelling (700, 0700.HK, HK:0700) or title words"
+)
+ID_HELP = "an item id or a unique prefix of one (see `newsdesk list`)"
+
+
+def limit_value(text: str) -> int:
+    """--limit: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all) or more, not {value}")
+    return value
+
+
+def package_version() -> str:
+    try:
+        return version("newsdesk")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+def has_terminal() -> bool:
+    """Whether the reader can run here: standard input and output are both a terminal."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_parent = argparse.ArgumentParser(add_help=False)
+    db_parent.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        help="store folder (default: $NEWSDESK_DB or the user data directory)",
+    )  # fmt: skip
+    json_parent = argparse.ArgumentParser(add_help=False)
+    json_parent.add_argument("--json", action="store_true", help="print JSON")
+    limit_parent = argparse.ArgumentParser(add_help=False)
+    limit_parent.add_argument(
+        "--limit", type=limit_value, metavar="N",
+        help=f"at most N items; 0 for all (default: {TERMINAL_LIMIT} on a terminal, "
+        "all when piped or with --json)",
+    )  # fmt: skip
+    limit_parent.add_argument(
+        "--wide", action="store_true", help="on a terminal, fold long titles instead of cutting"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="newsdesk", parents=[db_parent],
+        description="A terminal news reader for China tech and market news. "
+        "With no command, opens the reader (it needs a terminal).",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"newsdesk {package_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(
+        name: str, func: Callable[..., int], help: str, *, json: bool = False, limit: bool = False
+    ) -> argparse.ArgumentParser:
+        parents = [db_parent] + ([json_parent] if json else []) + ([limit_parent] if limit else [])
+        p = sub.add_parser(name, parents=parents, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    add("read", commands.cmd_read, "open the reader (the default; needs a terminal)")
+    p = add("ingest", commands.cmd_ingest, "parse documents (files or folders) into the store")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=PATH_HELP)
+    p = add("list", commands.cmd_list, "list items, newest first", json=True, limit=True)
+    p.add_argument("--publisher", metavar="P", help="only items whose publisher contains P")
+    p.add_argument("--company", metavar="Q", help="only items about this company or ticker")
+    p.add_argument("--bookmarked", action="store_true", help="only bookmarked items")
+    p = add(
+        "search", commands.cmd_search,
+        "find items by company, ticker, title or body (companies and tickers first)",
+        json=True, limit=True,
+    )  # fmt: skip
+    p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
+    p = add("show", commands.cmd_show, "show one item", json=True)
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    p = add("bookmark", commands.cmd_bookmark, "bookmark an item")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    p = add("unbookmark", commands.cmd_unbookmark, "remove a bookmark")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    add("bookmarks", commands.cmd_bookmarks, "list bookmarked items", json=True, limit=True)
+    add(
+        "companies", commands.cmd_companies, "companies in the store with their item counts",
+        json=True,
+    )  # fmt: skip
+    add(
+        "sources", commands.cmd_sources, "publishers and documents with their item counts",
+        json=True,
+    )  # fmt: skip
+    p = add(
+        "company", commands.cmd_company, "a company's card: names, listings, items, peers",
+        json=True, limit=True,
+    )  # fmt: skip
+    p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
+    add(
+        "restore", commands.cmd_restore,
+        "put back the last good copy of damaged store files (when a command says so)",
+    )  # fmt: skip
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    for name, default in (("json", False), ("limit", None), ("wide", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    func: Callable[[Any, Output], int] = getattr(args, "func", commands.cmd_read)
+    if func is commands.cmd_read and not has_terminal():
+        note(
+            "newsdesk: the reader needs a terminal (standard input and output are not both one); "
+            "for scripts use a command such as `newsdesk list` (see `newsdesk --help`)"
+        )
+        return 2
+    if func is not commands.cmd_read:
+        # A one-shot command lives for a moment and makes few cycles: collecting them while
+        # it loads the corpus only costs time.
+        gc.disable()
+    out = Output(wide=args.wide)
+    from store.storage.db import StoreError
+
+    try:
+        return func(args, out)
+    except BrokenPipeError:
+        raise  # entry() ends quietly: the reader of our output went away
+    except (commands.CliError, StoreError) as exc:
+        note(f"newsdesk: {exc}")
+        return 1
+    except OSError as exc:
+        note(f"newsdesk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry() -> None:
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of our output went away (`newsdesk list | head`): exit quietly, and keep
+        # the interpreter's final flush from raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
