@@ -3,7 +3,7 @@
     python bench/reader_probe.py STORE SPAWN_TIME [QUERY]
 
 SPAWN_TIME is the parent's `time.time()` just before it spawned this process, so the figure
-includes interpreter start-up and every import. The reader starts through `tui.cli.main`
+includes interpreter start-up and every import. The reader starts through `tui.cli.parser.main`
 exactly as the `newsdesk` command does; the only changes are that `App.run` is made headless
 (140x40), so the reader's terminal check is answered yes, and the article list reports the
 first frame in which it painted rows. After that the probe types QUERY into the filter (if
@@ -72,10 +72,10 @@ ArticleList.render_lines = render_lines
 ArticleList.set_rows = set_rows
 tui.app.NewsdeskApp.run = run
 
-import tui.cli.main  # noqa: E402
+import tui.cli.parser  # noqa: E402
 
-tui.cli.main.has_terminal = lambda: True  # headless: the app draws to no terminal
-main = tui.cli.main.main
+tui.cli.parser.has_terminal = lambda: True  # headless: the app draws to no terminal
+main = tui.cli.parser.main
 
 code = main(["--db", STORE])
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux

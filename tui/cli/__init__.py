@@ -1,5 +1,5 @@
 """The `newsdesk` command: entry point and parser (`main`), one-shot commands, their output."""
 
-from tui.cli.main import entry, main
+from tui.cli.parser import entry, main
 
 __all__ = ["entry", "main"]

@@ -1,5 +1,5 @@
 """`python -m tui.cli`: the same as the `newsdesk` command."""
 
-from tui.cli.main import entry
+from tui.cli.parser import entry
 
 entry()
