@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from store import views
 from store.entities.companies import Company, CompanyDirectory
 from store.entities.tickers import parse_ticker_query
 
@@ -141,9 +142,7 @@ def search(
     companies = match_companies(directory, q)
     tickers = [t for t in parse_ticker_query(q) if t in index.rows_by_ticker]
     posting_lists: list[Sequence[int]] = [index.rows_by_ticker.get(t, ()) for t in tickers]
-    for company in companies:
-        posting_lists.append(index.rows_by_company.get(company.key, ()))
-        posting_lists.extend(index.rows_by_ticker.get(t, ()) for t in company.listings)
+    posting_lists.extend(views.rows_about(index, company) for company in companies)
     company_rows = _merge_sorted(posting_lists)
 
     matched_titles = title_rows(index, q)

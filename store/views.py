@@ -1,2 +1,159 @@
-"""What the CLI and the reader both show, computed once: a company's items, co-mentions,
-a company card, the rows of a source, the store's sources."""
+"""What the CLI and the reader both show, computed once: the items about a company, the
+companies named with it, a company's card, the rows of a source, the store's sources.
+
+Rows are index rows (row 0 is the newest item); every list of rows here is sorted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from store.entities.companies import Company, CompanyDirectory
+
+CO_MENTIONS = 10  # companies a card lists as "mentioned with"
+
+
+class IndexColumns(Protocol):
+    """The parts of the item index these views read."""
+
+    ids: Sequence[str]
+    companies: Sequence[tuple[str, ...]]
+    documents: Sequence[tuple[str, ...]]
+    rows_by_company: dict[str, list[int]]
+    rows_by_ticker: dict[str, list[int]]
+    rows_by_publisher: dict[str, list[int]]
+    rows_by_document: dict[str, list[int]]
+
+    def __len__(self) -> int: ...
+
+    def row_of(self, item_id: str) -> int | None: ...
+
+
+def rows_about(index: IndexColumns, company: Company) -> list[int]:
+    """Every item about `company`: linked to it by name, or carrying one of its listings."""
+    rows = set(index.rows_by_company.get(company.key, ()))
+    for ticker in company.listings:
+        rows.update(index.rows_by_ticker.get(ticker, ()))
+    return sorted(rows)
+
+
+def co_mentions(
+    index: IndexColumns,
+    directory: CompanyDirectory,
+    company: Company,
+    rows: Iterable[int] | None = None,
+    limit: int = CO_MENTIONS,
+) -> list[tuple[Company, int]]:
+    """The companies most often named in the same items as `company` (in `rows`, by default
+    all its items), each counted once per item, most frequent first."""
+    counts: Counter[str] = Counter()
+    for row in rows_about(index, company) if rows is None else rows:
+        counts.update(key for key in set(index.companies[row]) if key != company.key)
+    peers = []
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        other = directory.by_key(key)
+        if other is not None:
+            peers.append((other, n))
+            if len(peers) == limit:
+                break
+    return peers
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyCard:
+    """A company as both views show it: who it is, its items, who it appears with."""
+
+    company: Company
+    rows: list[int]
+    peers: list[tuple[Company, int]]
+
+    @property
+    def aliases(self) -> list[str]:
+        """Other names it goes by (short name, aliases), without its own name, in order."""
+        c = self.company
+        names = (n for n in (c.short_name, *c.aliases) if n and n != c.name)
+        return list(dict.fromkeys(names))
+
+    @property
+    def chinese_names(self) -> list[str]:
+        c = self.company
+        return list(dict.fromkeys(n for n in (c.chinese_name, c.chinese_traditional) if n))
+
+
+def company_card(index: IndexColumns, directory: CompanyDirectory, company: Company) -> CompanyCard:
+    rows = rows_about(index, company)
+    return CompanyCard(company, rows, co_mentions(index, directory, company, rows))
+
+
+def company_counts(index: IndexColumns, directory: CompanyDirectory) -> list[tuple[Company, int]]:
+    """The companies the store holds items about, with how many, most first."""
+    counted = []
+    for key in index.rows_by_company:
+        company = directory.by_key(key)
+        if company is not None:
+            counted.append((company, len(rows_about(index, company))))
+    counted.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
+    return counted
+
+
+def publisher_rows(index: IndexColumns, text: str) -> list[int]:
+    """Items whose publisher contains `text` (any case)."""
+    wanted = text.casefold()
+    rows: set[int] = set()
+    for name, name_rows in index.rows_by_publisher.items():
+        if wanted in name.casefold():
+            rows.update(name_rows)
+    return sorted(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSource:
+    """One document of one publisher, with the number of its items from that publisher."""
+
+    publisher: str
+    document: str
+    items: int
+
+
+def document_sources(index: IndexColumns) -> list[DocumentSource]:
+    """Every (publisher, document) pair the store holds, by publisher then document."""
+    sources = []
+    for publisher in sorted(index.rows_by_publisher, key=str.casefold):
+        docs: Counter[str] = Counter()
+        for row in index.rows_by_publisher[publisher]:
+            docs.update(index.documents[row])
+        sources.extend(DocumentSource(publisher, doc, n) for doc, n in sorted(docs.items()))
+    return sources
+
+
+class Marks(Protocol):
+    """The user's marks, as the state file holds them."""
+
+    @property
+    def read(self) -> frozenset[str] | set[str]: ...
+
+    @property
+    def bookmarks(self) -> frozenset[str] | set[str]: ...
+
+
+def source_rows(index: IndexColumns, marks: Marks, kind: str, value: str = "") -> list[int] | None:
+    """The rows of a source in the reader's sources pane (None: every row)."""
+    if kind == "publisher":
+        return list(index.rows_by_publisher.get(value, ()))
+    if kind == "document":
+        return list(index.rows_by_document.get(value, ()))
+    if kind == "unread":
+        read = marks.read
+        return [row for row, item_id in enumerate(index.ids) if item_id not in read]
+    if kind == "bookmarks":
+        return bookmarked_rows(index, marks)
+    return None
+
+
+def bookmarked_rows(index: IndexColumns, marks: Marks) -> list[int]:
+    rows = (index.row_of(item_id) for item_id in marks.bookmarks)
+    return sorted(row for row in rows if row is not None)

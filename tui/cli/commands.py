@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from store import views
 from store.model import public_item
 from store.paths import default_store_path
 from tui.cli.output import (
@@ -103,15 +104,6 @@ def cmd_ingest(args, out: Output) -> int:
     return 0
 
 
-def _rows_for_publisher(index, publisher: str) -> list[int]:
-    wanted = publisher.casefold()
-    rows: set[int] = set()
-    for name, name_rows in index.rows_by_publisher.items():
-        if wanted in name.casefold():
-            rows.update(name_rows)
-    return sorted(rows)
-
-
 def cmd_list(args, out: Output) -> int:
     from store.search import match_companies
 
@@ -120,7 +112,7 @@ def cmd_list(args, out: Output) -> int:
     rows: list[int] = list(range(len(index)))
     described = []
     if args.publisher:
-        allowed = set(_rows_for_publisher(index, args.publisher))
+        allowed = set(views.publisher_rows(index, args.publisher))
         rows = [r for r in rows if r in allowed]
         described.append(f"publisher “{args.publisher}”")
     if args.company:
@@ -129,9 +121,7 @@ def cmd_list(args, out: Output) -> int:
         if not companies:
             raise CliError(f"no company matches {args.company!r} (see `newsdesk companies`)")
         company = companies[0]
-        allowed = set(index.rows_by_company.get(company.key, ()))
-        for ticker in company.listings:
-            allowed.update(index.rows_by_ticker.get(ticker, ()))
+        allowed = set(views.rows_about(index, company))
         rows = [r for r in rows if r in allowed]
         described.append(company.name)
     if args.bookmarked:
@@ -228,29 +218,19 @@ def cmd_unbookmark(args, out: Output) -> int:
 
 def cmd_bookmarks(args, out: Output) -> int:
     store = open_store(args)
-    index = store.index
-    marks = store.state.bookmarks
-    rows = [r for r in range(len(index)) if index.ids[r] in marks]
-    print_items(out, store, rows, args.json, title=f"{len(rows)} bookmarks")
+    rows = views.bookmarked_rows(store.index, store.state)
+    total = len(rows)
+    limit = effective_limit(args)
+    rows = rows[:limit] if limit else rows
+    print_items(out, store, rows, args.json, title=f"{total} bookmarks", total=total)
     if not args.json and not rows:
         note("no bookmarks yet (bookmark with `newsdesk bookmark ID` or `b` in the reader)")
     return 0
 
 
-def company_counts(store, directory) -> list[tuple[object, int]]:
-    index = store.index
-    counted = []
-    for key, rows in index.rows_by_company.items():
-        company = directory.by_key(key)
-        if company is not None:
-            counted.append((company, len(rows)))
-    counted.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
-    return counted
-
-
 def cmd_companies(args, out: Output) -> int:
     store = open_store(args)
-    counted = company_counts(store, open_directory(store))
+    counted = views.company_counts(store.index, open_directory(store))
     if args.json:
         print_json([
             {"name": c.name, "chinese_name": c.chinese_name, "tickers": list(c.listings),
@@ -271,26 +251,17 @@ def cmd_companies(args, out: Output) -> int:
 
 def cmd_sources(args, out: Output) -> int:
     store = open_store(args)
-    index = store.index
-    sources = []
-    for publisher in sorted(index.rows_by_publisher, key=str.casefold):
-        docs: dict[str, int] = {}
-        for row in index.rows_by_publisher[publisher]:
-            for doc in index.documents[row]:
-                docs[doc] = docs.get(doc, 0) + 1
-        for doc, n in sorted(docs.items()):
-            sources.append({"publisher": publisher, "document": doc, "items": n})
+    sources = views.document_sources(store.index)
     if args.json:
-        print_json(sources)
+        print_json([
+            {"publisher": s.publisher, "document": s.document, "items": s.items} for s in sources
+        ])  # fmt: skip
         return 0
-    rows = [[s["publisher"], s["document"], str(s["items"])] for s in sources]
+    rows = [[s.publisher, s.document, str(s.items)] for s in sources]
     out.table(
-        ("publisher", "document", "items"),
-        rows,
-        title=f"{len(index)} items",
-        flex=1,
-        caps=(24, None, None),
-    )
+        ("publisher", "document", "items"), rows, title=f"{len(store.index)} items",
+        flex=1, caps=(24, None, None),
+    )  # fmt: skip
     return 0
 
 
@@ -299,34 +270,22 @@ def company_card(store, directory, company, *, with_records: bool = True) -> dic
 
     `items` holds full records, or index rows when `with_records` is false.
     """
-    index = store.index
-    rows = set(index.rows_by_company.get(company.key, ()))
-    for ticker in company.listings:
-        rows.update(index.rows_by_ticker.get(ticker, ()))
-    ordered = sorted(rows)
-    related: dict[str, int] = {}
-    for row in ordered:
-        for key in index.companies[row]:
-            if key != company.key:
-                related[key] = related.get(key, 0) + 1
-    related_companies = []
-    for key, n in sorted(related.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
-        other = directory.by_key(key)
-        if other is not None:
-            related_companies.append(
-                {"name": other.name, "tickers": list(other.listings), "items": n}
-            )
-    aliases = [a for a in (company.short_name, *company.aliases) if a and a != company.name]
+    card = views.company_card(store.index, directory, company)
     return {
         "name": company.name,
-        "aliases": list(dict.fromkeys(aliases)),
+        "aliases": card.aliases,
         "chinese_name": company.chinese_name,
         "listings": list(company.listings),
         "sector": company.sector,
         "items": (
-            [public_item(r) for r in records_for_rows(store, ordered)] if with_records else ordered
+            [public_item(r) for r in records_for_rows(store, card.rows)]
+            if with_records
+            else card.rows
         ),
-        "related_companies": related_companies,
+        "related_companies": [
+            {"name": other.name, "tickers": list(other.listings), "items": n}
+            for other, n in card.peers
+        ],
     }
 
 
@@ -361,12 +320,16 @@ def cmd_company(args, out: Output) -> int:
     head.append(("", ""))
     out.lines(head)
     rows = card["items"]
+    total, limit = len(rows), effective_limit(args)
+    rows = rows[:limit] if limit else rows
     out.table(
         ITEM_COLUMNS,
         item_rows(store, rows, width=out.width),
-        title=f"{len(rows)} items",
+        title=f"{total} items",
         caps=ITEM_CAPS,
     )
+    if total > len(rows):
+        note(f"showing {len(rows)} of {total}; --limit N for more, --limit 0 for all")
     return 0
 
 

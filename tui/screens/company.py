@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -12,22 +11,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from store import views
 from tui.format import plural
 from tui.messages import ItemOpened
 from tui.widgets.article_list import ArticleList
-
-
-def co_mentions(index: Any, key: str, rows: list[int], limit: int = 8) -> list[tuple[str, int]]:
-    """The company keys most often linked to the same items as `key`, with their counts."""
-    counts: Counter[str] = Counter()
-    for row in rows:
-        counts.update(k for k in set(index.companies[row]) if k != key)
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-
-
-def company_name(directory: Any, key: str) -> str:
-    company = directory.by_key(key) if directory is not None else None
-    return company.name if company is not None else key
 
 
 class CompanyScreen(Screen[str | None]):
@@ -46,8 +33,12 @@ class CompanyScreen(Screen[str | None]):
         self.store = store
         self.directory = directory
         self.key = key
-        index = store.index
-        self.rows = sorted(index.rows_by_company.get(key, ()))
+        company = directory.by_key(key) if directory is not None else None
+        self.company = company
+        self.card = views.company_card(store.index, directory, company) if company else None
+        self.rows = (
+            self.card.rows if self.card else sorted(store.index.rows_by_company.get(key, ()))
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="company-pane", classes="pane"):
@@ -59,35 +50,32 @@ class CompanyScreen(Screen[str | None]):
 
     def describe(self) -> Text:
         """Names, listings, sector and co-mentions as plain Text."""
-        company = self.directory.by_key(self.key) if self.directory is not None else None
+        company, card = self.company, self.card
         text = Text(end="")
-        if company is None:
+        if company is None or card is None:
             text.append(self.key, "bold")
         else:
             text.append(company.name, "bold")
-            names = [n for n in (company.short_name, *company.aliases) if n and n != company.name]
-            chinese = [n for n in (company.chinese_name, company.chinese_traditional) if n]
-            if names:
+            if card.aliases:
                 text.append("\nAlso: ", "dim")
-                text.append(", ".join(dict.fromkeys(names)))
-            if chinese:
+                text.append(", ".join(card.aliases))
+            if card.chinese_names:
                 text.append("\nChinese: ", "dim")
-                text.append(" / ".join(dict.fromkeys(chinese)))
+                text.append(" / ".join(card.chinese_names))
             if company.listings:
                 text.append("\nListings: ", "dim")
                 text.append(", ".join(company.listings))
             if company.sector:
                 text.append("\nSector: ", "dim")
                 text.append(company.sector)
-        mentions = co_mentions(self.store.index, self.key, self.rows)
-        if mentions:
+        if card is not None and card.peers:
             text.append("\nOften with: ", "dim")
-            text.append(", ".join(f"{company_name(self.directory, k)} ({n})" for k, n in mentions))
+            text.append(", ".join(f"{other.name} ({n})" for other, n in card.peers))
         return text
 
     def on_mount(self) -> None:
         pane = self.query_one("#company-pane")
-        company = self.directory.by_key(self.key) if self.directory is not None else None
+        company = self.company
         pane.border_title = company.name if company is not None else self.key
         pane.border_subtitle = plural(len(self.rows), "item")
         timeline = self.query_one(ArticleList)

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from store import views
 from store.search import search
 from store.storage.db import StoreError
 from tui.messages import (
@@ -45,17 +46,7 @@ PANES = ("sources", "articles", "detail")
 
 def source_rows(store: Any, index: Any, source: Source) -> list[int] | None:
     """The index rows a source holds (None means every row)."""
-    if source.kind == "publisher":
-        return list(index.rows_by_publisher.get(source.value, ()))
-    if source.kind == "document":
-        return list(index.rows_by_document.get(source.value, ()))
-    if source.kind == "unread":
-        read = store.state.read
-        return [row for row, item_id in enumerate(index.ids) if item_id not in read]
-    if source.kind == "bookmarks":
-        rows = (index.row_of(item_id) for item_id in store.state.bookmarks)
-        return sorted(row for row in rows if row is not None)
-    return None
+    return views.source_rows(index, store.state, source.kind, source.value)
 
 
 def warm_search(index: Any, directory: Any) -> None:
