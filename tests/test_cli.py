@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,8 +64,12 @@ def test_ingest_reports_each_file_with_counts(tmp_path):
     assert "17 new, 1 already known" in by_file["002"]
     assert "10 new, 0 already known" in by_file["003"]
     assert "10 new, 6 already known" in by_file["004"]
-    again = run("--db", str(db), "ingest", str(SEEDS)).stdout
-    assert " 0 new" in again and "1 new" not in again.replace("0 new", "")
+    again = run("--db", str(db), "ingest", str(SEEDS)).stdout.splitlines()
+    assert len(again) == 5
+    for line in again:
+        counts = re.search(r", (\d+) new, (\d+) already known$", line)
+        assert counts, line
+        assert int(counts.group(1)) == 0 and int(counts.group(2)) > 0, line
     assert len(items(db, "list")) == 75
 
 

@@ -124,16 +124,14 @@ def test_store_marks_survive_reingest_and_reflect_in_records(tmp_path: Path) -> 
     assert records[result.ids[0]]["bookmarked"] is False
 
 
-def test_toggle_is_fast(tmp_path: Path) -> None:
-    marks = {f"id{i:05d}": 1_700_000_000 for i in range(2000)}  # a well-used state file
+def test_toggles_on_a_well_used_state_file_keep_every_mark(tmp_path: Path) -> None:
+    # How long a toggle takes is the benchmark's figure (bench/run.py: bookmark_ms).
+    marks = {f"id{i:05d}": 1_700_000_000 for i in range(2000)}
     state_path(tmp_path, "ann").write_bytes(orjson.dumps({"bookmarks": {}, "read": marks}))
     state = UserState(tmp_path, user="ann")
     assert len(state.read) == 2000
-    timings = []
     for i in range(20):
-        started = time.perf_counter()
-        state.toggle_bookmark(f"b{i}")
-        timings.append(time.perf_counter() - started)
-    timings.sort()
-    assert timings[len(timings) // 2] < 0.03, timings
-    assert len(UserState(tmp_path, user="ann").read) == 2000
+        assert state.toggle_bookmark(f"b{i}") is True
+    again = UserState(tmp_path, user="ann")
+    assert len(again.read) == 2000
+    assert again.bookmarks == {f"b{i}" for i in range(20)}
