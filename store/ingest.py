@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from store.entities.companies import Company, CompanyDirectory
 from store.model import ParsedDocument, ParsedItem
-from store.parsers.registry import UnknownLayoutError, parse_document
+from store.parsers import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
 from store.storage.atomic import os_reason
 from store.text.sanitize import UndecodableError, clean_line, decode_document, strip_controls
@@ -143,7 +144,8 @@ def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
 def read_document(path: Path) -> tuple[ParsedDocument, str]:
     """Read and parse one file; raises IngestError with a one-line reason."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
         if not path.is_file():
             raise IngestError("not a regular file")
         if size > MAX_DOCUMENT_BYTES:
@@ -161,7 +163,7 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
     except UndecodableError as exc:
         raise IngestError(str(exc)) from exc
     try:
-        doc = parse_document(text, path.name)
+        doc = parse_document(text, path.name, date.fromtimestamp(st.st_mtime))
     except UnknownLayoutError as exc:
         raise IngestError(str(exc)) from exc
     except Exception as exc:  # a parser bug must not take the other files down

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NotRequired, TypedDict
 
-PUBLISHER_EQUALOCEAN = "EqualOcean"
-PUBLISHER_CAIXIN = "Caixin Global"
-PUBLISHER_STAR_DAILY = "STAR Market Daily"
-
 
 @dataclass(slots=True)
 class Mention:

@@ -14,12 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.entities.tickers import canonical_ticker, find_tickers, parse_ticker_query
-from store.model import (
-    PUBLISHER_CAIXIN,
-    PUBLISHER_EQUALOCEAN,
-    PUBLISHER_STAR_DAILY,
-    ParsedDocument,
-)
+from store.model import ParsedDocument
+from store.parsers import caixin, equalocean, star_daily
 from store.parsers.registry import LAYOUTS, detect_layout
 from store.text.sanitize import strip_controls
 
@@ -32,9 +28,9 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FIXED_PUBLISHERS = {
-    "equalocean_report": PUBLISHER_EQUALOCEAN,
-    "caixin_listing": PUBLISHER_CAIXIN,
-    "star_daily": PUBLISHER_STAR_DAILY,
+    "equalocean_report": equalocean.PUBLISHER,
+    "caixin_listing": caixin.PUBLISHER,
+    "star_daily": star_daily.PUBLISHER,
 }
 
 # Documents made of real seed lines, shuffled, dropped, repeated and spliced with noise:

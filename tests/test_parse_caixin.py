@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.model import PUBLISHER_CAIXIN, Mention, ParsedDocument
+from store.model import Mention, ParsedDocument
+from store.parsers.caixin import PUBLISHER as PUBLISHER_CAIXIN
 from store.parsers.caixin import parse_caixin_listing
 from tests.helpers.seed_text import seed_pieces
 

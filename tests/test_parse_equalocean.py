@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.model import PUBLISHER_EQUALOCEAN, Mention, ParsedDocument
+from store.model import Mention, ParsedDocument
+from store.parsers.equalocean import PUBLISHER as PUBLISHER_EQUALOCEAN
 from store.parsers.equalocean import parse_equalocean_report
 from tests.helpers.seed_text import seed_pieces
 

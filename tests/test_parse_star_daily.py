@@ -10,17 +10,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.model import PUBLISHER_STAR_DAILY, Mention, ParsedDocument, ParsedItem
+from store.model import Mention, ParsedDocument, ParsedItem
+from store.parsers.star_daily import PUBLISHER as PUBLISHER_STAR_DAILY
 from store.parsers.star_daily import (
-    _FULL_DATES,
-    _full_dates,
     _is_all_caps,
-    _month_number,
     _word_casings,
     brief_year,
     parse_star_daily,
 )
 from store.storage.dedupe import same_story
+from store.text.dates import FULL_DATES as _FULL_DATES
+from store.text.dates import full_dates as _full_dates
+from store.text.dates import month_number as _month_number
 from tests.helpers.seed_text import mangled_lines
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

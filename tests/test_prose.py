@@ -8,17 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from store.text.dates import DATE_TIME, clock, iso_published, utc_offset
 from store.text.prose import (
-    DATE_TIME,
-    clock,
     first_sentence,
     fold,
     headline,
-    iso_published,
     shorten,
     split_authors,
     strip_bullet,
-    utc_offset,
 )
 
 
@@ -88,7 +85,8 @@ def test_iso_published():
     )
     assert iso_published(pattern.fullmatch("Apr 01, 2022"))[0] == "2022-04-01"
     assert iso_published(pattern.fullmatch("Feb 29, 2021 01:00 PM")) == ("", None)
-    assert iso_published(pattern.fullmatch("Foo 01, 2021 01:00 PM")) == ("", None)
+    assert pattern.fullmatch("Foo 01, 2021 01:00 PM") is None  # not a month
+    assert iso_published(pattern.fullmatch("SEPT 9, 2021"))[0] == "2021-09-09"
     assert iso_published(pattern.fullmatch("Jan 01, 2021 01:00 PM"), "-05:00")[0] == (
         "2021-01-01T13:00:00-05:00"
     )

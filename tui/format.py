@@ -5,12 +5,9 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.control import strip_control_codes
 
-_SHORT_PUBLISHERS = {
-    "EqualOcean": "EqualOcean",
-    "Caixin Global": "Caixin",
-    "STAR Market Daily": "STAR Daily",
-    "Search digest": "Digest",
-}
+from store.parsers import LAYOUTS
+
+_SHORT_PUBLISHERS = {layout.publisher: layout.short_publisher for layout in LAYOUTS}
 
 
 def short_publisher(publisher: str) -> str:

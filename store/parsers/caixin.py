@@ -20,21 +20,16 @@ Each paragraph is one line of the text. Times are China time (+08:00).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
-from store.model import PUBLISHER_CAIXIN, ParsedDocument, ParsedItem
+from store.model import ParsedDocument, ParsedItem
+from store.parsers.layout import Detection, Layout, count
 from store.parsers.mentions import mentions_in_text
-from store.text.prose import (
-    CHINA_OFFSET,
-    DATE_TIME,
-    first_sentence,
-    fold,
-    headline,
-    iso_published,
-    split_authors,
-)
+from store.text.dates import CHINA_OFFSET, DATE_TIME, iso_published
+from store.text.prose import first_sentence, fold, headline, split_authors
 
-LAYOUT = "caixin_listing"
+NAME = "caixin_listing"
+PUBLISHER = "Caixin Global"
 TITLE_LIMIT = 100
 RELATED_LIMIT = 200
 
@@ -128,7 +123,7 @@ def _entry(byline: re.Match[str], lines: list[str]) -> tuple[ParsedItem, datetim
     published, stamp = iso_published(byline, CHINA_OFFSET)
     item = ParsedItem(
         title=title,
-        publisher=PUBLISHER_CAIXIN,
+        publisher=PUBLISHER,
         published=published,
         body=body,
         section=fold(byline.group("section") or ""),
@@ -147,7 +142,7 @@ def _document_title(page_title: str, preamble: list[str]) -> str:
     return page_title or "Caixin Global"
 
 
-def parse_caixin_listing(text: str, name: str) -> ParsedDocument:
+def parse_caixin_listing(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse a Caixin Global listing page; never raises, whatever the text."""
     lines = [line for line in (fold(raw) for raw in text.split("\n")) if line]
 
@@ -178,10 +173,41 @@ def parse_caixin_listing(text: str, name: str) -> ParsedDocument:
 
     return ParsedDocument(
         name=name,
-        layout=LAYOUT,
-        publisher=PUBLISHER_CAIXIN,
+        layout=NAME,
+        publisher=PUBLISHER,
         title=_document_title(page_title, preamble),
         published=newest[1] if newest else "",
         preamble=preamble,
         items=items,
     )
+
+
+# ------------------------------------------------------------------------------- detection
+
+_STRUCTURE_CHARS = 20_000
+_NAME_MENTION = re.compile(r"\bCaixin\b", re.IGNORECASE)
+_CONTACT_LINE = re.compile(r"^\s*Contact\s+(?:reporter|editor)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def detect_caixin_listing(text: str) -> Detection:
+    """Bylines (`Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech`), the name, Contact lines."""
+    structure = text[:_STRUCTURE_CHARS]
+    bylines = 0
+    for line in structure.split("\n"):
+        byline = _BYLINE.fullmatch(fold(line))
+        if byline and byline.group("authors").strip():
+            bylines += 1
+            if bylines == 2:
+                break
+    score = 5 * bylines + count(_NAME_MENTION, text[:4_000], 1) + count(_CONTACT_LINE, structure, 1)
+    return Detection(score, f"{bylines} byline(s)", accepted=score >= 5)
+
+
+LAYOUT = Layout(
+    name=NAME,
+    label="Caixin listing",
+    publisher=PUBLISHER,
+    short_publisher="Caixin",
+    detect=detect_caixin_listing,
+    parse=parse_caixin_listing,
+)

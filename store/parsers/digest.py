@@ -17,20 +17,18 @@ not have, so they are removed.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 
 from store.model import ParsedDocument, ParsedItem
+from store.parsers.layout import Detection, Layout, count
 from store.parsers.mentions import mentions_in_text
+from store.text.dates import CLOCK, ISO_DATE, iso_numeric
+from store.text.prose import fold, shorten
 
-LAYOUT = "search_digest"
-PUBLISHER_SEARCH_DIGEST = "Search digest"
-CHINA_UTC_OFFSET = "+08:00"
+NAME = "search_digest"
+PUBLISHER = "Search digest"
 
-SOURCE_LINE = re.compile(
-    r"^(?P<outlet>\S.{0,80}?)\s*[·•・]\s*"
-    r"(?P<date>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})"
-    r"(?:[ T]+(?P<time>\d{1,2}:\d{2})(?::(?P<seconds>\d{2}))?)?\s*$"
-)
+SOURCE_LINE = re.compile(rf"^(?P<outlet>\S.{{0,80}}?)\s*[·•・]\s*{ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
 _SEARCH_HEADER = re.compile(r"^(?:Search\s+(?:documents|results)|搜索结果|相关文档)$", re.I)
 _CITATIONS = re.compile(r"\s*(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
 # The same marks without the spaces before them: a literal "[" first scans much faster.
@@ -58,10 +56,9 @@ _SUMMARY_START = re.compile(r"^(?:Core|Key|Group\s+\d|Summary|Overview)\b", re.I
 _FALLBACK_TITLE_CHARS = 80
 
 
-def parse_search_digest(text: str, name: str) -> ParsedDocument:
+def parse_search_digest(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse a search-results digest. Never raises; a digest with no results gives none."""
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    lines = [line for line in (fold(raw) for raw in text.split("\n")) if line]
     sources = [index for index, line in enumerate(lines) if SOURCE_LINE.match(line)]
     first_result = len(lines)
     if sources:
@@ -90,7 +87,7 @@ def parse_search_digest(text: str, name: str) -> ParsedDocument:
         items.append(
             ParsedItem(
                 title=title,
-                publisher=outlet or PUBLISHER_SEARCH_DIGEST,
+                publisher=outlet or PUBLISHER,
                 published=_published(match),
                 body=body,
                 section=section,
@@ -99,8 +96,8 @@ def parse_search_digest(text: str, name: str) -> ParsedDocument:
         )
     return ParsedDocument(
         name=name,
-        layout=LAYOUT,
-        publisher=PUBLISHER_SEARCH_DIGEST,
+        layout=NAME,
+        publisher=PUBLISHER,
         title=f"Search digest: {keyword}" if keyword else "Search digest",
         published=max((item.published for item in items), default=""),
         preamble=[keyword] if keyword else [],
@@ -143,26 +140,13 @@ def _outlet_name(raw: str) -> str:
 
 def _published(match: re.Match[str]) -> str:
     """The source line's time as ISO 8601 in China time, or its date alone."""
-    day = re.split(r"[-/.]", match.group("date"))
-    try:
-        year, month, dom = (int(part) for part in day)
-        if match.group("time"):
-            hour, minute = (int(part) for part in match.group("time").split(":"))
-            second = int(match.group("seconds") or 0)
-            stamp = datetime(year, month, dom, hour, minute, second)
-            return stamp.isoformat() + CHINA_UTC_OFFSET
-        return datetime(year, month, dom).date().isoformat()
-    except ValueError:
-        return ""
+    return iso_numeric(*match.group("year", "month", "day", "hour", "minute", "second"))
 
 
 def _title_from_body(summary: str) -> str:
     text = _drop_citations(summary).strip()
     text = re.sub(r"^(?:Core\s+\w+|Group\s+\d+)\s*[-:：]\s*", "", text)
-    if len(text) <= _FALLBACK_TITLE_CHARS:
-        return text
-    cut = text[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] or text[:_FALLBACK_TITLE_CHARS]
-    return cut.rstrip(" ,;:") + "…"
+    return shorten(text, _FALLBACK_TITLE_CHARS)[0]
 
 
 def summary_paragraphs(summary: str) -> list[str]:
@@ -235,3 +219,55 @@ def _paragraph(heading: str, bullets: list[str]) -> str:
     if len(cleaned) == 1 and _CORE_HEADING.match(heading):
         return f"{heading}: {cleaned[0]}"
     return "\n".join([heading, *(f"- {line}" for line in cleaned)])
+
+
+# ------------------------------------------------------------------------------- detection
+
+_HEAD_CHARS = 4_000
+_STRUCTURE_CHARS = 20_000
+_HEADER_LINE = re.compile(r"^\s*(?:Search\s+(?:documents|results)|搜索结果)\s*$", re.I | re.M)
+_SUMMARY_LINE = re.compile(
+    r"^\s*(?:Core\s+(?:Viewpoints?|Insights?|Views?)|Group\s+\d+)\s*[:：]?\s*[-–—]", re.M
+)
+# What every source line holds: a dot before a date ("Sina Finance · 2025-03-26 10:02").
+_SOURCE_DATE = re.compile(r"[·•・][^\S\n]*(?:19|20)\d\d[-/.]")
+
+
+def _count_source_lines(text: str, cap: int) -> int:
+    """Source lines in `text`: only lines with a dot before a date are folded and matched."""
+    found = 0
+    line_end = -1
+    for match in _SOURCE_DATE.finditer(text):
+        if match.start() < line_end:
+            continue  # a line already looked at
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if line_end == -1:
+            line_end = len(text)
+        if SOURCE_LINE.match(fold(text[line_start:line_end])):
+            found += 1
+            if found >= cap:
+                break
+    return found
+
+
+def detect_search_digest(text: str) -> Detection:
+    """Source lines (`Sina Finance · 2025-03-26 10:02`), a results header, summary headings."""
+    structure = text[:_STRUCTURE_CHARS]
+    sources = _count_source_lines(structure, 3)
+    score = (
+        3 * sources
+        + 2 * count(_HEADER_LINE, text[:_HEAD_CHARS], 1)
+        + 2 * count(_SUMMARY_LINE, structure, 1)
+    )
+    return Detection(score, f"{sources} source line(s)", accepted=score >= 5)
+
+
+LAYOUT = Layout(
+    name=NAME,
+    label="search digest",
+    publisher=PUBLISHER,
+    short_publisher="Digest",
+    detect=detect_search_digest,
+    parse=parse_search_digest,
+)

@@ -26,24 +26,25 @@ Each paragraph is one line of the text.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from store.entities.tickers import canonical_ticker
-from store.model import PUBLISHER_EQUALOCEAN, Mention, ParsedDocument, ParsedItem
+from store.model import Mention, ParsedDocument, ParsedItem
+from store.parsers.layout import Detection, Layout, count
 from store.parsers.mentions import mentions_in_text
+from store.text.dates import DATE_TIME, iso_published, utc_offset
 from store.text.prose import (
     COMPANY_SUFFIXES,
-    DATE_TIME,
     first_sentence,
     fold,
     headline,
-    iso_published,
     split_authors,
     strip_bullet,
     title_and_rest,
-    utc_offset,
 )
 
-LAYOUT = "equalocean_report"
+NAME = "equalocean_report"
+PUBLISHER = "EqualOcean"
 TITLE_LIMIT = 200
 
 _PART_KINDS = [
@@ -163,7 +164,7 @@ class _Report:
         self.items.append(
             ParsedItem(
                 title=title,
-                publisher=PUBLISHER_EQUALOCEAN,
+                publisher=PUBLISHER,
                 published=self.published,
                 body=body,
                 section=section,
@@ -214,7 +215,7 @@ class _Report:
             self.add(title, ([head] if cut else []) + body, section, mentions_in_text(text))
 
 
-def parse_equalocean_report(text: str, name: str) -> ParsedDocument:
+def parse_equalocean_report(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse an EqualOcean sector report; never raises, whatever the text."""
     paragraphs = [p for p in (fold(line) for line in text.split("\n")) if p]
 
@@ -251,10 +252,48 @@ def parse_equalocean_report(text: str, name: str) -> ParsedDocument:
 
     return ParsedDocument(
         name=name,
-        layout=LAYOUT,
-        publisher=PUBLISHER_EQUALOCEAN,
+        layout=NAME,
+        publisher=PUBLISHER,
         title=title or "EqualOcean report",
         published=published,
         preamble=preamble,
         items=report.items,
     )
+
+
+# ------------------------------------------------------------------------------- detection
+
+_HEAD_CHARS = 4_000
+_STRUCTURE_CHARS = 20_000
+_TITLE = re.compile(r"Sector\s+Quarterly\s+Report", re.IGNORECASE)
+_NAME_MENTION = re.compile(r"\bEqualOcean\b", re.IGNORECASE)
+_COMPANY_HEADER = re.compile(
+    r"^[^\n()]{1,60}\(\s*[A-Z0-9]{1,6}\s*:\s*(?:HK|NYSE|NASDAQ|SH|SZ|SSE|SZSE|BJ)\s*\)\s*$",
+    re.MULTILINE,
+)
+
+
+def detect_equalocean_report(text: str) -> Detection:
+    """A report title, an author line, a players part, company headers, the name."""
+    head = text[:_HEAD_CHARS]
+    lines = [fold(line) for line in text[:_STRUCTURE_CHARS].split("\n")]
+    players = any(_part_kind(line) == "updates" for line in lines if 0 < len(line) < 80)
+    author = any(_META.fullmatch(line) for line in lines[:40] if "uthor" in line)
+    score = (
+        3 * count(_TITLE, head, 1)
+        + 3 * players
+        + 3 * author
+        + count(_NAME_MENTION, head, 1)
+        + count(_COMPANY_HEADER, text[:_STRUCTURE_CHARS], 3)
+    )
+    return Detection(score, "report", accepted=score >= 5)
+
+
+LAYOUT = Layout(
+    name=NAME,
+    label="EqualOcean quarterly report",
+    publisher=PUBLISHER,
+    short_publisher="EqualOcean",
+    detect=detect_equalocean_report,
+    parse=parse_equalocean_report,
+)

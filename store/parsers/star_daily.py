@@ -20,52 +20,30 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from store.model import PUBLISHER_STAR_DAILY, ParsedDocument, ParsedItem
+from store.model import ParsedDocument, ParsedItem
+from store.parsers.layout import Detection, Layout, count
 from store.parsers.mentions import mentions_in_text
+from store.text.dates import (
+    FULL_DATES,
+    MONTH_DAYS,
+    MONTH_NAMES,
+    full_dates,
+    month_day_of,
+    most_common_year,
+    year_from_dates,
+)
+from store.text.prose import fold, shorten
 
-LAYOUT = "star_daily"
+NAME = "star_daily"
+PUBLISHER = "STAR Market Daily"
 
-_MONTH_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
-_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"  # noqa: E501
-
-_FULL_DATES = [
-    re.compile(
-        rf"\b{_MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"
-    ),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\.?,?\s+(?P<year>(?:19|20)\d\d)\b"),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
-    re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
-]
-_MONTH_DAY = [
-    re.compile(rf"\b{_MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)"),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"),
-    re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
-]
-# Full dates within this many days of the brief's date vote for its year.
-_YEAR_VOTE_WINDOW_DAYS = 120
-
-_BRIEF_NAMES = re.compile(
+# The brief's own name, in its English spellings and in Chinese.
+BRIEF_NAME = re.compile(
     r"Science\s+and\s+Technology\s+Innovation\s+Board\s+Daily|STAR\s+Market\s+Daily|科创板日报",
     re.IGNORECASE,
 )
 _PREAMBLE_LINE = re.compile(
-    r"Science\s+and\s+Technology\s+Innovation\s+Board\s+Daily|STAR\s+Market\s+Daily|科创板日报"
+    rf"{BRIEF_NAME.pattern}"
     r"|main\s+contents\s+of\s+today|\banchor\b|broadcast\s+for\s+you"
     r"|^(?:Transferred|Reprinted|Forwarded)\s+from\b|^Source\s*[:：]|^来源\s*[:：]|^转自",
     re.IGNORECASE,
@@ -134,7 +112,7 @@ class _Item:
     shouted: bool = False  # an ALL-CAPS headline, to be put in sentence case
 
 
-def parse_star_daily(text: str, name: str) -> ParsedDocument:
+def parse_star_daily(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse a STAR Market Daily brief. Never raises; a brief with no items gives none."""
     lines = _content_lines(text)
     preamble, rest = _split_preamble(lines)
@@ -148,7 +126,7 @@ def parse_star_daily(text: str, name: str) -> ParsedDocument:
     parsed_items = [
         ParsedItem(
             title=item.title,
-            publisher=PUBLISHER_STAR_DAILY,
+            publisher=PUBLISHER,
             published=published,
             body=item.paragraphs,
             section=item.section,
@@ -158,8 +136,8 @@ def parse_star_daily(text: str, name: str) -> ParsedDocument:
     ]
     return ParsedDocument(
         name=name,
-        layout=LAYOUT,
-        publisher=PUBLISHER_STAR_DAILY,
+        layout=NAME,
+        publisher=PUBLISHER,
         title=_document_title(edition, month_day, year),
         published=published,
         preamble=preamble,
@@ -172,7 +150,7 @@ def parse_star_daily(text: str, name: str) -> ParsedDocument:
 
 def _content_lines(text: str) -> list[str]:
     """Non-empty lines, leftovers dropped: code scraps, source credits, the stock table."""
-    raw = [" ".join(line.split()) for line in text.split("\n")]
+    raw = [fold(line) for line in text.split("\n")]
     lines: list[str | None] = []  # None: something was dropped here that no sentence spans
     in_table = False
     for line in raw:
@@ -372,10 +350,7 @@ def _add_body_line(item: _Item, line: str) -> None:
 def _title_from_body(line: str) -> str:
     """A title for a paragraph that came without a headline: its first sentence, shortened."""
     first = _SENTENCE_BREAK.split(line, maxsplit=1)[0].strip()
-    if len(first) <= _FALLBACK_TITLE_CHARS:
-        return first or line[:_FALLBACK_TITLE_CHARS]
-    cut = first[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] or first[:_FALLBACK_TITLE_CHARS]
-    return cut.rstrip(" ,;:") + "…"
+    return shorten(first or line, _FALLBACK_TITLE_CHARS)[0]
 
 
 def _headline_subject(title: str) -> str:
@@ -460,105 +435,22 @@ def _sentence_case(line: str, vocabulary: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------- dates
 
 
-def _month_number(token: str) -> int | None:
-    if token.isdigit():
-        number = int(token)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(token.casefold().rstrip("."))
-
-
 def _brief_month_day(lines: list[str]) -> tuple[int, int] | None:
     """The (month, day) the brief is for, from its summary line: "on March 26 - …"."""
-    ordered = sorted(lines, key=lambda line: not _BRIEF_NAMES.search(line))
+    ordered = sorted(lines, key=lambda line: not BRIEF_NAME.search(line))
     for line in ordered:
-        for pattern in _FULL_DATES[:2] + _MONTH_DAY:
+        for pattern in (*FULL_DATES[:2], *MONTH_DAYS):
             match = pattern.search(line)
-            if not match:
-                continue
-            month = _month_number(match.group("month"))
-            day = int(match.group("day"))
-            if month and _valid_day(month, day):
-                return month, day
+            if match and (month_day := month_day_of(match)):
+                return month_day
     return None
 
 
-def _valid_day(month: int, day: int) -> bool:
-    try:
-        date(2024, month, day)  # a leap year: February 29 is a valid brief date
-    except ValueError:
-        return False
-    return True
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
-# How far from a year a full date written with single spaces can reach: "September. 30th,
-# 2024" starts 17 characters before it, "2024 年 12 月 31 日" ends 12 after it (and the pattern
-# looks at one more). A year the scan skipped starts at most 3 characters after one it found
-# ("192019年"), so the stretch after a found year is longer by that much.
-_DATE_BEFORE_YEAR = 20
-_DATE_AFTER_YEAR = 17
-
-
-def _full_dates(text: str) -> list[date]:
-    """Every full date written in `text` (each pattern's matches, in order, with repeats).
-
-    Every full date holds a year, so only the stretches around years are matched, in the
-    text with its whitespace runs folded (no pattern depends on how long a run is).
-    """
-    folded = " ".join(text.split())
-    stretches: list[list[int]] = []
-    for year in _YEAR.finditer(folded):
-        start = max(0, year.start() - _DATE_BEFORE_YEAR)
-        end = min(len(folded), year.end() + _DATE_AFTER_YEAR)
-        if stretches and start <= stretches[-1][1]:
-            stretches[-1][1] = end
-        else:
-            stretches.append([start, end])
-    found: list[date] = []
-    for pattern in _FULL_DATES:
-        for start, end in stretches:
-            for match in pattern.finditer(folded, start, end):
-                month = _month_number(match.group("month"))
-                if not month:
-                    continue
-                try:
-                    found.append(date(int(match.group("year")), month, int(match.group("day"))))
-                except ValueError:
-                    continue
-    return found
-
-
 def brief_year(text: str, month_day: tuple[int, int]) -> int | None:
-    """The year of a brief dated `month_day`, inferred from the full dates in its text.
-
-    A brief reports on what happened around its date: each candidate year (the years of the
-    full dates, and the year after each) gets a vote from every full date within
-    `_YEAR_VOTE_WINDOW_DAYS` of the brief's date in that year, so "March 26, 2025" and
-    "the year ended December 31, 2024" both vote 2025 for a March 27 brief. The most votes
-    win (ties: the closer dates). With no votes, the most common year of the full dates
-    (ties: the latest); with no full dates, None.
-    """
-    dates = _full_dates(text)
-    if not dates:
-        return None
-    month, day = month_day
-    best: tuple[int, int, int] | None = None
-    for year in sorted({d.year for d in dates} | {d.year + 1 for d in dates}):
-        try:
-            brief_date = date(year, month, day)
-        except ValueError:
-            continue
-        distances = [abs((d - brief_date).days) for d in dates]
-        near = [gap for gap in distances if gap <= _YEAR_VOTE_WINDOW_DAYS]
-        if not near:
-            continue
-        key = (len(near), -sum(near), year)
-        if best is None or key > best:
-            best = key
-    if best is not None:
-        return best[2]
-    counts = Counter(d.year for d in dates)
-    return max(counts, key=lambda year: (counts[year], year))
+    """The year of a brief dated `month_day`, inferred from the full dates in its text: the
+    year they point to (`year_from_dates`), else their most common year; None without any."""
+    dates = full_dates(text)
+    return year_from_dates(month_day, dates) or most_common_year(dates)
 
 
 def _iso_date(year: int | None, month_day: tuple[int, int] | None) -> str:
@@ -581,9 +473,42 @@ def _edition(preamble: list[str]) -> str:
 def _document_title(edition: str, month_day: tuple[int, int] | None, year: int | None) -> str:
     brief = f"{edition} brief" if edition else "Brief"
     if month_day is None:
-        return f"{PUBLISHER_STAR_DAILY} — {brief}"
+        return f"{PUBLISHER} — {brief}"
     month, day = month_day
-    when = f"{_MONTH_NAMES[month - 1].capitalize()} {day}"
+    when = f"{MONTH_NAMES[month - 1]} {day}"
     if year is not None:
         when += f", {year}"
-    return f"{PUBLISHER_STAR_DAILY} — {brief}, {when}"
+    return f"{PUBLISHER} — {brief}, {when}"
+
+
+# ------------------------------------------------------------------------------- detection
+
+_HEAD_CHARS = 4_000
+_STRUCTURE_CHARS = 20_000
+_SUMMARY = re.compile(r"main\s+contents\s+of\s+today|anchor\s.{0,40}broadcast", re.I)
+_MARKER_LINE = re.compile(
+    r"^\s*[\[【〔][^\[\]【】〔〕\n]{1,80}[\]】〕]\s*[.。:：]?\s*$", re.MULTILINE
+)
+_STAR_TICKER = re.compile(r"\(\s*(?:68|60|00|30)\d{4}\.(?:SH|SZ)\s*\)")
+
+
+def detect_star_daily(text: str) -> Detection:
+    """The brief's name, its summary line, bracketed section markers, mainland tickers."""
+    head, structure = text[:_HEAD_CHARS], text[:_STRUCTURE_CHARS]
+    score = (
+        4 * count(BRIEF_NAME, head, 1)
+        + 2 * count(_SUMMARY, head, 1)
+        + 2 * count(_MARKER_LINE, structure, 3)
+        + count(_STAR_TICKER, structure, 3)
+    )
+    return Detection(score, "brief", accepted=score >= 5)
+
+
+LAYOUT = Layout(
+    name=NAME,
+    label="STAR Market Daily brief",
+    publisher=PUBLISHER,
+    short_publisher="STAR Daily",
+    detect=detect_star_daily,
+    parse=parse_star_daily,
+)

@@ -1,4 +1,5 @@
-"""Text helpers shared by the layout parsers: folding, sentences, headlines, dates, names.
+"""Text helpers shared by the layout parsers: folding, sentences, headlines, names (dates are
+in `store.text.dates`).
 
 Every function here is total: any string in, a value out, never an exception.
 """
@@ -6,7 +7,8 @@ Every function here is total: any string in, a value out, never an exception.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+
+from store.text.dates import MONTH_NAMES
 
 BULLETS = "•·▪●○◦‣∙*-–—"
 
@@ -26,43 +28,14 @@ _SHORT_WORDS = {
     "fig",
     "vol",
 }
-_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct"}
-_ABBREVIATIONS = COMPANY_SUFFIXES | _TITLES | _SHORT_WORDS | _MONTH_ABBREVIATIONS | {"nov", "dec"}
+# "Jan." abbreviates; "May." ends a sentence.
+_MONTH_ABBREVIATIONS = {name[:3].lower() for name in MONTH_NAMES if name != "May"} | {"sept"}
+_ABBREVIATIONS = COMPANY_SUFFIXES | _TITLES | _SHORT_WORDS | _MONTH_ABBREVIATIONS
 # A sentence ends at . ! ? (closing quotes/brackets may follow) before whitespace and a capital,
 # digit or opening quote; CJK sentence marks end a sentence wherever they are.
 _SENTENCE_END = re.compile(r"([.!?])([\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|([。！？])")
 _WORD_BEFORE = re.compile(r"([\w.&'’-]*)$")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-# "Jan 19, 2021 06:27 PM", "January 9 2021 6:27 p.m.", "Apr 01, 2022 14:30"
-DATE_TIME = (
-    r"(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
-    r"(?:,?\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<ampm>[AaPp])\.?\s*[Mm]\.?)?)?"
-)
-
-CHINA_OFFSET = "+08:00"
 
 
 def fold(text: str) -> str:
@@ -129,54 +102,6 @@ def title_and_rest(paragraph: str, limit: int) -> tuple[str, str, bool]:
     sentence, rest = first_sentence(paragraph)
     title, cut = headline(sentence or paragraph, limit)
     return title, rest, cut
-
-
-def clock(hour: str | None, minute: str | None, ampm: str | None) -> tuple[int, int] | None:
-    """("06", "27", "P") → (18, 27); 12 AM is midnight, 12 PM noon; None when impossible."""
-    if hour is None or minute is None:
-        return None
-    h, m = int(hour), int(minute)
-    if ampm:
-        if not 1 <= h <= 12:
-            return None
-        h = h % 12 + (12 if ampm.upper() == "P" else 0)
-    if h > 23 or m > 59:
-        return None
-    return h, m
-
-
-def utc_offset(spec: str | None) -> str:
-    """ "+8", "+08:00", "-5", "+530" → "+08:00"-style; China time when missing or odd."""
-    if not spec:
-        return CHINA_OFFSET
-    m = re.fullmatch(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?", spec.strip())
-    if not m:
-        return CHINA_OFFSET
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if hours > 14 or minutes > 59:
-        return CHINA_OFFSET
-    return f"{m.group(1)}{hours:02d}:{minutes:02d}"
-
-
-def iso_published(match: re.Match[str], offset: str = CHINA_OFFSET) -> tuple[str, datetime | None]:
-    """ISO 8601 text for a `DATE_TIME` match: with time and offset, or a bare date; the
-    datetime (None for a bare date) for ordering. ("", None) for an impossible date."""
-    groups = match.groupdict()
-    month = MONTHS.get(groups["mon"].lower())
-    if month is None:
-        return "", None
-    try:
-        day = datetime(int(groups["year"]), month, int(groups["day"]))
-    except ValueError:
-        return "", None
-    time = clock(groups.get("hour"), groups.get("minute"), groups.get("ampm"))
-    if time is None:
-        return day.date().isoformat(), None
-    sign = -1 if offset.startswith("-") else 1
-    hours, minutes = offset[1:].split(":")
-    tz = timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
-    stamp = day.replace(hour=time[0], minute=time[1], tzinfo=tz)
-    return stamp.isoformat(), stamp
 
 
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|;|\s+and\s+|&)\s*")
