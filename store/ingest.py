@@ -20,7 +20,7 @@ from store.entities.companies import Company, CompanyDirectory
 from store.model import ParsedDocument, ParsedItem
 from store.parsers import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
-from store.storage.atomic import os_reason
+from store.storage.errors import os_reason
 from store.text.sanitize import UndecodableError, clean_line, decode_document, strip_controls
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024

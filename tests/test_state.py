@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.storage.atomic import CorruptStoreError
 from store.storage.db import Store
+from store.storage.errors import CorruptStoreError
 from store.storage.state import UserState, current_user, state_path
 from tests.helpers.store_factory import make_doc, make_item
 

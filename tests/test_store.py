@@ -10,7 +10,6 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from store.storage.atomic import OrjsonStorage
 from store.storage.db import (
     AddResult,
     CorruptStoreError,
@@ -19,6 +18,7 @@ from store.storage.db import (
     StoreError,
     StoreLockedError,
 )
+from store.storage.files import OrjsonStorage
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
 
 USER = "tester"

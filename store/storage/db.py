@@ -33,11 +33,9 @@ import filelock
 import orjson
 
 from store.storage import dedupe
-from store.storage.atomic import (
-    CorruptStoreError,
+from store.storage.errors import CorruptStoreError, StoreError, StoreLockedError
+from store.storage.files import (
     OrjsonStorage,
-    StoreError,
-    StoreLockedError,
     atomic_write,
     backup_path,
     check_tinydb_shape,

@@ -19,12 +19,11 @@ from pathlib import Path
 import filelock
 import orjson
 
-from store.storage.atomic import (
-    CorruptStoreError,
-    StoreError,
+from store.storage.errors import CorruptStoreError, StoreError, os_reason
+from store.storage.files import (
+    Stamp,
     atomic_write,
     held,
-    os_reason,
     parse_json,
     read_bytes,
     remove_stale_temps,
@@ -84,7 +83,7 @@ class UserState:
         self._marks: dict[str, dict[str, int]] = {kind: {} for kind in _KINDS}
         self._bookmarks: frozenset[str] = frozenset()
         self._read: frozenset[str] = frozenset()
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: Stamp | None = None
         self._load()
 
     @property
@@ -129,7 +128,7 @@ class UserState:
 
     # internals
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
+    def _file_stamp(self) -> Stamp | None:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -143,7 +142,7 @@ class UserState:
         marks = load_state_file(self.path)
         self._apply(marks or {kind: {} for kind in _KINDS}, stamp)
 
-    def _apply(self, marks: dict[str, dict[str, int]], stamp: tuple[int, int, int] | None) -> None:
+    def _apply(self, marks: dict[str, dict[str, int]], stamp: Stamp | None) -> None:
         self._marks = marks
         self._bookmarks = frozenset(marks["bookmarks"])
         self._read = frozenset(marks["read"])

@@ -1,4 +1,4 @@
-"""The store's files on disk: errors, crash-safe writes and the orjson TinyDB storage.
+"""Crash-safe store files: atomic writes, `.bak` copies, locks, stamps, the orjson TinyDB storage.
 
 Every store file is replaced whole: a temp file in the same folder is written, flushed and
 fsynced, the current good file is kept as `<name>.bak`, then `os.replace` swaps the new file
@@ -20,45 +20,13 @@ import filelock
 import orjson
 from tinydb.storages import Storage
 
-BACKUP_SUFFIX = ".bak"
-
-
-class StoreError(Exception):
-    """A store problem the user can act on; the message is one line naming the file."""
-
-
-class CorruptStoreError(StoreError):
-    """A store file is damaged; it is never silently replaced by an empty one."""
-
-    def __init__(self, path: Path, reason: str, hint: str = "") -> None:
-        self.path = Path(path)
-        self.reason = reason
-        backup = backup_path(self.path)
-        self.backup = backup if backup.exists() else None
-        if self.backup is not None:
-            advice = (
-                f"the last good copy is {self.backup} — restore it with: newsdesk restore "
-                "(or move it back by hand)"
-            )
-        else:
-            advice = f"there is no backup copy; {hint or 'move it aside and re-ingest'}"
-        super().__init__(f"store file {self.path} is corrupt ({reason}); {advice}")
-
-
-class StoreLockedError(StoreError):
-    """Another newsdesk holds the store's write lock."""
-
-
-def backup_path(path: Path) -> Path:
-    """Where the last good copy of `path` is kept."""
-    return path.with_name(path.name + BACKUP_SUFFIX)
-
-
-def os_reason(exc: OSError) -> str:
-    """A short lower-case reason for an OSError ("permission denied")."""
-    if exc.errno is not None:
-        return os.strerror(exc.errno).lower()
-    return str(exc)
+from store.storage.errors import (
+    CorruptStoreError,
+    StoreError,
+    StoreLockedError,
+    backup_path,
+    os_reason,
+)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -144,14 +112,32 @@ def read_bytes(path: Path) -> bytes | None:
         raise StoreError(f"cannot read store file {path}: {os_reason(exc)}") from exc
 
 
+Stamp = tuple[int, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    """(inode, mtime ns, size) of `path`: changes whenever a writer replaces it; None if absent
+    or unreadable."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 @contextlib.contextmanager
 def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building big acyclic data (parsed JSON).
 
     Allocating a million objects otherwise triggers repeated full collections that cost
     more than the parsing itself in a process that already holds much. On the way out the
-    new objects are moved straight to the oldest generation (freeze, then unfreeze), so the
-    young collections that follow do not scan them all again (half a segment load's time).
+    new objects are moved out of the young generations, so the collections that follow do
+    not scan them all again (half a segment load's time).
+
+    The collector's state is left as it was found: enabled or not, and a heap the process
+    froze (`gc.freeze`, the reader does it after its first paint) stays frozen — the new
+    objects join it. Only a heap that was not frozen is moved to the oldest generation
+    (freeze, then unfreeze). This function is the store's only use of `gc`.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -159,8 +145,11 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
+            if gc.get_freeze_count():
+                gc.freeze()  # the owner froze its heap: keep it frozen, add the new objects
+            else:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

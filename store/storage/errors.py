@@ -1,0 +1,55 @@
+"""The store's errors: one line each, naming the file and what the user can do."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BACKUP_SUFFIX = ".bak"
+
+
+class StoreError(Exception):
+    """A store problem the user can act on; the message is one line naming the file."""
+
+
+class CorruptStoreError(StoreError):
+    """A store file is damaged; it is never silently replaced by an empty one."""
+
+    def __init__(self, path: Path, reason: str, hint: str = "") -> None:
+        self.path = Path(path)
+        self.reason = reason
+        backup = backup_path(self.path)
+        self.backup = backup if backup.exists() else None
+        if self.backup is not None:
+            advice = (
+                f"the last good copy is {self.backup} — restore it with: newsdesk restore "
+                "(or move it back by hand)"
+            )
+        else:
+            advice = f"there is no backup copy; {hint or 'move it aside and re-ingest'}"
+        super().__init__(f"store file {self.path} is corrupt ({reason}); {advice}")
+
+
+class StoreLockedError(StoreError):
+    """Another newsdesk holds the store's write lock."""
+
+
+class AmbiguousIdError(StoreError):
+    """An id prefix that more than one item starts with."""
+
+    def __init__(self, prefix: str, count: int) -> None:
+        self.prefix = prefix
+        self.count = count
+        super().__init__(f"{prefix!r} matches {count} items; give more characters")
+
+
+def backup_path(path: Path) -> Path:
+    """Where the last good copy of `path` is kept."""
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def os_reason(exc: OSError) -> str:
+    """A short lower-case reason for an OSError ("permission denied")."""
+    if exc.errno is not None:
+        return os.strerror(exc.errno).lower()
+    return str(exc)
