@@ -185,7 +185,7 @@ def measure_search(store_path: Path, queries: Sequence[str]) -> list[float]:
     """Pure `search()` over the index (no UI), ms per query."""
     from store.entities.companies import CompanyDirectory
     from store.search import search
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     store = Store(store_path)
     index = store.index
@@ -200,7 +200,7 @@ def measure_search(store_path: Path, queries: Sequence[str]) -> list[float]:
 
 
 async def _filter_session(store_path: Path, queries: Sequence[str]) -> list[float]:
-    from store.storage.db import Store
+    from store.storage.store import Store
     from tui.app import NewsdeskApp
 
     app = NewsdeskApp(Store(store_path))
@@ -258,7 +258,7 @@ def measure_filter(store_path: Path, queries: Sequence[str]) -> list[float]:
 
 
 def measure_bookmark(store_path: Path, count: int) -> list[float]:
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     store = Store(store_path)
     ids = list(store.index.ids[:count])
@@ -286,7 +286,7 @@ def measure_add_document(
 ) -> tuple[list[float], list[float]]:
     """Command and in-process times of adding one new document to copies of the store."""
     from store.ingest import ingest_paths
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     command, in_process = [], []
     for run in range(runs):
@@ -383,7 +383,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> tuple[dict, dict[str,
     )
 
     rate, store, times = measure_ingest(corpus, work, ingest_runs)
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     stored = len(Store(store).index)
     details["stored_items"] = stored

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from store.storage.db import Store
+from store.storage.store import Store
 
 WORDS = [
     "china",
@@ -103,7 +103,7 @@ def synthetic_batch(rng: random.Random, start_doc: int, start_item: int, docs: i
 COLD_OPEN = """
 import time, json, sys
 t = time.perf_counter()
-from store.storage.db import Store
+from store.storage.store import Store
 out = {"import": (time.perf_counter() - t) * 1000}
 t = time.perf_counter()
 store = Store(sys.argv[1])
@@ -128,7 +128,7 @@ COLD_ADD = """
 import time, json, sys, random
 sys.path.insert(0, "bench")
 from store_timing import synthetic_batch
-from store.storage.db import Store
+from store.storage.store import Store
 rng = random.Random(5)
 first, _ = synthetic_batch(rng, DOC, SERIAL, 1, 30)
 second, _ = synthetic_batch(rng, DOC + 1, SERIAL + 30, 1, 30)
@@ -178,7 +178,7 @@ def main() -> None:
     print(f"index.json: {index_bytes / 1e6:.1f} MB")
     cold = run_cold(root, COLD_OPEN)
     print(
-        f"cold process: import store.storage.db {cold['import']:.0f} ms, open store (index load) "
+        f"cold process: import store.storage.store {cold['import']:.0f} ms, open store (index) "
         f"{cold['open']:.0f} ms, postings {cold['postings']:.0f} ms, {cold['rows']} rows"
     )
     print(

@@ -74,11 +74,7 @@ class _TitleText:
 
 
 def _title_text(index) -> _TitleText:
-    cached = getattr(index, "_newsdesk_title_text", None)
-    if cached is None or cached.size != len(index.title):
-        cached = _TitleText(index.title)
-        index._newsdesk_title_text = cached
-    return cached
+    return index.derived("search.title_text", lambda: _TitleText(index.title))
 
 
 def title_rows(index, query: str) -> list[int]:

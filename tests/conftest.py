@@ -17,7 +17,7 @@ TEST_USER = "tester"
 def seeded_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store folder holding the five seed documents (ingested once per session)."""
     from store.ingest import ingest_paths
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     root = tmp_path_factory.mktemp("seeded") / "store"
     results = ingest_paths(Store(root, user=TEST_USER), [SEEDS])
@@ -36,7 +36,7 @@ def seeded_store_dir(seeded_store_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def seeded_store(seeded_store_dir: Path):
     """A Store over a private copy of the seeded folder, as user `tester`."""
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     return Store(seeded_store_dir, user=TEST_USER)
 

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Static
 
-from store.storage.db import Store
+from store.storage.store import Store
 from tests.conftest import TEST_USER
 from tui.app import NewsdeskApp
 from tui.messages import Source
@@ -572,7 +572,7 @@ async def test_article_list_at_100k_rows_renders_only_the_visible_lines(tmp_path
 
     from textual.app import App
 
-    from store.storage.db import ItemIndex
+    from store.storage.index import ItemIndex
     from store.storage.state import UserState
 
     n = 100_000

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.storage.db import Store
+from store.storage.store import Store
 from tests.helpers.store_worker import USER
 
 WORKER = Path(__file__).resolve().parent / "helpers" / "store_worker.py"

@@ -131,7 +131,7 @@ def test_every_kind_of_bad_file_gets_one_line_and_the_good_one_is_stored(tmp_pat
 
 def test_unreadable_file_is_refused_with_a_reason(tmp_path, monkeypatch):
     from store.ingest import ingest_paths
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -171,7 +171,7 @@ if sys.platform != "linux":  # pragma: no cover
 async def test_hostile_text_in_the_reader_is_inert_and_literal(tmp_path):
     """Escape sequences, controls, bidi and zero-width characters never reach the reader."""
     from store.ingest import ingest_paths
-    from store.storage.db import Store
+    from store.storage.store import Store
     from tui.app import NewsdeskApp
     from tui.widgets.article_list import ArticleList
     from tui.widgets.detail import DetailView
@@ -199,7 +199,7 @@ async def test_hostile_text_in_the_reader_is_inert_and_literal(tmp_path):
 
 
 async def test_a_corrupt_store_file_is_reported_in_the_reader_not_a_crash(seeded_store_dir):
-    from store.storage.db import Store
+    from store.storage.store import Store
     from tui.app import NewsdeskApp
 
     for segment in seeded_store_dir.glob("corpus-*.json"):

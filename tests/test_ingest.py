@@ -9,7 +9,7 @@ from pathlib import Path
 
 import store.ingest as ingest_module
 from store.ingest import POOL_MIN_FILES, ingest_paths
-from store.storage.db import Store
+from store.storage.store import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -100,6 +100,6 @@ def test_a_body_search_falls_back_to_whole_segments_when_spans_are_untrusted(see
     expected = {r["id"] for r in seeded_store.iter_records() if "kindle" in r["body"].casefold()}
     for number in list(seeded_store.index.tokens):
         seeded_store.index.tokens[number] = "not-the-token"
-    seeded_store._segments.clear()
+    seeded_store._corpus.clear()
     found = {r["id"] for r in seeded_store.iter_records(containing="kindle")}
     assert expected and expected <= found

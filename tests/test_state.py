@@ -10,9 +10,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.storage.db import Store
 from store.storage.errors import CorruptStoreError
 from store.storage.state import UserState, current_user, state_path
+from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item
 
 

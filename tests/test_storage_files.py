@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from store.storage.db import Store
 from store.storage.files import no_gc, stamp
+from store.storage.store import Store
 from tests.helpers.store_factory import numbered_batch
 
 USER = "tester"
@@ -66,7 +66,7 @@ def test_a_frozen_heap_survives_a_segment_load_and_an_index_reload(
     frozen = gc.get_freeze_count()
     ids = list(reader.index.ids)
     # a whole segment load (the fallback when spans cannot be used) ...
-    reader._segments.clear()
+    reader._corpus.clear()
     assert len(list(reader.iter_records())) == 12
     assert gc.get_freeze_count() >= frozen
     # ... and an index reload after another process wrote

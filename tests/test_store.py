@@ -10,15 +10,16 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from store.storage.db import (
-    AddResult,
+from store.storage.batch import AddResult
+from store.storage.errors import (
     CorruptStoreError,
-    ItemIndex,
-    Store,
     StoreError,
     StoreLockedError,
 )
 from store.storage.files import OrjsonStorage
+from store.storage.index import ItemIndex
+from store.storage.restore import restore_backups
+from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
 
 USER = "tester"
@@ -330,7 +331,7 @@ def test_restore_works_when_the_store_cannot_even_open(tmp_path: Path) -> None:
     (tmp_path / "index.json").unlink()
     with pytest.raises(CorruptStoreError, match=r"corpus-0000\.json"):
         open_store(tmp_path)
-    assert Store.restore(tmp_path, user=USER) == [tmp_path / "corpus-0000.json"]
+    assert restore_backups(tmp_path) == [tmp_path / "corpus-0000.json"]
     restored = open_store(tmp_path)
     # the backup is the segment before its last write: "Second" went with the damage
     assert sorted(restored.index.title) == ["3", "First"]

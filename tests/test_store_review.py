@@ -7,7 +7,7 @@ from pathlib import Path
 from store.entities.companies import CompanyDirectory
 from store.ingest import ingest_paths
 from store.model import Mention
-from store.storage.db import Store
+from store.storage.store import Store
 
 
 def test_link_keeps_a_class_share_ticker_with_a_dot():

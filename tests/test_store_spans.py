@@ -10,14 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.storage import dedupe
-from store.storage.db import (
-    NO_SPAN,
-    Store,
-    _body_print,
-    _segment_bytes,
-    _settled,
-    _title_hash,
-)
+from store.storage.dedupe import Keys, body_print, settled
+from store.storage.segments import NO_SPAN, segment_bytes
+from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
 
 USER = "tester"
@@ -36,7 +31,7 @@ def test_segment_file_is_exactly_orjson_of_its_tables(tmp_path: Path) -> None:
         assert list(data) == ["meta", "items"]
         assert orjson.dumps(data) == raw
         token = data["meta"]["1"]["token"]
-        assert _segment_bytes(token, data["items"])[0] == raw
+        assert segment_bytes(token, data["items"])[0] == raw
 
 
 def test_spans_point_at_each_record(tmp_path: Path) -> None:
@@ -64,7 +59,7 @@ def test_get_many_reads_records_alone_without_loading_segments(tmp_path: Path) -
     assert [r["title"] for r in records] == [
         writer.get(i)["title"] for i in (ids[5], ids[0], ids[3])
     ]
-    assert not reader._segments  # nothing loaded whole
+    assert not reader._corpus  # nothing loaded whole
 
 
 def test_a_segment_replaced_after_the_index_is_loaded_whole(tmp_path: Path) -> None:
@@ -77,7 +72,7 @@ def test_a_segment_replaced_after_the_index_is_loaded_whole(tmp_path: Path) -> N
     writer.add_documents([*numbered_batch(2, 4), make_doc("longer.txt", [longer])])
     record = reader.get(first.ids[1])  # the reader's index is stale: its token is old
     assert record["id"] == first.ids[1]
-    assert reader._segments  # it fell back to loading the segment
+    assert reader._corpus  # it fell back to loading the segment
     # a writer killed after writing the segment, before the index: the old index is back
     (tmp_path / "index.json").write_bytes(index_bytes)
     reopened = open_store(tmp_path)
@@ -170,8 +165,9 @@ TITLES = st.sampled_from(["Tencent results", "TENCENT: results", "Alibaba result
 @given(TITLES, BODIES, TITLES, BODIES)
 def test_settled_agrees_with_same_story(title_a, body_a, title_b, body_b) -> None:
     a, b = {"title": title_a, "body": body_a}, {"title": title_b, "body": body_b}
-    verdict = _settled(
-        _title_hash(title_a), _body_print(body_a), _title_hash(title_b), _body_print(body_b)
+    keys = Keys()
+    verdict = settled(
+        keys.title_hash(title_a), body_print(body_a), keys.title_hash(title_b), body_print(body_b)
     )
     if verdict is not None:
         assert verdict == dedupe.same_story(a, b)

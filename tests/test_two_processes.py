@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from store.storage.db import Store
+from store.storage.store import Store
 from tests.helpers.store_factory import numbered_batch
 from tests.helpers.store_worker import USER
 

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from store.entities.companies import CompanyDirectory
-from store.storage.db import StoreError
+from store.storage.errors import StoreError
 from tui.commands import ReaderCommands
 from tui.config import Config
 from tui.screens.company import CompanyScreen

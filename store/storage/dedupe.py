@@ -1,11 +1,14 @@
 """One story, many documents: deciding when two items are the same story.
 
 Stores look candidates up by `title_key` and `body_key` (both exact, so cheap at any size)
-and confirm with `same_story`, which compares the bodies.
+and confirm with `same_story`, which compares the bodies. The index keeps hashes of those keys
+and a fingerprint of each body opening (`Keys`), which settle most candidates (`settled`)
+without reading a stored body.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from rapidfuzz import fuzz
@@ -53,3 +56,77 @@ def same_story(a: dict, b: dict) -> bool:
     if len(a_body) < SHORT_BODY_CHARS or len(b_body) < SHORT_BODY_CHARS:
         return False
     return body_similarity(a_body, b_body) >= 90
+
+
+# Hashed keys: what the index keeps of a record to find and settle its duplicates.
+
+KEY_CHARS = 12  # hex digits of a hashed dedupe key
+NO_KEY = "0" * KEY_CHARS
+
+
+def key_hash(key: str) -> str:
+    """A fixed-size stand-in for a dedupe key (NO_KEY for "": no key, no candidates)."""
+    if not key:
+        return NO_KEY
+    return hashlib.blake2b(key.encode(), digest_size=KEY_CHARS // 2).hexdigest()
+
+
+def body_print(body: str) -> str:
+    """A fingerprint of the body opening `same_story` compares (NO_KEY: no body).
+
+    The first character says whether the body is short (under 80 characters, "s") or not
+    ("l"), which `same_story` also needs; equal prints mean equal compared openings.
+    """
+    if not body:
+        return NO_KEY
+    kind = "s" if len(body) < SHORT_BODY_CHARS else "l"
+    opening = body_opening(body).encode()
+    return kind + hashlib.blake2b(opening, digest_size=KEY_CHARS // 2).hexdigest()[1:]
+
+
+def settled(title_a: str, print_a: str, title_b: str, print_b: str) -> bool | None:
+    """`same_story` decided from hashed title keys and body prints; None: compare bodies."""
+    if title_a == title_b:  # the same headline (both NO_KEY: both fold to "")
+        if NO_KEY in (print_a, print_b) or print_a == print_b:
+            return True
+        return None
+    if print_a[0] != "l" or print_b[0] != "l":  # a short or missing body
+        return False
+    return True if print_a == print_b else None
+
+
+class Keys:
+    """The hashed keys of records, each computed once while a batch dedupes, places and
+    indexes them. One per batch: it is dropped with the batch, so no body outlives it."""
+
+    __slots__ = ("_body_hash", "_body_print", "_title_hash", "_title_key")
+
+    def __init__(self) -> None:
+        self._title_key: dict[str, str] = {}
+        self._title_hash: dict[str, str] = {}
+        self._body_hash: dict[str, str] = {}
+        self._body_print: dict[str, str] = {}
+
+    def title_key(self, title: str) -> str:
+        key = self._title_key.get(title)
+        if key is None:
+            key = self._title_key[title] = title_key(title)
+        return key
+
+    def title_hash(self, title: str) -> str:
+        key = self._title_hash.get(title)
+        if key is None:
+            key = self._title_hash[title] = key_hash(self.title_key(title))
+        return key
+
+    def body_hash(self, body: str) -> str:
+        key = self._body_hash.get(body)
+        if key is None:
+            key = self._body_hash[body] = key_hash(body_key(body))
+        return key
+
+    def body_print(self, body: str) -> str:
+        key = self._body_print.get(body)
+        if key is None:
+            key = self._body_print[body] = body_print(body)
+        return key

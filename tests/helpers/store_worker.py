@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from store.storage.db import Store  # noqa: E402
+from store.storage.store import Store  # noqa: E402
 from tests.helpers.store_factory import numbered_batch  # noqa: E402
 
 USER = "worker"

@@ -31,7 +31,7 @@ class CliError(Exception):
 def open_store(args, *, seed: bool = True):
     """The store `--db`/`NEWSDESK_DB` names; a new, empty one first gets the bundled seeds,
     so a fresh install answers lookups as the reader would show them."""
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     store = Store(Path(args.db) if args.db else default_store_path())
     if seed and not len(store.index):
@@ -335,9 +335,9 @@ def cmd_company(args, out: Output) -> int:
 
 def cmd_restore(args, out: Output) -> int:
     store_path = Path(args.db) if args.db else default_store_path()
-    from store.storage.db import Store
+    from store.storage.restore import restore_backups
 
-    restored = Store(store_path).restore_backups()
+    restored = restore_backups(store_path)
     if not restored:
         note(f"newsdesk: nothing to restore in {store_path}")
         return 0

@@ -16,7 +16,7 @@ from tui.format import fit_cells, short_publisher
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from store.storage.db import Store
+    from store.storage.store import Store
 
 ITEM_COLUMNS = ("id", "", "published", "publisher", "tickers", "title")
 TERMINAL_LIMIT = 50  # rows a command shows on a terminal unless --limit says otherwise

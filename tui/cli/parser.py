@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # it loads the corpus only costs time.
         gc.disable()
     out = Output(wide=args.wide)
-    from store.storage.db import StoreError
+    from store.storage.errors import StoreError
 
     try:
         return func(args, out)

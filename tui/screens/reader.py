@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from store import views
 from store.search import search
-from store.storage.db import StoreError
+from store.storage.errors import StoreError
 from tui.messages import (
     ALL,
     BookmarkToggled,

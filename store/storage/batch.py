@@ -1,0 +1,320 @@
+"""One batch of new records merged into the store: dedupe, id assignment, the new index.
+
+A `Batch` works on the committed index, the corpus segments (read through the small
+`SegmentSource` interface) and the dedupe maps; nothing it does is seen by anyone until
+the store writes what it produced and commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from store.storage import dedupe
+from store.storage.dedupe import NO_KEY
+from store.storage.errors import CorruptStoreError
+from store.storage.index import COLUMNS, MERGED_COLUMNS, ItemIndex, Row, newer
+from store.storage.records import merged
+from store.storage.segments import CORPUS_HINT, NO_SPAN, Segment
+
+ID_LENGTH = 8
+
+# hashed key -> the id of the one story having it, or the list of the stories sharing it
+KeyMap = dict[str, str | list[str]]
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What one document added: `new` stories, `known` items the store already held.
+
+    `new + known` is the number of items read; a story printed twice in one document is
+    one new story and one known item. `ids` lists each story once, in document order.
+    """
+
+    document: str
+    new: int
+    known: int
+    ids: list[str] = field(default_factory=list)
+
+
+class SegmentSource(Protocol):
+    """What a batch reads of the corpus (segments.Corpus)."""
+
+    def is_cached(self, number: int) -> bool: ...
+
+    def segment(self, number: int) -> Segment: ...
+
+    def read_spans(
+        self, number: int, token: str | None, wanted: list[tuple[str, int, int]]
+    ) -> dict[str, dict] | None: ...
+
+    def path(self, number: int): ...
+
+
+def key_maps(index: ItemIndex) -> tuple[KeyMap, KeyMap]:
+    """Hashed title and body keys -> the id (or list of ids) of the stories having them."""
+    return _key_map(index.title_key, index.ids), _key_map(index.body_key, index.ids)
+
+
+def _key_map(keys: list[str], ids: list[str]) -> KeyMap:
+    """key -> id, or -> [ids] for the keys several stories share (built at C speed)."""
+    mapping: KeyMap = dict(zip(keys, ids, strict=True))
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    shared.discard(NO_KEY)
+    if shared:
+        for key in shared:
+            mapping[key] = []
+        for key, item_id in zip(keys, ids, strict=True):
+            if key in shared:
+                mapping[key].append(item_id)  # type: ignore[union-attr]
+    mapping.pop(NO_KEY, None)
+    return mapping
+
+
+def ids_under(mapping: KeyMap, key: str) -> tuple[str, ...]:
+    found = mapping.get(key)
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else tuple(found)
+
+
+def id_digest(record: dict, keys: dedupe.Keys) -> str:
+    seed = "\x1f".join(
+        (record["publisher"], keys.title_key(record["title"]), record["published"][:10])
+    )
+    digest = hashlib.blake2b(seed.encode(), digest_size=20).digest()
+    return base64.b32encode(digest).decode().lower()
+
+
+class Batch:
+    """The working state of one add_documents call; nothing is shared until it commits."""
+
+    def __init__(
+        self,
+        index: ItemIndex,
+        corpus: SegmentSource,
+        maps: tuple[KeyMap, KeyMap],
+        segment_size: int,
+    ) -> None:
+        self.index = index
+        self.corpus = corpus
+        self.segment_size = segment_size
+        self.keys = dedupe.Keys()
+        self.title_ids, self.body_ids = maps
+        self.new_title_ids: dict[str, list[str]] = {}
+        self.new_body_ids: dict[str, list[str]] = {}
+        self.records: dict[str, dict] = {}  # id -> record, new or changed
+        self.segments: dict[str, int] = {}  # id -> segment, for new and changed records
+        self.new_ids: list[str] = []
+        self.counts = Counter(index.segment_counts)
+        self.last_segment = max(self.counts, default=0)
+        self.fetched: dict[str, dict] = {}  # id -> stored record read by its span
+        self.pinned: dict[int, Segment] = {}  # segments loaded whole, kept for the batch
+        self.spans: dict[str, str] = {}  # id -> span, for every record of written segments
+        self.tokens: dict[int, str] = {}  # the written segments' new tokens
+
+    def segment(self, number: int) -> Segment:
+        """A whole segment, loaded at most once per batch whatever the corpus cache does."""
+        segment = self.pinned.get(number)
+        if segment is None:
+            segment = self.pinned[number] = self.corpus.segment(number)
+        return segment
+
+    def record_of(self, item_id: str) -> dict:
+        record = self.records.get(item_id) or self.fetched.get(item_id)
+        if record is not None:
+            return record
+        row = self.index.row_of(item_id)
+        assert row is not None
+        number = self.index.segment[row]
+        if number not in self.pinned and not self.corpus.is_cached(number):
+            found = self.corpus.read_spans(
+                number, self.index.tokens.get(number), self.index.wanted([row])
+            )
+            if found is not None:
+                self.fetched[item_id] = found[item_id]
+                return found[item_id]
+        record = self.segment(number).get(item_id)
+        if record is None:
+            raise CorruptStoreError(
+                self.corpus.path(number),
+                f"item {item_id} listed in the index is missing",
+                CORPUS_HINT,
+            )
+        return record
+
+    def _candidates(self, record: dict) -> Iterator[str]:
+        seen = set()
+        for key, stored, added in (
+            (self.keys.title_hash(record["title"]), self.title_ids, self.new_title_ids),
+            (self.keys.body_hash(record["body"]), self.body_ids, self.new_body_ids),
+        ):
+            if key == NO_KEY:
+                continue
+            for item_id in (*ids_under(stored, key), *added.get(key, ())):
+                if item_id not in seen:
+                    seen.add(item_id)
+                    yield item_id
+
+    def find_same(self, record: dict) -> str | None:
+        """The stored or batched story `record` repeats, None if it is new.
+
+        Stored candidates are settled from the index's title keys and body prints where
+        those decide `dedupe.same_story`; only the others are read.
+        """
+        title = self.keys.title_hash(record["title"])
+        body_print = self.keys.body_print(record["body"])
+        index = self.index
+        for item_id in self._candidates(record):
+            verdict = None
+            if item_id not in self.records:
+                row = index.row_of(item_id)
+                assert row is not None
+                verdict = dedupe.settled(
+                    index.title_key[row], index.body_print[row], title, body_print
+                )
+            if verdict is None:
+                verdict = dedupe.same_story(self.record_of(item_id), record)
+            if verdict:
+                return item_id
+        return None
+
+    def _remember_keys(self, record: dict) -> None:
+        for key, mapping in (
+            (self.keys.title_hash(record["title"]), self.new_title_ids),
+            (self.keys.body_hash(record["body"]), self.new_body_ids),
+        ):
+            if key != NO_KEY:
+                ids = mapping.setdefault(key, [])
+                if record["id"] not in ids:
+                    ids.append(record["id"])
+
+    def merge(self, item_id: str, incoming: dict) -> None:
+        record = merged(self.record_of(item_id), incoming)
+        if item_id not in self.segments:
+            row = self.index.row_of(item_id)
+            assert row is not None
+            self.segments[item_id] = self.index.segment[row]
+        self.records[item_id] = record
+        self._remember_keys(record)
+
+    def taken(self, item_id: str) -> bool:
+        """Whether an id is held by the store or by this batch."""
+        return item_id in self.records or item_id in self.index
+
+    def add_new(self, incoming: dict) -> str:
+        digest = id_digest(incoming, self.keys)
+        length = ID_LENGTH
+        item_id = digest[:length]
+        while self.taken(item_id):
+            length += 1
+            item_id = digest[:length] if length <= len(digest) else f"{digest}{length}"
+        record = dict(incoming, id=item_id)
+        if self.counts[self.last_segment] >= self.segment_size:
+            self.last_segment += 1
+        self.counts[self.last_segment] += 1
+        self.records[item_id] = record
+        self.segments[item_id] = self.last_segment
+        self.new_ids.append(item_id)
+        self._remember_keys(record)
+        return item_id
+
+    def segment_contents(self) -> Iterator[tuple[int, dict[str, dict]]]:
+        """Each segment this batch changes, with its whole new content (doc id -> record):
+        the committed records it held (not the orphans of a failed write), the batch's
+        changed records in their place and the new ones after them."""
+        by_segment: dict[int, list[str]] = {}
+        for item_id, number in self.segments.items():
+            by_segment.setdefault(number, []).append(item_id)
+        index = self.index
+        for number, members in sorted(by_segment.items()):
+            current = self.segment(number)
+            items: dict[str, dict] = {}
+            doc_ids: dict[str, str] = {}
+            for doc_id, record in current.items.items():
+                row = index.row_of(record["id"])
+                if row is not None and index.segment[row] == number:  # drop orphans
+                    items[doc_id] = record
+                    doc_ids[record["id"]] = doc_id
+            next_doc_id = max(map(int, items), default=0) + 1
+            for item_id in members:
+                doc_id = doc_ids.get(item_id)
+                if doc_id is None:
+                    doc_id = str(next_doc_id)
+                    next_doc_id += 1
+                    doc_ids[item_id] = doc_id
+                items[doc_id] = self.records[item_id]
+            yield number, items
+
+    def written(self, number: int, token: str, spans: dict[str, str]) -> None:
+        """Segment `number` was written as version `token` with these spans."""
+        self.spans.update(spans)
+        self.tokens[number] = token
+
+    def new_index(self) -> ItemIndex:
+        """The index with this batch's changed rows updated and new rows merged in."""
+        old = self.index
+        columns = {name: getattr(old, name) for name in COLUMNS}
+        new_ids = set(self.new_ids)
+        changed = [i for i in self.records if i not in new_ids]
+        if changed:
+            for name in MERGED_COLUMNS:
+                columns[name] = list(columns[name])
+            for item_id in changed:
+                row = old.row_of(item_id)
+                assert row is not None
+                values = Row.of(self.records[item_id], old.segment[row], keys=self.keys)
+                for name in MERGED_COLUMNS:
+                    columns[name][row] = getattr(values, name)
+        new_rows = sorted(
+            (Row.of(self.records[i], self.segments[i], NO_SPAN, self.keys) for i in self.new_ids),
+            key=Row.order,
+            reverse=True,
+        )
+        positions = []
+        lo = 0
+        for row in new_rows:  # each new row goes after every older row newer than it
+            hi = len(old)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if newer((old.published[mid], old.ids[mid]), row.order()):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            positions.append(lo)
+        merged_columns = {}
+        for i, name in enumerate(COLUMNS):
+            source = columns[name]
+            out: list = []
+            start = 0
+            for position, row in zip(positions, new_rows, strict=True):
+                out.extend(source[start:position])
+                out.append(row[i])
+                start = position
+            out.extend(source[start:])
+            merged_columns[name] = out
+        spans = self.spans
+        if spans:  # every record of a rewritten segment moved
+            merged_columns["spans"] = [
+                spans.get(item_id, span)
+                for item_id, span in zip(
+                    merged_columns["ids"], merged_columns["spans"], strict=True
+                )
+            ]
+        tokens = dict(old.tokens)
+        tokens.update(self.tokens)
+        return ItemIndex(merged_columns, old.generation + 1, tokens=tokens)
+
+    def carried_maps(self) -> tuple[KeyMap, KeyMap]:
+        """The dedupe maps of the committed index, carried over (cheaper than rebuilding)."""
+        title_ids, body_ids = self.title_ids, self.body_ids
+        for mapping, additions in ((title_ids, self.new_title_ids), (body_ids, self.new_body_ids)):
+            for key, ids in additions.items():
+                known = list(ids_under(mapping, key))
+                known.extend(i for i in ids if i not in known)
+                mapping[key] = known[0] if len(known) == 1 else known
+        return title_ids, body_ids

@@ -1,0 +1,283 @@
+"""Corpus segments: TinyDB files of full item records, and each record's byte span in them.
+
+A segment `corpus-NNNN.json` holds the tables `meta` (one record: the random `token` of this
+version of the file) and `items` (TinyDB doc id -> item record). The store writes it as
+exactly `orjson.dumps` of those tables, so the byte span of every record is known when the
+file is written; the index keeps the spans and the token, and a record is later read alone
+by seeking to its span — after checking the file still starts with the same token.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from store.storage.errors import CorruptStoreError, StoreError, os_reason
+from store.storage.files import atomic_write, check_tinydb_shape, parse_json, read_bytes
+
+ITEMS_TABLE = "items"
+META_TABLE = "meta"
+TOKEN_BYTES = 8
+SPAN_CHARS = 16  # hex: 8 for a record's byte offset in its segment file, 8 for its length
+NO_SPAN = "0" * SPAN_CHARS
+CORPUS_HINT = "move it aside and re-ingest your documents"
+SEGMENT_NAME = re.compile(r"^corpus-(\d{4,})\.json$")
+
+
+def segment_path(root: Path, number: int) -> Path:
+    return Path(root) / f"corpus-{number:04d}.json"
+
+
+def segment_numbers(root: Path) -> list[int]:
+    """The numbers of the segment files in `root`, ascending."""
+    try:
+        names = os.listdir(root)
+    except OSError as exc:
+        raise StoreError(f"cannot list the store folder {root}: {os_reason(exc)}") from exc
+    return sorted(int(m.group(1)) for m in map(SEGMENT_NAME.match, names) if m)
+
+
+def encode_span(offset: int, length: int) -> str:
+    """A span as 16 hex digits (NO_SPAN when it does not fit)."""
+    if offset > 0xFFFFFFFF or length > 0xFFFFFFFF:
+        return NO_SPAN
+    return f"{offset:08x}{length:08x}"
+
+
+def decode_span(span: str) -> tuple[int, int]:
+    """(offset, length) of an encoded span; length 0: not known."""
+    return int(span[:8], 16), int(span[8:], 16)
+
+
+def segment_header(token: str) -> bytes:
+    """The first bytes of a segment file of version `token`."""
+    return b'{"%s":{"1":{"token":"%s"}},"%s":{' % (
+        META_TABLE.encode(),
+        token.encode(),
+        ITEMS_TABLE.encode(),
+    )
+
+
+def new_token() -> str:
+    return os.urandom(TOKEN_BYTES).hex()
+
+
+def segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, str]]:
+    """A segment file (TinyDB: tables `meta` and `items`) and each item's span in it.
+
+    The bytes are exactly `orjson.dumps` of the tables, so a segment read back and written
+    again gives the same bytes: that is how a rebuilt index checks the spans it derives.
+    """
+    parts = [segment_header(token)]
+    position = len(parts[0])
+    spans: dict[str, str] = {}
+    separator = b""
+    for doc_id, record in items.items():
+        prefix = separator + orjson.dumps(doc_id) + b":"
+        body = orjson.dumps(record)
+        position += len(prefix)
+        spans[record["id"]] = encode_span(position, len(body))
+        position += len(body)
+        parts += (prefix, body)
+        separator = b","
+    parts.append(b"}}")
+    return b"".join(parts), spans
+
+
+def record_at(raw: bytes | memoryview, item_id: str) -> dict | None:
+    """The record `raw` (one span's bytes) holds if it is the item `item_id`, else None."""
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if (
+        not isinstance(record, dict)
+        or record.get("id") != item_id
+        or not isinstance(record.get("title"), str)
+    ):
+        return None
+    return record
+
+
+@dataclass(slots=True)
+class Segment:
+    """One loaded corpus segment: TinyDB doc id -> record, and item id -> doc id.
+
+    Loaded `with_spans`, `token` and `spans` (item id -> span) are the file's version and
+    its records' byte spans when the file is exactly as `segment_bytes` writes it.
+    """
+
+    items: dict[str, dict]
+    doc_ids: dict[str, str]
+    token: str | None = None
+    spans: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path, *, with_spans: bool = False, raw: bytes | None = None) -> Segment:
+        raw = read_bytes(path) if raw is None else raw
+        if raw is None:
+            return cls({}, {})
+        data = check_tinydb_shape(path, parse_json(path, raw, CORPUS_HINT), hint=CORPUS_HINT)
+        items = data.get(ITEMS_TABLE, {})
+        doc_ids = {}
+        for doc_id, record in items.items():
+            item_id = record.get("id")
+            if not isinstance(item_id, str) or not isinstance(record.get("title"), str):
+                raise CorruptStoreError(path, "an item record has no id or title", CORPUS_HINT)
+            doc_ids[item_id] = doc_id
+        segment = cls(items, doc_ids)
+        if with_spans:
+            meta = data.get(META_TABLE, {}).get("1", {})
+            token = meta.get("token")
+            if isinstance(token, str) and list(data) == [META_TABLE, ITEMS_TABLE]:
+                rebuilt, spans = segment_bytes(token, items)
+                if rebuilt == raw:
+                    segment.token, segment.spans = token, spans
+        return segment
+
+    @classmethod
+    def check(cls, path: Path) -> None:
+        """Raise CorruptStoreError if the file at `path` is not a good segment."""
+        cls.load(path)
+
+    def get(self, item_id: str) -> dict | None:
+        doc_id = self.doc_ids.get(item_id)
+        return None if doc_id is None else self.items[doc_id]
+
+
+# A wanted record: (item id, offset, length) of its span.
+Wanted = tuple[str, int, int]
+
+
+class Corpus:
+    """The segment files of one store folder, with a small cache of segments loaded whole."""
+
+    def __init__(self, root: Path, cache_size: int) -> None:
+        self.root = Path(root)
+        self._cache_size = max(1, cache_size)
+        self._cache: OrderedDict[int, Segment] = OrderedDict()
+
+    def __len__(self) -> int:
+        """How many segments are loaded whole in the cache."""
+        return len(self._cache)
+
+    def path(self, number: int) -> Path:
+        return segment_path(self.root, number)
+
+    def numbers_on_disk(self) -> list[int]:
+        return segment_numbers(self.root)
+
+    def is_cached(self, number: int) -> bool:
+        return number in self._cache
+
+    def cached(self, number: int) -> Segment | None:
+        return self._cache.get(number)
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def segment(self, number: int) -> Segment:
+        """The segment loaded whole (from the cache when it is there)."""
+        segment = self._cache.get(number)
+        if segment is not None:
+            self._cache.move_to_end(number)
+            return segment
+        segment = Segment.load(self.path(number))
+        self.remember(number, segment)
+        return segment
+
+    def remember(self, number: int, segment: Segment) -> None:
+        self._cache[number] = segment
+        self._cache.move_to_end(number)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def read_spans(
+        self, number: int, token: str | None, wanted: Iterable[Wanted]
+    ) -> dict[str, dict] | None:
+        """Records of one segment read alone by their spans, without parsing the rest.
+
+        None when the spans cannot be trusted: the file is not the version `token` names (a
+        writer replaced it since, or was killed before committing), a span is unknown, or a
+        span does not hold exactly the record asked for.
+        """
+        if token is None:
+            return None
+        header = segment_header(token)
+        found: dict[str, dict] = {}
+        try:
+            with open(self.path(number), "rb", buffering=0) as handle:
+                if handle.read(len(header)) != header:
+                    return None
+                for item_id, offset, length in wanted:
+                    if not length:
+                        return None
+                    handle.seek(offset)
+                    record = record_at(handle.read(length), item_id)
+                    if record is None:
+                        return None
+                    found[item_id] = record
+        except OSError:
+            return None
+        return found
+
+    def write(self, number: int, items: dict[str, dict]) -> tuple[str, dict[str, str]]:
+        """Replace segment `number` with `items` (keeping the old file as `.bak`); the new
+        version's token and the records' spans."""
+        token = new_token()
+        raw, spans = segment_bytes(token, items)
+        atomic_write(self.path(number), raw, backup=True)
+        doc_ids = {record["id"]: doc_id for doc_id, record in items.items()}
+        self.remember(number, Segment(items, doc_ids, token, spans))
+        return token, spans
+
+
+def records_holding(
+    raw: bytes, token: str | None, wanted: list[Wanted], needle: bytes
+) -> list[dict] | None:
+    """The records of a segment file (bytes `raw`, version `token`) whose bytes hold
+    `needle`, found by their spans without parsing the rest; None when the spans cannot be
+    trusted."""
+    if token is None or not raw.startswith(segment_header(token)):
+        return None
+    spans = sorted(wanted, key=lambda w: w[1])
+    if any(length == 0 for _, _, length in spans):
+        return None
+    starts = [offset for _, offset, _ in spans]
+    lowered = raw.lower()
+    records = []
+    at = lowered.find(needle)
+    while at != -1:
+        i = bisect_right(starts, at) - 1
+        if i < 0 or at >= starts[i] + spans[i][2]:
+            at = lowered.find(needle, at + 1)  # in the file's framing, not in a record
+            continue
+        item_id, offset, length = spans[i]
+        record = record_at(raw[offset : offset + length], item_id)
+        if record is None:
+            return None
+        records.append(record)
+        at = lowered.find(needle, offset + length)
+    return records
+
+
+def raw_needle(text: str | None) -> bytes | None:
+    """`text` as it must appear, ASCII-lower-cased, in a segment file's bytes; None when
+    the bytes cannot tell (JSON escapes, letters whose case bytes.lower() does not fold)."""
+    if not text or '"' in text or "\\" in text:
+        return None
+    if any(ch.isalpha() and not ch.isascii() and ch.lower() != ch.upper() for ch in text):
+        return None
+    if any(ord(ch) < 0x20 for ch in text):
+        return None
+    try:
+        return text.encode("utf-8").lower()
+    except UnicodeEncodeError:  # a lone surrogate (a non-UTF-8 argument): parse instead
+        return None

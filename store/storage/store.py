@@ -1,0 +1,388 @@
+"""Store: the facade over the store folder (store/storage/layout.py lists its files).
+
+Reading: the committed index (`store.index`), full records by id (read alone by their byte
+spans, or with their segment), every record for a body search, documents and learned
+companies, the user's marks. Writing: `add_documents` merges a batch (store/storage/batch.py)
+and commits it: segments, then `documents.json`, then the index, replaced last.
+
+A crash between writing segments and writing the index leaves records in a segment that
+the index does not list ("orphans"); readers never see them and the next write drops them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import filelock
+
+from store.storage.batch import AddResult, Batch, KeyMap, key_maps
+from store.storage.errors import StoreError, os_reason
+from store.storage.files import (
+    OrjsonStorage,
+    Stamp,
+    atomic_write,
+    check_tinydb_shape,
+    read_bytes,
+    remove_stale_temps,
+    stamp,
+)
+from store.storage.index import ItemIndex, rebuild
+from store.storage.layout import (
+    COMPANIES_TABLE,
+    DOCUMENTS_FILE,
+    DOCUMENTS_HINT,
+    DOCUMENTS_TABLE,
+    INDEX_FILE,
+    LOCK_TIMEOUT,
+    WRITER_TEMPS,
+    holding,
+    write_lock,
+)
+from store.storage.records import (
+    company_key,
+    content_hash,
+    join_paragraphs,
+    next_doc_id,
+    normalize_record,
+    with_marks,
+)
+from store.storage.restore import restore_backups
+from store.storage.segments import Corpus, Segment, raw_needle, records_holding
+from store.storage.state import UserState
+
+__all__ = ["AddResult", "ItemIndex", "Store"]
+
+SEGMENT_SIZE = 1000
+SEGMENT_CACHE = 8
+
+
+class Store:
+    """The newsdesk store folder. See store/storage/layout.py and docs/ARCHITECTURE.md."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        segment_size: int = SEGMENT_SIZE,
+        lock_timeout: float = LOCK_TIMEOUT,
+        user: str | None = None,
+        segment_cache: int = SEGMENT_CACHE,
+    ) -> None:
+        self.root = Path(root).expanduser()
+        self.segment_size = segment_size
+        self.user = user
+        self._lock_timeout = lock_timeout
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store folder {self.root}: {os_reason(exc)}"
+            ) from exc
+        if not self.root.is_dir():
+            raise StoreError(f"the store path {self.root} is not a folder")
+        self.index_path = self.root / INDEX_FILE
+        self.documents_path = self.root / DOCUMENTS_FILE
+        self._lock = write_lock(self.root, lock_timeout)
+        self._corpus = Corpus(self.root, segment_cache)
+        self._index = ItemIndex.empty()
+        self._index_stamp: Stamp | None = None
+        self._maps: tuple[ItemIndex, KeyMap, KeyMap] | None = None
+        self._documents: tuple[Stamp | None, dict] | None = None
+        self._state: UserState | None = None
+        self._load_index()
+
+    @classmethod
+    def open(cls, root: Path | str, **options) -> Store:
+        return cls(root, **options)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r}, {len(self._index)} items)"
+
+    # reading
+
+    @property
+    def index(self) -> ItemIndex:
+        return self._index
+
+    @property
+    def state(self) -> UserState:
+        if self._state is None:
+            self._state = UserState(self.root, self.user)
+        return self._state
+
+    def refresh(self) -> bool:
+        """Reload the index and the user's marks if another process changed them."""
+        changed = self._reload_index_if_changed()
+        if self._state is not None and self._state.refresh():
+            changed = True
+        return changed
+
+    def get(self, item_id: str) -> dict | None:
+        """The full record of an item (with the user's marks), None if unknown."""
+        records = self.get_many([item_id])
+        return records[0] if records else None
+
+    def get_many(self, ids: Iterable[str]) -> list[dict]:
+        """Full records for `ids` (unknown ids are skipped), in the order asked.
+
+        Records of a segment not in the cache are read alone by their spans; a segment whose
+        spans are unknown or out of date is loaded whole, once.
+        """
+        index = self._index
+        found: dict[str, dict] = {}
+        wanted: dict[int, list[int]] = {}
+        ids = list(ids)
+        for item_id in ids:
+            row = index.row_of(item_id)
+            if row is not None:
+                wanted.setdefault(index.segment[row], []).append(row)
+        for number, rows in wanted.items():
+            if not self._corpus.is_cached(number):
+                read = self._corpus.read_spans(number, index.tokens.get(number), index.wanted(rows))
+                if read is not None:
+                    found.update(read)
+                    continue
+            segment = self._corpus.segment(number)
+            for row in rows:
+                record = segment.get(index.ids[row])
+                if record is not None:
+                    found[record["id"]] = record
+        state = self.state
+        bookmarks, read = state.bookmarks, state.read
+        return [with_marks(found[i], bookmarks, read) for i in ids if i in found]
+
+    def resolve_id(self, prefix: str) -> str | None:
+        """The one item id starting with `prefix` (case-insensitive); None if none or many."""
+        prefix = prefix.strip().lower()
+        if not prefix:
+            return None
+        if prefix in self._index:
+            return prefix
+        matches = [i for i in self._index.ids if i.startswith(prefix)]
+        return matches[0] if len(matches) == 1 else None
+
+    def iter_records(self, containing: str | None = None) -> Iterator[dict]:
+        """Every record (with the user's marks), one segment at a time, in segment order.
+
+        With `containing` (casefolded text), segments whose file cannot hold it are skipped
+        without being parsed: a body search reads the corpus at disk speed.
+        The records are shallow copies whose lists are shared with the cache: read them,
+        do not change them.
+        """
+        index = self._index
+        state = self.state
+        bookmarks, read = state.bookmarks, state.read
+        needle = raw_needle(containing)
+        corpus = self._corpus
+        for number in sorted(index.segment_counts):
+            segment = corpus.cached(number)
+            if segment is None and needle is not None:
+                path = corpus.path(number)
+                raw = read_bytes(path)
+                if raw is None:
+                    continue
+                wanted = index.wanted(index.rows_by_segment.get(number, []))
+                hits = records_holding(raw, index.tokens.get(number), wanted, needle)
+                if hits is not None:  # only the records whose bytes hold the needle
+                    for record in hits:
+                        yield with_marks(record, bookmarks, read, copy=False)
+                    continue
+                segment = Segment.load(path, raw=raw)
+                corpus.remember(number, segment)
+            elif segment is None:
+                segment = corpus.segment(number)
+            for record in segment.items.values():
+                row = index.row_of(record["id"])
+                if row is not None and index.segment[row] == number:
+                    yield with_marks(record, bookmarks, read, copy=False)
+
+    def documents(self) -> list[dict]:
+        """The ingested documents whose items are all committed, in the order they were
+        first ingested."""
+        index = self._index
+        out = []
+        for record in self._read_documents()[DOCUMENTS_TABLE].values():
+            ids = record.get("item_ids") or []
+            if all(map(index.__contains__, ids)):
+                out.append(dict(record, item_ids=list(ids)))
+        return out
+
+    def learned_companies(self) -> list[dict]:
+        """Companies learned at ingest (dicts as the ingest gave them)."""
+        return [dict(c) for c in self._read_documents()[COMPANIES_TABLE].values()]
+
+    # writing
+
+    def add_documents(
+        self, batch: list[tuple[dict, list[dict]]], learned_companies: list[dict] | None = None
+    ) -> list[AddResult]:
+        """Add documents and their item records: dedupe, assign ids, write, commit.
+
+        One read and one write per touched file; the index is replaced last.
+        """
+        with self._write_lock():
+            for prefix in WRITER_TEMPS:
+                remove_stale_temps(self.root, prefix)
+            self._reload_index_if_changed()
+            index = self._index
+            docs_data = self._read_documents()
+            documents = dict(docs_data[DOCUMENTS_TABLE])
+            doc_by_name = {d.get("name"): doc_id for doc_id, d in documents.items()}
+            work = Batch(index, self._corpus, self._dedupe_maps(index), self.segment_size)
+            results: list[AddResult] = []
+            documents_changed = False
+            for document, items in batch:
+                name = str(document.get("name") or "")
+                digest = document.get("sha256") or content_hash(document, items)
+                doc_id = doc_by_name.get(name)
+                existing = documents.get(doc_id) if doc_id is not None else None
+                if (
+                    existing is not None
+                    and existing.get("sha256") == digest
+                    and all(work.taken(i) for i in existing.get("item_ids") or [])
+                ):
+                    ids = list(existing.get("item_ids") or [])
+                    results.append(AddResult(name, 0, max(len(items), len(ids)), ids))
+                    continue
+                ids = []
+                new = known = 0
+                for raw in items:
+                    record = normalize_record(raw, name)
+                    if not record["title"]:
+                        continue
+                    same = work.find_same(record)
+                    if same is None:
+                        ids.append(work.add_new(record))
+                        new += 1
+                    else:
+                        work.merge(same, record)
+                        known += 1  # a story printed twice in one document is stored once
+                        if same not in ids:
+                            ids.append(same)
+                stored = {k: v for k, v in document.items() if k != "item_ids"}
+                preamble = stored.get("preamble", "")
+                if isinstance(preamble, list):
+                    stored["preamble"] = join_paragraphs(preamble)
+                stored.update(
+                    name=name,
+                    sha256=digest,
+                    item_ids=ids,
+                    ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+                if doc_id is None:
+                    doc_id = next_doc_id(documents)
+                    doc_by_name[name] = doc_id
+                documents[doc_id] = stored
+                documents_changed = True
+                results.append(AddResult(name, new, known, ids))
+
+            companies = dict(docs_data[COMPANIES_TABLE])
+            if learned_companies:
+                by_key = {company_key(c): doc_id for doc_id, c in companies.items()}
+                for company in learned_companies:
+                    key = company_key(company)
+                    if not key:
+                        continue
+                    doc_id = by_key.get(key)
+                    if doc_id is None:
+                        doc_id = next_doc_id(companies)
+                        by_key[key] = doc_id
+                    elif companies[doc_id] == company:
+                        continue
+                    companies[doc_id] = dict(company)
+                    documents_changed = True
+
+            if work.records:
+                for number, items in work.segment_contents():
+                    work.written(number, *self._corpus.write(number, items))
+            if documents_changed:
+                data = {DOCUMENTS_TABLE: documents, COMPANIES_TABLE: companies}
+                OrjsonStorage(self.documents_path, hint=DOCUMENTS_HINT).write(data)
+                self._documents = (stamp(self.documents_path), data)
+            if work.records:
+                new_index = work.new_index()
+                self._write_index(new_index)
+                self._maps = (new_index, *work.carried_maps())
+            return results
+
+    def restore_backups(self) -> list[Path]:
+        """Put back the `.bak` copy of every corrupt or missing store file (see
+        store/storage/restore.py), then reload; the paths restored."""
+        restored = restore_backups(self.root, lock_timeout=self._lock_timeout)
+        self._corpus.clear()
+        self._documents = None
+        self._load_index()
+        if self._state is not None:
+            self._state.refresh()
+        return restored
+
+    # internals
+
+    def _write_lock(self) -> contextlib.AbstractContextManager[None]:
+        return holding(self._lock, self.root)
+
+    def _read_documents(self) -> dict:
+        current = stamp(self.documents_path)
+        if self._documents is not None and self._documents[0] == current and current is not None:
+            return self._documents[1]
+        data = OrjsonStorage(self.documents_path, hint=DOCUMENTS_HINT).read() or {}
+        data = check_tinydb_shape(
+            self.documents_path, data, (DOCUMENTS_TABLE, COMPANIES_TABLE), DOCUMENTS_HINT
+        )
+        self._documents = (current, data)
+        return data
+
+    def _write_index(self, index: ItemIndex) -> None:
+        atomic_write(self.index_path, index.to_json())
+        self._index = index
+        self._index_stamp = stamp(self.index_path)
+
+    def _reload_index_if_changed(self) -> bool:
+        if stamp(self.index_path) == self._index_stamp:
+            return False
+        self._load_index()
+        return True
+
+    def _load_index(self) -> None:
+        """Load index.json; rebuild it from the corpus if it is missing or damaged."""
+        try:
+            with open(self.index_path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
+            index: ItemIndex | None = ItemIndex.from_json(raw)
+            loaded: Stamp | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except (FileNotFoundError, ValueError):
+            index = loaded = None
+        except OSError as exc:
+            raise StoreError(f"cannot read store file {self.index_path}: {os_reason(exc)}") from exc
+        if index is None:
+            if not self._corpus.numbers_on_disk():
+                index, loaded = ItemIndex.empty(), None
+            else:
+                index, loaded = self._rebuild_and_save()
+        self._index, self._index_stamp = index, loaded
+        self._corpus.clear()
+
+    def _rebuild_and_save(self) -> tuple[ItemIndex, Stamp | None]:
+        try:
+            self._lock.acquire(timeout=2.0)
+        except (filelock.Timeout, OSError):  # busy or read-only: rebuild in memory only
+            return rebuild(self._corpus), stamp(self.index_path)
+        try:
+            index = rebuild(self._corpus)
+            with contextlib.suppress(StoreError):
+                atomic_write(self.index_path, index.to_json())
+            return index, stamp(self.index_path)
+        finally:
+            self._lock.release()
+
+    def _dedupe_maps(self, index: ItemIndex) -> tuple[KeyMap, KeyMap]:
+        if self._maps is not None and self._maps[0] is index:
+            return self._maps[1], self._maps[2]
+        title_ids, body_ids = key_maps(index)
+        self._maps = (index, title_ids, body_ids)
+        return title_ids, body_ids
