@@ -24,3 +24,20 @@ def test_restore_repairs_a_store_that_cannot_open(tmp_path: Path) -> None:
     assert len(listed) == 18  # the copy before the second ingest
     again = run("restore", "--db", str(db))
     assert "nothing to restore" in again.stderr
+
+
+def test_an_ambiguous_id_prefix_is_named_with_its_count(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    run("ingest", str(SEEDS), "--db", str(db))
+    ids = [item["id"] for item in json.loads(run("list", "--json", "--db", str(db)).stdout)]
+    counts: dict[str, int] = {}
+    for item_id in ids:
+        counts[item_id[0]] = counts.get(item_id[0], 0) + 1
+    prefix, count = max(counts.items(), key=lambda kv: kv[1])
+    assert count > 1
+    proc = run("show", prefix, "--db", str(db), check=1)
+    assert (
+        proc.stderr.strip() == f"newsdesk: '{prefix}' matches {count} items; give more characters"
+    )
+    unknown = run("show", "zzzzzzzz9", "--db", str(db), check=1)
+    assert "no item" in unknown.stderr

@@ -12,6 +12,7 @@ from tinydb import TinyDB
 
 from store.storage.batch import AddResult
 from store.storage.errors import (
+    AmbiguousIdError,
     CorruptStoreError,
     StoreError,
     StoreLockedError,
@@ -403,7 +404,12 @@ def test_resolve_id(tmp_path: Path) -> None:
     for i in result.ids:
         by_first.setdefault(i[0], []).append(i)
     shared = next(ids for ids in by_first.values() if len(ids) > 1)
-    assert store.resolve_id(shared[0][0]) is None  # ambiguous
+    with pytest.raises(AmbiguousIdError) as caught:  # ambiguous, not unknown
+        store.resolve_id(shared[0][0])
+    assert (caught.value.prefix, caught.value.count) == (shared[0][0], len(shared))
+    assert (
+        str(caught.value) == f"'{shared[0][0]}' matches {len(shared)} items; give more characters"
+    )
 
 
 def test_refresh_sees_another_writer(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import filelock
 
 from store.storage.batch import AddResult, Batch, KeyMap, key_maps
-from store.storage.errors import StoreError, os_reason
+from store.storage.errors import AmbiguousIdError, StoreError, os_reason
 from store.storage.files import (
     OrjsonStorage,
     Stamp,
@@ -156,14 +156,19 @@ class Store:
         return [with_marks(found[i], bookmarks, read) for i in ids if i in found]
 
     def resolve_id(self, prefix: str) -> str | None:
-        """The one item id starting with `prefix` (case-insensitive); None if none or many."""
+        """The one item id starting with `prefix` (case-insensitive); None if none.
+
+        AmbiguousIdError (naming the prefix and how many items it matches) if several do.
+        """
         prefix = prefix.strip().lower()
         if not prefix:
             return None
         if prefix in self._index:
             return prefix
         matches = [i for i in self._index.ids if i.startswith(prefix)]
-        return matches[0] if len(matches) == 1 else None
+        if len(matches) > 1:
+            raise AmbiguousIdError(prefix, len(matches))
+        return matches[0] if matches else None
 
     def iter_records(self, containing: str | None = None) -> Iterator[dict]:
         """Every record (with the user's marks), one segment at a time, in segment order.
