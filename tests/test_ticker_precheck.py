@@ -49,7 +49,6 @@ def find_tickers_without_pre_check(text: str) -> list:
         tickers.may_hold_tickers = original
 
 
-
 def test_mentions_in_text_without_brackets_or_dotted_codes_is_empty() -> None:
     assert mentions_in_text("Tencent said revenue rose. Alibaba agreed.") == []
     assert mentions_in_text("Hikvision (002415.SZ) rose.") == [Mention("Hikvision", "002415.SZ")]

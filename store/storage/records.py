@@ -6,6 +6,8 @@ import hashlib
 
 import orjson
 
+from store.model import ItemRecord
+
 
 def company_key(company: dict) -> str:
     return str(company.get("key") or company.get("name") or "").strip()
@@ -16,7 +18,7 @@ def join_paragraphs(paragraphs: list) -> str:
     return "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
 
 
-def normalize_record(record: dict, document: str | None = None) -> dict:
+def normalize_record(record: dict, document: str | None = None) -> ItemRecord:
     """A clean item record with every field present, listing `document` among its sources."""
     body = record.get("body") or ""
     if isinstance(body, list):
@@ -45,9 +47,9 @@ def _union(old: list, new: list) -> list:
     return out
 
 
-def merged(stored: dict, incoming: dict) -> dict:
+def merged(stored: ItemRecord, incoming: ItemRecord) -> ItemRecord:
     """The stored record with what another printing of the same story adds."""
-    record = dict(stored)
+    record: ItemRecord = {**stored}
     record["documents"] = _union(stored.get("documents", []), incoming["documents"])
     if len(incoming["body"]) > len(stored.get("body") or ""):
         record["body"] = incoming["body"]
@@ -56,7 +58,7 @@ def merged(stored: dict, incoming: dict) -> dict:
     record["authors"] = _union(stored.get("authors", []), incoming["authors"])
     if not stored.get("section"):
         record["section"] = incoming["section"]
-    companies = [dict(c) for c in stored.get("companies", [])]
+    companies = [{**c} for c in stored.get("companies", [])]
     by_key = {company_key(c): c for c in companies}
     for company in incoming["companies"]:
         known = by_key.get(company_key(company))
@@ -78,22 +80,23 @@ def content_hash(document: dict, items: list[dict]) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-_LISTS = ("documents", "authors", "related", "tickers")
-
-
 def with_marks(
-    record: dict, bookmarks: frozenset[str], read: frozenset[str], *, copy: bool = True
-) -> dict:
+    record: ItemRecord, bookmarks: frozenset[str], read: frozenset[str], *, copy: bool = True
+) -> ItemRecord:
     """A record as callers see it, with the user's marks.
 
     With `copy`, its lists and companies are copies the caller may change; without, it is a
     shallow copy whose lists are shared with the store's cache (read them, do not change them).
     """
-    out = {**record, "bookmarked": record["id"] in bookmarks, "read": record["id"] in read}
+    out: ItemRecord = {**record}
+    out["bookmarked"] = record["id"] in bookmarks
+    out["read"] = record["id"] in read
     if copy:
-        for name in _LISTS:
-            out[name] = list(out.get(name) or [])
-        out["companies"] = [dict(c) for c in out.get("companies") or []]
+        out["documents"] = list(out.get("documents") or [])
+        out["authors"] = list(out.get("authors") or [])
+        out["related"] = list(out.get("related") or [])
+        out["tickers"] = list(out.get("tickers") or [])
+        out["companies"] = [{**c} for c in out.get("companies") or []]
     return out
 
 

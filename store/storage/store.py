@@ -19,6 +19,7 @@ from pathlib import Path
 
 import filelock
 
+from store.model import ItemRecord
 from store.storage.batch import AddResult, Batch, KeyMap, key_maps
 from store.storage.errors import AmbiguousIdError, StoreError, os_reason
 from store.storage.files import (
@@ -121,12 +122,12 @@ class Store:
             changed = True
         return changed
 
-    def get(self, item_id: str) -> dict | None:
+    def get(self, item_id: str) -> ItemRecord | None:
         """The full record of an item (with the user's marks), None if unknown."""
         records = self.get_many([item_id])
         return records[0] if records else None
 
-    def get_many(self, ids: Iterable[str]) -> list[dict]:
+    def get_many(self, ids: Iterable[str]) -> list[ItemRecord]:
         """Full records for `ids` (unknown ids are skipped), in the order asked.
 
         Records of a segment not in the cache are read alone by their spans; a segment whose
@@ -170,7 +171,7 @@ class Store:
             raise AmbiguousIdError(prefix, len(matches))
         return matches[0] if matches else None
 
-    def iter_records(self, containing: str | None = None) -> Iterator[dict]:
+    def iter_records(self, containing: str | None = None) -> Iterator[ItemRecord]:
         """Every record (with the user's marks), one segment at a time, in segment order.
 
         With `containing` (casefolded text), segments whose file cannot hold it are skipped
