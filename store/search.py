@@ -144,7 +144,7 @@ def search(
     matched_titles = title_rows(index, q)
 
     restricted = rows is not None and len(rows) < len(index)
-    allowed = set(rows) if restricted else None
+    allowed = set(rows) if rows is not None and restricted else None
     if allowed is not None:
         company_rows = [r for r in company_rows if r in allowed]
         matched_titles = [r for r in matched_titles if r in allowed]

@@ -121,7 +121,7 @@ class DocumentSource:
 
 def document_sources(index: IndexColumns) -> list[DocumentSource]:
     """Every (publisher, document) pair the store holds, by publisher then document."""
-    sources = []
+    sources: list[DocumentSource] = []
     for publisher in sorted(index.rows_by_publisher, key=str.casefold):
         docs: Counter[str] = Counter()
         for row in index.rows_by_publisher[publisher]:

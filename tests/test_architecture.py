@@ -32,6 +32,16 @@ def test_import_contracts_hold():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_types_check():
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    if "No module named mypy" in proc.stderr:
+        pytest.skip("mypy is not installed")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_ruff_is_clean():
     ruff = shutil.which("ruff", path=str(BIN))
     if ruff is None:

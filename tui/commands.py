@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+
+if TYPE_CHECKING:
+    from tui.app import NewsdeskApp
 
 # (command name, help, screen action)
 READER_COMMANDS: list[tuple[str, str, str]] = [
@@ -21,6 +25,10 @@ READER_COMMANDS: list[tuple[str, str, str]] = [
 
 class ReaderCommands(Provider):
     """The reader's own actions, plus "Company: …" for companies the query names."""
+
+    @property
+    def newsdesk(self) -> NewsdeskApp:
+        return cast("NewsdeskApp", self.app)
 
     def _commands(self):
         from tui.screens.reader import ReaderScreen
@@ -53,7 +61,7 @@ class ReaderCommands(Provider):
             yield Hit(
                 min(score / 100, 1.0) * 0.9,
                 Content(name),  # a learned company's name comes from a document
-                partial(self.app.show_company, company.key),
+                partial(self.newsdesk.show_company, company.key),
                 text=name,
                 help="Open the company view",
             )

@@ -161,12 +161,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", text).lower()).strip("-")
 
 
+def _keep_unconverted(text: str) -> str:
+    """pypinyin's `errors` hook: characters with no pinyin stay as they are."""
+    return text
+
+
 def to_pinyin(chinese: str) -> str:
     """Pinyin of a Chinese name, syllables separated by spaces (pypinyin, loaded on demand)."""
     from pypinyin import lazy_pinyin  # a large dictionary: import only when needed
 
     syllables: list[str] = []
-    for part in lazy_pinyin(chinese, errors=lambda s: [s]):
+    for part in lazy_pinyin(chinese, errors=_keep_unconverted):
         syllables.extend(part.lower().split())
     return " ".join(syllables)
 

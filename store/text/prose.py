@@ -64,7 +64,8 @@ def first_sentence(paragraph: str) -> tuple[str, str]:
             return paragraph[:end].strip(), paragraph[end:].strip()
         if match.group(1) == ".":
             window = paragraph[max(0, match.start() - 40) : match.start()]
-            word = _WORD_BEFORE.search(window).group(1).lstrip("(\"“'‘")
+            before = _WORD_BEFORE.search(window)
+            word = before.group(1).lstrip("(\"“'‘") if before else ""
             bare = word.rsplit(".", 1)[-1] if "." in word and not _INITIALISM.match(word) else word
             if (
                 _INITIALISM.match(word)

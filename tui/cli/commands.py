@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store import views
-from store.model import public_item
+from store.model import ItemRecord, public_item
 from store.paths import default_store_path
 from tui.cli.output import (
     ITEM_CAPS,
@@ -19,6 +20,9 @@ from tui.cli.output import (
     print_json,
     short_date,
 )
+
+if TYPE_CHECKING:
+    from store.storage.store import Store
 
 
 class CliError(Exception):
@@ -49,7 +53,7 @@ def open_directory(store):
     return CompanyDirectory.for_store(store)
 
 
-def records_for_rows(store, rows: Sequence[int]) -> list[dict]:
+def records_for_rows(store: Store, rows: Sequence[int]) -> list[ItemRecord]:
     index = store.index
     return store.get_many([index.ids[r] for r in rows])
 

@@ -114,6 +114,8 @@ class SourceTree(Tree[Source]):
         """Put the cursor on `source` (expanding its publisher)."""
         if source is not None and source.kind == "document":
             for node in self._publisher_nodes():
+                if node.data is None:
+                    continue
                 docs = self._docs_by_publisher.get(node.data.value, [])
                 if any(d["name"] == source.value for d in docs):
                     self._populate(node)
