@@ -5,14 +5,12 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.control import strip_control_codes
 
-from store.parsers import LAYOUTS
-
-_SHORT_PUBLISHERS = {layout.publisher: layout.short_publisher for layout in LAYOUTS}
+from store.parsers.publishers import SHORT_PUBLISHERS
 
 
 def short_publisher(publisher: str) -> str:
     """A publisher's name for a narrow column ("Caixin Global" -> "Caixin")."""
-    return _SHORT_PUBLISHERS.get(publisher, publisher)
+    return SHORT_PUBLISHERS.get(publisher, publisher)
 
 
 def date_of(published: str) -> str:
