@@ -27,7 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 KILLS = 60
 PER_BATCH = 8
 SEGMENT_SIZE = 20  # small: rollovers happen often, so kills land in them too
-TIME_LIMIT = 40.0
+# Only a safety net: the test stops at KILLS kills (about 20 s on an idle 2-core machine); a
+# loaded CI box is slower, and the number of kills, not the time, is what the test is about.
+TIME_LIMIT = 300.0
 
 
 def run_until_killed(root: Path, start_batch: int, rng: random.Random) -> list[str]:
