@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from store.parsers import LAYOUTS, UnknownLayoutError, detect_layout, parse_docu
 from store.parsers.registry import detections
 from tui.format import short_publisher
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+NEARMISS = ROOT / "tests" / "fixtures" / "nearmiss"
 SEED_LAYOUTS = {
     "000_8dddf056b50c37f7.txt": "equalocean_report",
     "001_ce5775964d962981.txt": "caixin_listing",
@@ -79,10 +83,8 @@ def test_each_seed_parses_to_items_whatever_its_file_name(name: str, layout: str
     assert document.items
 
 
-@pytest.mark.parametrize(
-    "text", [ESSAY, CSV, "", "   \n\n ", "lorem ipsum dolor sit amet " * 50, "[Note].\n[Other]."]
-)
-def test_other_texts_are_not_detected(text: str) -> None:
+@pytest.mark.parametrize("text", [ESSAY, "", "   \n\n ", "lorem ipsum dolor sit amet " * 50])
+def test_other_texts_are_refused_as_no_known_layout(text: str) -> None:
     assert detect_layout(text) is None
     with pytest.raises(UnknownLayoutError) as caught:
         parse_document(text, "x.txt")
@@ -93,15 +95,41 @@ def test_other_texts_are_not_detected(text: str) -> None:
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (CSV, "a CSV export (4 of 4 lines), not a news document"),
+        ("[Note].\n[Other].\n[Third].", "no known layout"),
+    ],
+)
+def test_refusals_say_what_the_text_is(text: str, reason: str) -> None:
+    with pytest.raises(UnknownLayoutError, match=re.escape(reason)):
+        parse_document(text, "x.txt")
+
+
 def test_caixin_page_with_one_entry_is_detected() -> None:
     detected = detect_layout(CAIXIN_ONE_ENTRY)
     assert detected is not None and detected.name == "caixin_listing"
 
 
-def test_byline_alone_is_enough_for_caixin() -> None:
-    text = "Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech\n\nA story about panels."
-    detected = detect_layout(text)
+def test_a_byline_needs_a_story_under_it() -> None:
+    byline = "Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech"
+    story = "Chinese display panel maker BOE Technology has announced plans to raise money."
+    detected = detect_layout(f"{byline}\n\n{story}")
     assert detected is not None and detected.name == "caixin_listing"
+    for after in ["A story about panels.", "and the lede follows on the next line, as always."]:
+        with pytest.raises(UnknownLayoutError, match="Caixin byline but no story"):
+            parse_document(f"{byline}\n\n{after}", "x.txt")
+
+
+def test_a_byline_inside_a_line_is_no_byline() -> None:
+    story = "Chinese display panel maker BOE Technology has announced plans to raise money."
+    for line in [
+        '    BYLINE = "Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech"',
+        '6,"Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech",Caixin Global,,',
+        "> Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech",
+    ]:
+        assert detect_layout(f"Caixin notes\n{line}\n{story}") is None, line
 
 
 def test_star_brief_without_items_is_refused_with_a_reason() -> None:
@@ -134,6 +162,94 @@ def test_detection_is_by_content_of_mixed_signals() -> None:
     )
     detected = detect_layout(text)
     assert detected is not None and detected.name == "caixin_listing"
+
+
+# ------------------------------------------------------------------------ not a document
+
+BRIEF = (SEEDS / "002_db7f17587a9c4bfe.txt").read_text(encoding="utf-8")
+BRIEF_OPENING = "\n".join(BRIEF.split("\n")[:12])
+LISTING_OPENING = "\n".join(seed_text("001_ce5775964d962981.txt").split("\n")[:30])
+
+
+def test_every_near_miss_fixture_is_listed_and_refused_in_one_line() -> None:
+    listed = json.loads((ROOT / "tests" / "fixtures" / "nearmiss.json").read_text())
+    files = sorted(path.name for path in NEARMISS.iterdir())
+    assert files == sorted(listed)
+    for name in files:
+        text = (NEARMISS / name).read_text(encoding="utf-8")
+        with pytest.raises(UnknownLayoutError) as caught:
+            parse_document(text, name)
+        reason = str(caught.value)
+        assert reason and "\n" not in reason and len(reason) < 240, (name, reason)
+
+
+def test_notes_naming_the_brief_say_what_structure_is_missing() -> None:
+    text = (NEARMISS / "reading-notes-star-brief.md").read_text(encoding="utf-8")
+    with pytest.raises(UnknownLayoutError) as caught:
+        parse_document(text, "notes.md")
+    assert str(caught.value).startswith(
+        "mentions STAR Market Daily but has no brief structure (no summary line, no section markers"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A test module holding a whole brief in a string: a quotation, not a brief.
+        (
+            '"""Tests for briefs."""\n\nimport pytest\n\nfrom store import parsers\n\n'
+            f'BRIEF = """{BRIEF_OPENING}"""\n\n\ndef test_brief():\n    doc = parse(BRIEF)\n'
+            "    assert doc.items\n    assert doc.title == 'x'\n    assert len(doc.items) > 3\n",
+            "source code",
+        ),
+        # A README showing a brief in a code block.
+        (
+            "# newsdesk\n\nA reader for briefs.\n\n## Example\n\n```text\n"
+            f"{BRIEF_OPENING}\n```\n\n## Install\n\n- `pip install .`\n- run `newsdesk`\n",
+            "markdown",
+        ),
+        # An e-mail forwarding a whole brief.
+        (
+            "From: Wei Chen <wei@example.com>\nTo: team@example.com\n"
+            f"Subject: Fwd: brief\n\nSee below.\n\n{BRIEF_OPENING}\n",
+            "an e-mail",
+        ),
+        # A Caixin listing pasted into a chat.
+        (
+            "\n".join(
+                f"[10:{minute:02}] bob: {line}" if minute % 3 == 0 else line
+                for minute, line in enumerate(LISTING_OPENING.split("\n"))
+            ),
+            "a chat log",
+        ),
+    ],
+    ids=["python", "readme", "email", "chat"],
+)
+def test_a_layout_quoted_inside_another_kind_of_file_is_refused(text: str, kind: str) -> None:
+    with pytest.raises(UnknownLayoutError) as caught:
+        parse_document(text, "x")
+    assert kind in str(caught.value)
+
+
+def test_the_brief_itself_is_still_a_brief() -> None:
+    # What the quotations above quote is a document in its own right.
+    assert parse_document(BRIEF_OPENING, "brief.txt").items
+
+
+def test_ingesting_the_project_itself_stores_only_its_fixture_documents(tmp_path) -> None:
+    from store.ingest import ingest_paths
+    from store.storage.db import Store
+
+    store = Store(tmp_path / "db")
+    paths = [ROOT / name for name in ("store", "tui", "tests", "docs", "bench", "README.md")]
+    results = ingest_paths(store, [path for path in paths if path.exists()], workers=1)
+    stored = {r.path.relative_to(ROOT).as_posix() for r in results if r.ok}
+    variants = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tests" / "fixtures" / "variants").rglob("*.txt")
+    }
+    assert stored == variants  # documents written as test data, and nothing else
+    assert not any(r.ok for r in results if r.path.suffix in {".py", ".md", ".json", ".svg"})
 
 
 @pytest.mark.parametrize(("name", "layout_name"), sorted(SEED_LAYOUTS.items()))

@@ -23,8 +23,9 @@ import re
 from datetime import date, datetime
 
 from store.model import ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout, count
+from store.parsers.layout import Detection, Layout
 from store.parsers.mentions import mentions_in_text
+from store.parsers.shapes import head_lines, is_prose
 from store.text.dates import CHINA_OFFSET, DATE_TIME, iso_published
 from store.text.prose import first_sentence, fold, headline, split_authors
 
@@ -33,7 +34,17 @@ PUBLISHER = "Caixin Global"
 TITLE_LIMIT = 100
 RELATED_LIMIT = 200
 
-_BYLINE = re.compile(rf"(?P<authors>[^/]{{1,200}}?)\s*/\s*{DATE_TIME}\s*(?:/\s*(?P<section>.*))?")
+# A byline's authors: one to many names ("Ding Yi", "Lin Jinbing, Qin Min and Denise Jia"),
+# with or without "By".
+_NAME = (
+    r"(?:[A-Z][\w'’.\-]*|[\u3400-\u9fff]{2,4})"
+    r"(?:\s+(?:[A-Z][\w'’.\-]*|van|von|de|da|di|bin|le|la)){0,3}"
+    r"(?:\s+(?:staff|reporters?|writers?|editors?|correspondents?))?"
+)
+_AUTHORS = rf"(?:[Bb]y\s+)?{_NAME}(?:\s*(?:,\s*and\s+|,|，|、|;|&|\s+and\s+)\s*{_NAME}){{0,11}}"
+_BYLINE = re.compile(
+    rf"(?P<authors>{_AUTHORS})\s*/\s*{DATE_TIME}\s*(?:/\s*(?P<section>[^/]{{1,60}}))?"
+)
 _CONTACT = re.compile(
     r"contact\s+(?:the\s+)?(?:reporter|editor|writer|author|us|reporters|editors)\b", re.I
 )
@@ -150,8 +161,8 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
     preamble: list[str] = []
     entries: list[tuple[re.Match[str], list[str]]] = []
     for line in lines:
-        byline = _BYLINE.fullmatch(line)
-        if byline and byline.group("authors").strip():
+        byline = _BYLINE.fullmatch(line) if "/" in line else None
+        if byline:
             entries.append((byline, []))
         elif entries:
             entries[-1][1].append(line)
@@ -184,23 +195,42 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
 
 # ------------------------------------------------------------------------------- detection
 
-_STRUCTURE_CHARS = 20_000
 _NAME_MENTION = re.compile(r"\bCaixin\b", re.IGNORECASE)
-_CONTACT_LINE = re.compile(r"^\s*Contact\s+(?:reporter|editor)\b", re.IGNORECASE | re.MULTILINE)
+_HEAD_LINES = 12
+_LEDE_MIN_WORDS = 8
+
+
+def _lede_follows(lines: list[str], start: int) -> bool:
+    """Whether the first line after a byline at `start - 1` that is not furniture (a photo
+    credit, a caption printed twice) opens a story: a sentence-like paragraph."""
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if _is_furniture(line):
+            index += 1
+        elif index + 1 < len(lines) and lines[index + 1] == line:
+            index += 2  # a caption printed twice
+        else:
+            return is_prose(line, min_words=_LEDE_MIN_WORDS)
+    return False
 
 
 def detect_caixin_listing(text: str) -> Detection:
-    """Bylines (`Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech`), the name, Contact lines."""
-    structure = text[:_STRUCTURE_CHARS]
-    bylines = 0
-    for line in structure.split("\n"):
-        byline = _BYLINE.fullmatch(fold(line))
-        if byline and byline.group("authors").strip():
-            bylines += 1
-            if bylines == 2:
-                break
-    score = 5 * bylines + count(_NAME_MENTION, text[:4_000], 1) + count(_CONTACT_LINE, structure, 1)
-    return Detection(score, f"{bylines} byline(s)", accepted=score >= 5)
+    """Entries: a byline (`Ding Yi / Jan 19, 2021 06:27 PM / Business & Tech`) on a line of
+    its own, then the story's lede. A byline quoted anywhere else is no entry."""
+    lines = head_lines(text)
+    bylines = [i for i, line in enumerate(lines) if "/" in line and _BYLINE.fullmatch(line)]
+    entries = sum(_lede_follows(lines, i + 1) for i in bylines)
+    if entries:
+        reason = f"{entries} byline(s) each followed by a story"
+        return Detection(10 + 3 * min(entries, 20), reason, accepted=True)
+    if bylines:
+        return Detection(2, "has a Caixin byline but no story under it")
+    if any(_NAME_MENTION.search(line) for line in lines[:_HEAD_LINES]):
+        return Detection(
+            1, "mentions Caixin but has no listing structure (no byline followed by a story)"
+        )
+    return Detection(0, "no listing structure")
 
 
 LAYOUT = Layout(

@@ -20,16 +20,27 @@ import re
 from datetime import date
 
 from store.model import ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout, count
+from store.parsers.layout import Detection, Layout
 from store.parsers.mentions import mentions_in_text
+from store.parsers.shapes import head_lines, is_prose, word_count
 from store.text.dates import CLOCK, ISO_DATE, iso_numeric
 from store.text.prose import fold, shorten
 
 NAME = "search_digest"
 PUBLISHER = "Search digest"
 
+# A result's source line: its outlet and date ("Sou Hu Cai Jing· 2025-08-19 04:05").
 SOURCE_LINE = re.compile(rf"^(?P<outlet>\S.{{0,80}}?)\s*[·•・]\s*{ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
-_SEARCH_HEADER = re.compile(r"^(?:Search\s+(?:documents|results)|搜索结果|相关文档)$", re.I)
+# The same without the dot ("Zheng Quan Shi Bao Wang 2025-10-21 14:32"): an outlet of a few
+# words with no punctuation of a sentence; or a date alone ("2025-06-12").
+_UNDOTTED_SOURCE_LINE = re.compile(
+    rf"^(?P<outlet>(?!(?:19|20)\d\d[-/.])[^\W_][^·•・:：,，;；。.!?()（）]{{0,60}}?)\s+"
+    rf"{ISO_DATE}(?:[ T]+{CLOCK})?\s*$"
+)
+_DATE_LINE = re.compile(rf"^(?P<outlet>){ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
+_SEARCH_HEADER = re.compile(
+    r"^(?:Search\s+(?:documents|results)|搜索结果|搜索文档|相关文档)$", re.IGNORECASE
+)
 _CITATIONS = re.compile(r"\s*(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
 # The same marks without the spaces before them: a literal "[" first scans much faster.
 _CITATION_RUN = re.compile(r"(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
@@ -52,14 +63,29 @@ _TITLE_MAX_CHARS = 200
 # Right after a source line, a line is read as the next result's headline (the previous
 # result then has no summary) only if it is this short and does not open like a summary.
 _SHORT_HEADLINE_CHARS = 120
-_SUMMARY_START = re.compile(r"^(?:Core|Key|Group\s+\d|Summary|Overview)\b", re.IGNORECASE)
+# How a result's summary opens: "Core Viewpoint - …", "Investment Rating - …", "投资要点 - …".
+_SUMMARY_START = re.compile(
+    r"^(?:(?:Core|Key)\s+\w+|Group\s+\d+|Summary|Overview|Abstract|Highlights"
+    r"|(?:Investment|Industry|Report)?\s*Ratings?|Investment\s+Points?|Risks?"
+    r"|投资要点|核心观点|报告投资评级|行业投资评级|投资评级|摘要|要点|事件|点评)"
+    r"\s*(?:\d+\s*)?(?:[:：][^-–—]{0,100})?\s*[-–—:：]",
+    re.IGNORECASE,
+)
 _FALLBACK_TITLE_CHARS = 80
+
+
+def source_line(line: str) -> re.Match[str] | None:
+    """A folded line as a source line (groups outlet, year, month, day, hour, minute,
+    second), or None."""
+    if len(line) > 120 or not any(ch.isdigit() for ch in line[-5:]):
+        return None
+    return SOURCE_LINE.match(line) or _UNDOTTED_SOURCE_LINE.match(line) or _DATE_LINE.match(line)
 
 
 def parse_search_digest(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse a search-results digest. Never raises; a digest with no results gives none."""
     lines = [line for line in (fold(raw) for raw in text.split("\n")) if line]
-    sources = [index for index, line in enumerate(lines) if SOURCE_LINE.match(line)]
+    sources = [index for index, line in enumerate(lines) if source_line(line)]
     first_result = len(lines)
     if sources:
         first_headline = _headline_index(lines, sources[0], -1)
@@ -81,7 +107,7 @@ def parse_search_digest(text: str, name: str, file_date: date | None = None) -> 
         title = lines[headline_index] if headline_index is not None else ""
         if not title:
             title = _title_from_body(summary) or "(untitled)"
-        match = SOURCE_LINE.match(lines[source_index])
+        match = source_line(lines[source_index])
         assert match is not None
         outlet = _outlet_name(match.group("outlet"))
         items.append(
@@ -223,44 +249,46 @@ def _paragraph(heading: str, bullets: list[str]) -> str:
 
 # ------------------------------------------------------------------------------- detection
 
-_HEAD_CHARS = 4_000
-_STRUCTURE_CHARS = 20_000
-_HEADER_LINE = re.compile(r"^\s*(?:Search\s+(?:documents|results)|搜索结果)\s*$", re.I | re.M)
-_SUMMARY_LINE = re.compile(
-    r"^\s*(?:Core\s+(?:Viewpoints?|Insights?|Views?)|Group\s+\d+)\s*[:：]?\s*[-–—]", re.M
-)
-# What every source line holds: a dot before a date ("Sina Finance · 2025-03-26 10:02").
-_SOURCE_DATE = re.compile(r"[·•・][^\S\n]*(?:19|20)\d\d[-/.]")
+_SUMMARY_MIN_WORDS = 10
 
 
-def _count_source_lines(text: str, cap: int) -> int:
-    """Source lines in `text`: only lines with a dot before a date are folded and matched."""
-    found = 0
-    line_end = -1
-    for match in _SOURCE_DATE.finditer(text):
-        if match.start() < line_end:
-            continue  # a line already looked at
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        if line_end == -1:
-            line_end = len(text)
-        if SOURCE_LINE.match(fold(text[line_start:line_end])):
-            found += 1
-            if found >= cap:
-                break
-    return found
+def _is_headline(line: str) -> bool:
+    return (
+        2 <= len(line) <= _TITLE_MAX_CHARS
+        and word_count(line) >= 1
+        and not (
+            _SEARCH_HEADER.match(line) or source_line(line) or line.startswith(("```", "#", ">"))
+        )
+    )
+
+
+def _is_summary(line: str) -> bool:
+    return bool(
+        not source_line(line)
+        and (_SUMMARY_START.match(line) or is_prose(line, min_words=_SUMMARY_MIN_WORDS))
+    )
 
 
 def detect_search_digest(text: str) -> Detection:
-    """Source lines (`Sina Finance · 2025-03-26 10:02`), a results header, summary headings."""
-    structure = text[:_STRUCTURE_CHARS]
-    sources = _count_source_lines(structure, 3)
-    score = (
-        3 * sources
-        + 2 * count(_HEADER_LINE, text[:_HEAD_CHARS], 1)
-        + 2 * count(_SUMMARY_LINE, structure, 1)
+    """Results: a headline, its source line (outlet and date), a summary; repeated, under a
+    keyword and a results header."""
+    lines = head_lines(text)
+    sources = [i for i, line in enumerate(lines) if source_line(line)]
+    results = sum(
+        1
+        for i in sources
+        if 0 < i < len(lines) - 1 and _is_headline(lines[i - 1]) and _is_summary(lines[i + 1])
     )
-    return Detection(score, f"{sources} source line(s)", accepted=score >= 5)
+    header = any(_SEARCH_HEADER.match(line) for line in lines[:10])
+    headed = any(_SUMMARY_START.match(line) for line in lines)
+    if results >= 2 or (results and (header or headed)):
+        reason = f"{results} result(s): headline, source line, summary"
+        return Detection(10 + 3 * min(results, 20), reason, accepted=True)
+    if sources:
+        return Detection(2, "has source lines but no results (headline, source line, summary)")
+    if header:
+        return Detection(1, "a search page with no results (no source lines)")
+    return Detection(0, "no search results")
 
 
 LAYOUT = Layout(

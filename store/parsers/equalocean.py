@@ -30,8 +30,9 @@ from datetime import date
 
 from store.entities.tickers import canonical_ticker
 from store.model import Mention, ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout, count
+from store.parsers.layout import Detection, Layout
 from store.parsers.mentions import mentions_in_text
+from store.parsers.shapes import head_lines
 from store.text.dates import DATE_TIME, iso_published, utc_offset
 from store.text.prose import (
     COMPANY_SUFFIXES,
@@ -47,22 +48,29 @@ NAME = "equalocean_report"
 PUBLISHER = "EqualOcean"
 TITLE_LIMIT = 200
 
+# A report's parts, by their headings: players' updates (company headers, each over its
+# update paragraph), a calendar (no items), and the rest ("Key Events", "Financing Updates",
+# "Policy Updates", "Industry Updates": bullets or headlines, each over its paragraphs).
 _PART_KINDS = [
     (
         re.compile(
-            r"(?:main|key|leading|major)\s+(?:players?|compan(?:y|ies))\s*'?\s*updates?", re.I
+            r"(?:main|key|leading|major|top)\s+(?:players?|compan(?:y|ies))\s*'?\s*updates?",
+            re.IGNORECASE,
         ),
         "updates",
     ),
+    (re.compile(r"(?:capital\s+markets?|ipo|listings?|earnings)\s+calendar", re.I), "calendar"),
     (
         re.compile(
-            r"capital\s+markets?\s+calendar|(?:investment|financing|funding)"
-            r"(?:\s+(?:and|&)\s+(?:financing|investment))?\s+(?:events|calendar|deals)",
-            re.I,
+            r"(?:(?:key|other|major|notable|industry|sector|market|policy|policies|regulatory"
+            r"|regulation|financing|funding|investment|investments|capital|technology|product"
+            r"|m&a|deal)\s+(?:(?:and|&)\s+\w+\s+)?)?(?:events|updates?|news|deals|developments)"
+            r"|policies|regulation|financing|(?:investment|financing)\s+(?:and|&)\s+(?:financing"
+            r"|investment)(?:\s+events)?",
+            re.IGNORECASE,
         ),
-        "calendar",
+        "events",
     ),
-    (re.compile(r"(?:key|other|major|notable)\s+events|events", re.I), "events"),
 ]
 
 _META = re.compile(
@@ -263,30 +271,41 @@ def parse_equalocean_report(text: str, name: str, file_date: date | None = None)
 
 # ------------------------------------------------------------------------------- detection
 
-_HEAD_CHARS = 4_000
-_STRUCTURE_CHARS = 20_000
-_TITLE = re.compile(r"Sector\s+Quarterly\s+Report", re.IGNORECASE)
 _NAME_MENTION = re.compile(r"\bEqualOcean\b", re.IGNORECASE)
-_COMPANY_HEADER = re.compile(
-    r"^[^\n()]{1,60}\(\s*[A-Z0-9]{1,6}\s*:\s*(?:HK|NYSE|NASDAQ|SH|SZ|SSE|SZSE|BJ)\s*\)\s*$",
-    re.MULTILINE,
-)
+_HEAD_LINES = 10
+
+
+def _author_line(line: str) -> bool:
+    """The report's author/date line: `Technology Author: Fuller Wang Apr 01, 2022 02:30 PM
+    (GMT+8)`."""
+    if len(line) > 300 or "uthor" not in line:
+        return False
+    meta = _META.fullmatch(line)
+    return bool(meta and meta.group("mon"))
 
 
 def detect_equalocean_report(text: str) -> Detection:
-    """A report title, an author line, a players part, company headers, the name."""
-    head = text[:_HEAD_CHARS]
-    lines = [fold(line) for line in text[:_STRUCTURE_CHARS].split("\n")]
-    players = any(_part_kind(line) == "updates" for line in lines if 0 < len(line) < 80)
-    author = any(_META.fullmatch(line) for line in lines[:40] if "uthor" in line)
-    score = (
-        3 * count(_TITLE, head, 1)
-        + 3 * players
-        + 3 * author
-        + count(_NAME_MENTION, head, 1)
-        + count(_COMPANY_HEADER, text[:_STRUCTURE_CHARS], 3)
-    )
-    return Detection(score, "report", accepted=score >= 5)
+    """A report: a title, an author/date line, then its parts ("Main Players Updates",
+    "Key Events", …) under their headings."""
+    lines = head_lines(text)
+    named = any(_NAME_MENTION.search(line) for line in lines[:_HEAD_LINES])
+    author = any(_author_line(line) for line in lines[:_HEAD_LINES])
+    parts = sum(1 for line in lines if len(line) <= 80 and _part_kind(line))
+    headers = sum(1 for line in lines if len(line) <= 160 and _header_mentions(line) is not None)
+    if parts and (author or (named and headers >= 2)):
+        reason = f"author line, {parts} report part(s), {headers} company header(s)"
+        return Detection(10 + 3 * min(parts, 10) + min(headers, 20), reason, accepted=True)
+    if author:
+        return Detection(
+            2,
+            "has an EqualOcean report's author line but no report parts"
+            " (no players' updates, events or other sections)",
+        )
+    if named:
+        return Detection(
+            1, "mentions EqualOcean but has no report structure (no author line, no report parts)"
+        )
+    return Detection(0, "no report structure")
 
 
 LAYOUT = Layout(

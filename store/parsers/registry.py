@@ -7,11 +7,13 @@ parser; a text is parsed by the layout whose detector accepts it with the best s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from store.model import ParsedDocument
 from store.parsers import caixin, digest, equalocean, star_daily
 from store.parsers.layout import Detection, Layout, UnknownLayoutError
+from store.parsers.shapes import not_a_document
 
 LAYOUTS: tuple[Layout, ...] = (
     equalocean.LAYOUT,
@@ -27,6 +29,7 @@ __all__ = [
     "UnknownLayoutError",
     "detect_layout",
     "detections",
+    "examine",
     "layout_named",
     "parse_document",
 ]
@@ -54,29 +57,58 @@ def layout_named(name: str) -> Layout | None:
     return next((layout for layout in LAYOUTS if layout.name == name), None)
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What `text` is: the layout to parse it with, or None and the one-line reason."""
+
+    layout: Layout | None
+    reason: str
+
+
+def examine(text: str) -> Verdict:
+    """Pick the layout whose structure `text` shows best, or say why none.
+
+    A layout found inside a file of another kind (source code, markdown, an e-mail, a data
+    export …) is a quotation, not a document: refused, with what the file looks like.
+    """
+    found = [(layout, layout.detect(text)) for layout in LAYOUTS]
+    accepted = [pair for pair in found if pair[1].accepted]
+    foreign = not_a_document(text)
+    if accepted:
+        layout, detection = max(accepted, key=lambda pair: pair[1].score)
+        if foreign is None:
+            return Verdict(layout, detection.reason)
+        return Verdict(
+            None, f"looks like {_with_article(layout.label)} quoted in {foreign}, not a document"
+        )
+    layout, detection = max(found, key=lambda pair: pair[1].score)
+    if detection.score > 0 and foreign is not None:
+        return Verdict(None, f"{detection.reason}; the file looks like {foreign}")
+    if detection.score > 0:
+        return Verdict(None, detection.reason)
+    if foreign is not None:
+        return Verdict(None, f"{foreign}, not a news document")
+    return Verdict(None, no_known_layout())
+
+
 def detect_layout(text: str) -> Layout | None:
-    """The layout `text` is written in, or None when no layout accepts it."""
-    best: tuple[Layout, Detection] | None = None
-    for layout in LAYOUTS:
-        found = layout.detect(text)
-        if found.accepted and (best is None or found.score > best[1].score):
-            best = (layout, found)
-    return best[0] if best else None
+    """The layout `text` is written in, or None when it is no document of a known layout."""
+    return examine(text).layout
 
 
 def parse_document(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Detect the layout of `text` and parse it.
 
     `file_date` (the file's own date) dates a document that gives no year of its own.
-    Raises UnknownLayoutError with a one-line reason when no layout accepts the text, or
-    when the layout that does finds no items in it.
+    Raises UnknownLayoutError with a one-line reason when `text` is no document of a known
+    layout, or when the layout it is written in finds no items in it.
     """
-    layout = detect_layout(text)
-    if layout is None:
-        raise UnknownLayoutError(no_known_layout())
-    document = layout.parse(text, name, file_date)
+    verdict = examine(text)
+    if verdict.layout is None:
+        raise UnknownLayoutError(verdict.reason)
+    document = verdict.layout.parse(text, name, file_date)
     if not document.items:
         raise UnknownLayoutError(
-            f"looks like {_with_article(layout.label)} but no entries were found"
+            f"looks like {_with_article(verdict.layout.label)} but no entries were found"
         )
     return document

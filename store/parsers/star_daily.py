@@ -19,17 +19,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from store.model import ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout, count
+from store.parsers.layout import Detection, Layout
 from store.parsers.mentions import mentions_in_text
+from store.parsers.shapes import TERMINAL, head_lines, is_prose
 from store.text.dates import (
     FULL_DATES,
     MONTH_DAYS,
     MONTH_NAMES,
+    WEEKDAY,
     full_dates,
     month_day_of,
     most_common_year,
+    unnamed,
     year_from_dates,
 )
 from store.text.prose import fold, shorten
@@ -483,25 +487,79 @@ def _document_title(edition: str, month_day: tuple[int, int] | None, year: int |
 
 # ------------------------------------------------------------------------------- detection
 
-_HEAD_CHARS = 4_000
-_STRUCTURE_CHARS = 20_000
-_SUMMARY = re.compile(r"main\s+contents\s+of\s+today|anchor\s.{0,40}broadcast", re.I)
-_MARKER_LINE = re.compile(
-    r"^\s*[\[【〔][^\[\]【】〔〕\n]{1,80}[\]】〕]\s*[.。:：]?\s*$", re.MULTILINE
+# The brief's summary line: it opens with the brief's name and dates the brief or lists its
+# contents ('"Science and Technology Innovation Board Daily" on March 26 - The main contents
+# of today's … include: …', "The Science and Technology Innovation Board Daily News on
+# October 14th: Today's evening news … mainly includes: …").
+_SUMMARY_LINE = re.compile(
+    rf"^(?:The\s+)?[\"“]?(?:{BRIEF_NAME.pattern})[\"”]?"
+    rf".{{0,80}}?(?:{'|'.join(unnamed(pattern) for pattern in MONTH_DAYS)}"
+    r"|main\s+contents|mainly\s+includ|\binclude[sd]?\s*[:：]|\bare\s*[:：])",
+    re.IGNORECASE,
 )
-_STAR_TICKER = re.compile(r"\(\s*(?:68|60|00|30)\d{4}\.(?:SH|SZ)\s*\)")
+# A summary written as circled numbers: "①Shenzhen will …; ②Montage Technology …".
+_CIRCLED_SUMMARY = re.compile(r"^[①❶⑴].{4,}[②❷⑵]")
+# A line that only dates the brief: "DATE: Mar 25 2025", "Tuesday, 12 September 2023",
+# "2024年11月5日 星期二", "October 14th".
+_DATE_LINE = re.compile(
+    rf"^(?:(?:Date|Dated|日期)\s*[:：]\s*)?(?:{WEEKDAY}\.?,?\s+)?"
+    rf"(?:{'|'.join(unnamed(pattern) for pattern in (*FULL_DATES, *MONTH_DAYS))})"
+    rf"(?:\s*[,，]?\s*(?:{WEEKDAY}|星期.|周.))?\s*$",
+    re.IGNORECASE,
+)
+_BRIEF_HEAD_LINES = 12
+_PAIR_BODY_MIN_WORDS = 12
+
+
+def _headline_body_pairs(lines: list[str]) -> int:
+    """Headline lines each followed by a longer body paragraph that ends a sentence."""
+    pairs = 0
+    for line, following in pairwise(lines):
+        if (
+            3 <= len(line.split()) <= _HEADLINE_MAX_WORDS
+            and len(line) <= _HEADLINE_MAX_CHARS
+            and not line.endswith((":", "："))
+            and not _SECTION_MARKER.match(line)
+            and is_prose(line, min_words=3)
+            and len(following) >= 1.2 * len(line)
+            and following.endswith(TERMINAL)
+            and is_prose(following, min_words=_PAIR_BODY_MIN_WORDS)
+        ):
+            pairs += 1
+    return pairs
 
 
 def detect_star_daily(text: str) -> Detection:
-    """The brief's name, its summary line, bracketed section markers, mainland tickers."""
-    head, structure = text[:_HEAD_CHARS], text[:_STRUCTURE_CHARS]
-    score = (
-        4 * count(BRIEF_NAME, head, 1)
-        + 2 * count(_SUMMARY, head, 1)
-        + 2 * count(_MARKER_LINE, structure, 3)
-        + count(_STAR_TICKER, structure, 3)
-    )
-    return Detection(score, "brief", accepted=score >= 5)
+    """A brief: a summary line (or a dated header under the brief's name), section markers or
+    labels, headline/body pairs. The name alone, or a summary alone, is no brief."""
+    lines = head_lines(text)
+    top = lines[:_BRIEF_HEAD_LINES]
+    named = any(BRIEF_NAME.search(line) for line in top)
+    summary = any(_SUMMARY_LINE.match(line) or _CIRCLED_SUMMARY.match(line) for line in top)
+    dated = named and any(_DATE_LINE.match(line) for line in top)
+    markers = sum(1 for line in lines if _SECTION_MARKER.match(line) or _is_sub_label(line))
+    pairs = _headline_body_pairs(lines)
+    header = summary or dated
+    accepted = (header and (markers >= 1 or pairs >= 2)) or (named and markers >= 1 and pairs >= 2)
+    found = [
+        *(["a summary line" if summary else "a dated header"] if header else []),
+        *([f"{markers} section marker(s)"] if markers else []),
+        *([f"{pairs} headline/body pair(s)"] if pairs else []),
+    ]
+    if accepted:
+        return Detection(10 + 2 * min(markers, 10) + min(pairs, 20), ", ".join(found), True)
+    missing = [
+        *([] if header else ["no summary line"]),
+        *([] if markers else ["no section markers"]),
+        *([] if pairs >= 2 else ["no headline/body pairs"]),
+    ]
+    if named:
+        reason = f"mentions {PUBLISHER} but has no brief structure ({', '.join(missing)})"
+    elif header:
+        reason = f"has a brief's summary line but no brief structure ({', '.join(missing)})"
+    else:
+        return Detection(0, "no brief structure")
+    return Detection(1 + len(found), reason)
 
 
 LAYOUT = Layout(

@@ -69,6 +69,11 @@ MONTH_DAYS = (
 )
 
 
+def unnamed(pattern: re.Pattern[str]) -> str:
+    """`pattern`'s text with its named groups made plain, to be combined with others."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+
+
 def month_number(token: str) -> int | None:
     """ "Mar", "march", "Sept.", "3" → 3; None for anything else."""
     if token.isdigit():

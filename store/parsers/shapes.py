@@ -1,0 +1,161 @@
+"""Line shapes every detector needs: prose paragraphs, and the files that are no document.
+
+A news document is mostly prose: headlines and paragraphs. Source code, markup, markdown
+notes, e-mails, chat and log files, tables and data exports are made of other line shapes;
+they may quote a layout's marker lines, but a layout found inside one of them is a quotation,
+not a document (`not_a_document`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from store.text.prose import fold
+
+# Only the opening of a text is examined: structure shows early, and detection stays fast
+# however large the file.
+HEAD_CHARS = 20_000
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_PROSE_START = re.compile(r"[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff\uf900-\ufaff]")
+_CODE_CHARS = frozenset("{}<>=|\\`$_")
+TERMINAL = (".", "。", "!", "！", "?", "？", '."', ".”", "…", ")", "）", "]")
+
+
+def head_lines(text: str, limit: int = HEAD_CHARS) -> list[str]:
+    """The non-empty lines of the opening of `text`, whitespace folded."""
+    return [line for line in (fold(raw) for raw in text[:limit].split("\n")) if line]
+
+
+def word_count(line: str) -> int:
+    """Words in a line; a run of Chinese characters counts one word per two characters."""
+    cjk = sum(len(run) for run in _CJK_RUN.findall(line))
+    latin = len(_CJK_RUN.sub(" ", line).split())
+    return latin + cjk // 2
+
+
+def is_prose(line: str, min_words: int = 8) -> bool:
+    """A sentence-like paragraph: enough words, opening like a sentence, mostly letters, and
+    few of the characters code and markup are made of."""
+    if word_count(line) < min_words or not _PROSE_START.match(line):
+        return False
+    letters = sum(ch.isalpha() for ch in line)
+    visible = sum(not ch.isspace() for ch in line)
+    code = sum(ch in _CODE_CHARS for ch in line)
+    return letters >= 0.6 * visible and code <= max(1, 0.05 * visible)
+
+
+# ------------------------------------------------------------------------- not a document
+
+_CODE_LINE = re.compile(
+    r"(?:def|class|import|from\s+[\w.]+\s+import|return|elif|else|try|except|finally|while"
+    r"|async|await|package|func|var|let|const|function|export|public|private|static"
+    r"|#include|#!|using|namespace|set\s+-|echo|grep|mkdir|done|fi|then|for\s+\w+\s+in)\b"
+    r"|.*(?:[{};\[]|=>|\):|\*/)$"  # ends like a statement or a block
+    r"|(?://|/\*)"  # a comment
+    r"|[\w.\[\]\"'$]+\s*[-+*/|&]?=\s*\S"  # an assignment
+    r"|<[!/?]?[A-Za-z][^>]*>"  # a markup tag
+)
+_MARKDOWN_LINE = re.compile(
+    r"#{1,6}\s|```|~~~|>\s?|\|.*\|$|[-*+]\s+\[[ xX]\]|(?:-{3,}|\*{3,}|_{3,})$"
+    r"|.*\[[^\]\n]+\]\([^)\s]+\)"  # a link
+)
+_EMAIL_HEADER = re.compile(
+    r"(?P<name>From|To|Cc|Bcc|Subject|Date|Sent|Reply-To|Message-ID|Content-Type"
+    r"|MIME-Version|In-Reply-To|References)\s*:\s*\S",
+    re.IGNORECASE,
+)
+_FORWARD_SEPARATOR = re.compile(
+    r"-{2,}\s*(?:Forwarded|Original)\s+message\s*-{2,}|Begin\s+forwarded\s+message\s*:",
+    re.IGNORECASE,
+)
+_CHAT_LINE = re.compile(
+    r"\[?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?\]?\s*<?@?[\w.\- ]{1,30}>?\s*[:：]\s"
+    r"|\[\d{4}-\d\d-\d\d[ T][\d:]+\]"
+    r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*[-–]\s*[^:]{1,30}:"
+    r"|<[\w.\-]{1,30}>\s"
+)
+_LOG_LINE = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?\S*\s+\S"
+    r"|\[?(?:INFO|WARN(?:ING)?|ERROR|DEBUG|TRACE|FATAL)\]?\s"
+)
+_TABLE_GAP = re.compile(r"\S(?: {2,}|\t)(?=\S)")
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,.]*%?(?![\w])")
+_QUOTED_FIELD = re.compile(r'"(?:[^"]|"")*"')
+_JSON_LINE = re.compile(r'\s*[\[{]?\s*"[^"]{1,60}"\s*:')
+
+# A kind is counted when this share of the lines, and at least `_MIN_LINES`, have its shape.
+_MIN_LINES = 3
+_MIN_SHARE = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """What a text is instead of a document: "source code", with the lines that show it."""
+
+    kind: str
+    lines: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.lines} of {self.total} lines)"
+
+
+def _is_table_row(raw: str) -> bool:
+    line = raw.strip()
+    return (
+        len(line) <= 200 and len(_TABLE_GAP.findall(line)) >= 3 and len(_NUMBER.findall(line)) >= 2
+    )
+
+
+def _delimited_fields(line: str) -> int:
+    unquoted = _QUOTED_FIELD.sub("", line)
+    return max(unquoted.count(","), unquoted.count("\t"), unquoted.count(";"))
+
+
+def not_a_document(text: str) -> Foreign | None:
+    """What kind of file `text` is when it is no news document (source code, markup,
+    markdown, an e-mail, a chat or log file, a table, a data export), or None.
+
+    Judged on the opening's lines by shape, never by the words they hold.
+    """
+    raw_lines = [raw.rstrip() for raw in text[:HEAD_CHARS].split("\n") if raw.strip()]
+    if not raw_lines:
+        return None
+    total = len(raw_lines)
+    stripped = [raw.strip() for raw in raw_lines]
+
+    headers = {
+        match.group("name").lower()
+        for line in stripped[:30]
+        if (match := _EMAIL_HEADER.match(line))
+    }
+    forwarded = sum(bool(_FORWARD_SEPARATOR.search(line)) for line in stripped)
+    if len(headers) >= 3 or ({"from", "subject"} <= headers) or forwarded:
+        return Foreign("an e-mail", len(headers) + forwarded, total)
+
+    first = stripped[0][:1]
+    json_lines = sum(bool(_JSON_LINE.match(line)) for line in stripped)
+    if first in "{[" and json_lines >= min(_MIN_LINES, total):
+        return Foreign("a JSON file", json_lines, total)
+
+    counts = {
+        "source code or markup": sum(bool(_CODE_LINE.match(line)) for line in stripped),
+        "markdown": sum(bool(_MARKDOWN_LINE.match(line)) for line in stripped),
+        "a chat log": sum(bool(_CHAT_LINE.match(line)) for line in stripped),
+        "a log file": sum(bool(_LOG_LINE.match(line)) for line in stripped),
+        "a table": sum(_is_table_row(raw) for raw in raw_lines),
+    }
+    fields = [_delimited_fields(line) for line in stripped]
+    if fields[0] >= 2:
+        counts["a CSV export"] = sum(count == fields[0] for count in fields)
+    kind, lines = max(counts.items(), key=lambda pair: pair[1])
+    # Code and markup often come mixed with markdown (a README's code blocks).
+    mixed = counts["source code or markup"] + counts["markdown"]
+    if lines >= _MIN_LINES and lines >= _MIN_SHARE * total:
+        return Foreign(kind, lines, total)
+    if mixed >= _MIN_LINES and mixed >= _MIN_SHARE * total:
+        return Foreign("source code, markup or markdown", mixed, total)
+    return None
