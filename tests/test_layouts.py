@@ -238,7 +238,7 @@ def test_the_brief_itself_is_still_a_brief() -> None:
 
 def test_ingesting_the_project_itself_stores_only_its_fixture_documents(tmp_path) -> None:
     from store.ingest import ingest_paths
-    from store.storage.db import Store
+    from store.storage.store import Store
 
     store = Store(tmp_path / "db")
     paths = [ROOT / name for name in ("store", "tui", "tests", "docs", "bench", "README.md")]
