@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from pathlib import Path
 
@@ -41,11 +39,23 @@ def seeded_store(seeded_store_dir: Path):
     return Store(seeded_store_dir, user=TEST_USER)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run `async def` tests (Textual Pilot tests) in a fresh event loop."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
+class NotificationLog(list):
+    """Every notification the app was asked to show, from the public `Notify` message.
+
+    Pass `message_hook=log` to `App.run_test`; `log.messages()` gives the texts.
+    """
+
+    def __call__(self, message) -> None:
+        from textual.notifications import Notify
+
+        if isinstance(message, Notify):
+            self.append(message.notification)
+
+    def messages(self, severity: str | None = None) -> list[str]:
+        return [n.message for n in self if severity is None or n.severity == severity]
+
+
+@pytest.fixture
+def notifications() -> NotificationLog:
+    """A message hook that records the app's notifications (see NotificationLog)."""
+    return NotificationLog()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets._toast import Toast
-
 from tui.app import NewsdeskApp
 from tui.config import load_config
 from tui.widgets.article_list import ArticleList
@@ -39,14 +37,16 @@ async def test_a_remapped_key_works_in_the_reader(seeded_store, tmp_path, monkey
         assert current in seeded_store.state.bookmarks
 
 
-async def test_a_config_problem_is_shown_as_written_not_as_markup(seeded_store, tmp_path):
+async def test_a_config_problem_is_shown_as_written_not_as_markup(
+    seeded_store, tmp_path, notifications
+):
     path = tmp_path / "[odd] dir" / "config.toml"
     path.parent.mkdir()
     path.write_text('keymap = "s"\n', encoding="utf-8")
     config = load_config(path)
     app = NewsdeskApp(seeded_store, config=config)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    async with app.run_test(size=(100, 30), message_hook=notifications) as pilot:
         await pilot.pause(0.2)
-        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
-        shown = " ".join(" ".join(t.split()) for t in toasts)
-        assert "[odd] dir" in shown and "[keymap] must be a table" in shown, toasts
+        [problem] = [n for n in notifications if n.title == "Config"]
+        assert "[odd] dir" in problem.message and "[keymap] must be a table" in problem.message
+        assert not problem.markup  # shown as written: "[odd]" is not a markup tag

@@ -198,7 +198,9 @@ async def test_hostile_text_in_the_reader_is_inert_and_literal(tmp_path):
         assert app.is_running
 
 
-async def test_a_corrupt_store_file_is_reported_in_the_reader_not_a_crash(seeded_store_dir):
+async def test_a_corrupt_store_file_is_reported_in_the_reader_not_a_crash(
+    seeded_store_dir, notifications
+):
     from store.storage.store import Store
     from tui.app import NewsdeskApp
 
@@ -206,11 +208,11 @@ async def test_a_corrupt_store_file_is_reported_in_the_reader_not_a_crash(seeded
         segment.write_bytes(segment.read_bytes()[:100])
     store = Store(seeded_store_dir, user="tester")
     app = NewsdeskApp(store)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notifications) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
-        messages = [n.message for n in app._notifications]
+        messages = notifications.messages("error")
         assert any("corpus-" in m and "corrupt" in m for m in messages), messages
         await pilot.press("b")  # the user's own state is a separate file: still works
         await pilot.pause()
