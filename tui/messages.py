@@ -1,11 +1,21 @@
-"""Messages the reader's widgets post, named as things that happened."""
+"""The reader's own messages, named as things that happened.
+
+Messages a widget posts live on the widget (`ArticleList.ItemOpened`,
+`SourceTree.SourceChosen`) with a `control`, so a handler can pick its sender with
+`@on(ArticleList.ItemOpened, "#articles")`. The ones here are posted by the reader screen
+or the app about the store as a whole.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from store.search import SearchResult
+    from store.storage.index import ItemIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,59 +30,43 @@ class Source:
 ALL = Source("all", "", "All")
 
 
-class ItemOpened(Message):
-    """The user opened an item (Enter or click in an article list)."""
-
-    def __init__(self, item_id: str) -> None:
-        super().__init__()
-        self.item_id = item_id
-
-
-class SourceChosen(Message):
-    """The user moved to a source in the sources pane."""
-
-    def __init__(self, source: Source, *, focus_list: bool = False) -> None:
-        super().__init__()
-        self.source = source
-        self.focus_list = focus_list
-
-
+@dataclass
 class FilterChanged(Message):
     """A filter run finished: the article list's new rows and what the query matched."""
 
-    def __init__(
-        self,
-        generation: int,
-        index: Any,
-        rows: list[int],
-        result: Any,
-        source: Source,
-        keep_id: str | None,
-        total: int,
-    ) -> None:
-        super().__init__()
-        self.total = total
-        self.generation = generation
-        self.index = index
-        self.rows = rows
-        self.result = result
-        self.source = source
-        self.keep_id = keep_id
+    generation: int
+    index: ItemIndex
+    rows: list[int]
+    result: SearchResult | None
+    source: Source
+    keep_id: str | None
+    total: int
 
 
+@dataclass
 class BookmarkToggled(Message):
     """An item's bookmark was switched on or off (already persisted)."""
 
-    def __init__(self, item_id: str, bookmarked: bool) -> None:
-        super().__init__()
-        self.item_id = item_id
-        self.bookmarked = bookmarked
+    item_id: str
+    bookmarked: bool
 
 
+@dataclass
 class ReadToggled(Message):
     """An item was marked read or unread (already persisted)."""
 
-    def __init__(self, item_id: str, read: bool) -> None:
-        super().__init__()
-        self.item_id = item_id
-        self.read = read
+    item_id: str
+    read: bool
+
+
+@dataclass
+class StorePolled(Message):
+    """The poll worker looked at the store on disk (in a thread, so the UI never waits).
+
+    `changed`: something changed; `reloaded`: the index itself was replaced (new items),
+    not only the user's marks; `error`: why the store could not be read this time.
+    """
+
+    changed: bool = False
+    reloaded: bool = False
+    error: str | None = None

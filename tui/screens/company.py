@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,7 +14,6 @@ from textual.widgets import Footer, Static
 
 from store import views
 from tui.format import plural
-from tui.messages import ItemOpened
 from tui.widgets.article_list import ArticleList
 
 
@@ -82,7 +82,8 @@ class CompanyScreen(Screen[str | None]):
         timeline.set_rows(self.store.index, self.rows)
         timeline.focus()
 
-    def on_item_opened(self, event: ItemOpened) -> None:
+    @on(ArticleList.ItemOpened, "#company-timeline")
+    def open_from_timeline(self, event: ArticleList.ItemOpened) -> None:
         event.stop()
         self.dismiss(event.item_id)
 

@@ -8,7 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,15 +22,7 @@ from textual.worker import get_current_worker
 from store import views
 from store.search import search
 from store.storage.errors import StoreError
-from tui.messages import (
-    ALL,
-    BookmarkToggled,
-    FilterChanged,
-    ItemOpened,
-    ReadToggled,
-    Source,
-    SourceChosen,
-)
+from tui.messages import ALL, BookmarkToggled, FilterChanged, ReadToggled, Source
 from tui.widgets.article_list import ArticleList
 from tui.widgets.detail import DetailView
 from tui.widgets.sources import SourceTree
@@ -224,9 +216,8 @@ class ReaderScreen(Screen):
 
     # --- filtering --------------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "filter":
-            return
+    @on(Input.Changed, "#filter")
+    def filter_typed(self, event: Input.Changed) -> None:
         event.stop()
         if self._debounce is not None:
             self._debounce.stop()
@@ -236,7 +227,8 @@ class ReaderScreen(Screen):
         self._debounce = None
         self._apply_filter()
 
-    def on_source_chosen(self, event: SourceChosen) -> None:
+    @on(SourceTree.SourceChosen, "#sources")
+    def source_chosen(self, event: SourceTree.SourceChosen) -> None:
         event.stop()
         if event.source != self.source:
             self.source = event.source
@@ -349,7 +341,8 @@ class ReaderScreen(Screen):
             return self.detail.item_id
         return self.articles.current_id
 
-    def on_item_opened(self, event: ItemOpened) -> None:
+    @on(ArticleList.ItemOpened, "#articles")
+    def item_opened(self, event: ArticleList.ItemOpened) -> None:
         event.stop()
         self.open_item(event.item_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -12,11 +13,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.format import date_of, fit_cells, short_publisher
-from tui.messages import ItemOpened
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
@@ -50,6 +51,17 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--empty",
     }
+
+    @dataclass
+    class ItemOpened(Message):
+        """The user opened an item (Enter or a click on its line)."""
+
+        item_id: str
+        article_list: ArticleList
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
 
     DEFAULT_CSS = """
     ArticleList { overflow-x: hidden; }
@@ -176,7 +188,7 @@ class ArticleList(ScrollView, can_focus=True):
     def action_open(self) -> None:
         item_id = self.current_id
         if item_id is not None:
-            self.post_message(ItemOpened(item_id))
+            self.post_message(self.ItemOpened(item_id, self))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

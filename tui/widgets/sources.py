@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.messages import ALL, Source, SourceChosen
+from tui.messages import ALL, Source
 
 
 def _label(name: str, count: int | None) -> Text:
@@ -29,6 +31,18 @@ class SourceTree(Tree[Source]):
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
+
+    @dataclass
+    class SourceChosen(Message):
+        """The user moved to a source (`focus_list`: chose it with Enter or a click)."""
+
+        source: Source
+        tree: SourceTree
+        focus_list: bool = False
+
+        @property
+        def control(self) -> SourceTree:
+            return self.tree
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Sources", data=None, id=id)
@@ -141,9 +155,9 @@ class SourceTree(Tree[Source]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Source]) -> None:
         event.stop()
         if event.node.data is not None:
-            self.post_message(SourceChosen(event.node.data))
+            self.post_message(self.SourceChosen(event.node.data, self))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Source]) -> None:
         event.stop()
         if event.node.data is not None:
-            self.post_message(SourceChosen(event.node.data, focus_list=True))
+            self.post_message(self.SourceChosen(event.node.data, self, focus_list=True))
