@@ -374,6 +374,83 @@ async def test_help_shows_remapped_keys(seeded_store):
         assert articles(app).current_id in seeded_store.state.bookmarks
 
 
+async def test_a_remapped_cursor_key_moves_every_pane(seeded_store):
+    """One keymap entry (by binding id) moves the list, the sources tree and the detail."""
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.set_keymap({"cursor_down": "ctrl+n", "cursor_bottom": "ctrl+e", "cursor_top": "ctrl+t"})
+        lst = articles(app)
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert lst.cursor == 2
+        await pilot.press("j")  # the old key no longer moves
+        assert lst.cursor == 2
+
+        tree = app.reader.query_one(SourceTree)
+        await pilot.press("shift+tab")
+        assert app.focused is tree
+        await pilot.press("ctrl+n")
+        assert tree.cursor_line == 1
+        await pilot.press("ctrl+e")
+        assert tree.cursor_line == tree.last_line
+        await pilot.press("ctrl+t")
+        assert tree.cursor_line == 0
+
+        index = seeded_store.index
+        longest = max(range(len(index)), key=lambda r: len(seeded_store.get(index.ids[r])["body"]))
+        app.reader.open_item(index.ids[longest])
+        app.reader.focus_detail()
+        await pilot.pause()
+        detail = app.reader.query_one(DetailView)
+        assert detail.max_scroll_y > 0
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert detail.scroll_y == detail.max_scroll_y
+
+
+async def test_help_lists_every_binding_with_an_id_from_every_pane(seeded_store):
+    from tui.screens.help import binding_owners
+
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(120, 48)) as pilot:
+        app.set_keymap({"expand": "x"})
+        await pilot.press("question_mark")
+        lines = plain(app.screen.query_one("#help-text", Static)).splitlines()
+        ids = {
+            b.id
+            for owner in binding_owners(app)
+            for b in owner.BINDINGS
+            if getattr(b, "id", None) is not None
+        }
+        assert {"cursor_down", "expand", "open", "bookmark", "company_back", "quit"} <= ids
+        assert len(lines) == len(ids)  # one line per id, none twice
+        expand = next(line for line in lines if "publisher's documents" in line)
+        assert expand.split()[0] == "x"
+
+
+async def test_opening_an_item_posts_item_opened_from_the_list(seeded_store):
+    messages: list = []
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        # the hook sees a message at every node it bubbles through: count each once
+        opened = list({id(m): m for m in messages if isinstance(m, ArticleList.ItemOpened)}.values())
+        assert [m.item_id for m in opened] == [articles(app).current_id]
+        assert opened[0].control is articles(app)
+        await pilot.press("shift+tab", "j")  # sources: All -> Unread
+        await pilot.pause()
+        chosen = [m for m in messages if isinstance(m, SourceTree.SourceChosen)]
+        assert chosen[-1].source.kind == "unread"
+        assert chosen[-1].control is app.reader.query_one(SourceTree)
+        assert app.reader.source.kind == "unread"
+
+
 async def test_command_palette_lists_the_reader_actions(seeded_store):
     app = NewsdeskApp(seeded_store)
     async with app.run_test(size=SIZE) as pilot:

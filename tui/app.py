@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingType, Keymap
 from textual.screen import Screen
 
 from store.entities.companies import CompanyDirectory
@@ -39,6 +39,15 @@ class NewsdeskApp(App[None]):
         self.directory = directory if directory is not None else CompanyDirectory.for_store(store)
         self.config = config or Config()
         self._poll_error: str | None = None
+        self.keymap: dict[str, str] = {}  # the keymap set (binding id -> keys), as the help shows it
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        super().set_keymap(keymap)
+        self.keymap = dict(keymap)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        super().update_keymap(keymap)
+        self.keymap = {**self.keymap, **keymap}
 
     def get_default_screen(self) -> Screen:
         return ReaderScreen()

@@ -2,56 +2,77 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-# (binding id, what it does); keys come from the bindings themselves
-HELP_ROWS: list[tuple[str, str]] = [
-    ("cursor_down", "Move down (also Down arrow)"),
-    ("cursor_up", "Move up (also Up arrow)"),
-    ("cursor_top", "First item"),
-    ("cursor_bottom", "Last item"),
-    ("page_down", "Page down"),
-    ("page_up", "Page up"),
-    ("open", "Open the item in the detail pane (marks it read)"),
-    ("next_pane", "Next pane"),
-    ("previous_pane", "Previous pane"),
-    ("filter", "Filter: company, ticker (0700, 700 HK) or words"),
-    ("clear_filter", "Clear the filter / go back"),
-    ("bookmark", "Bookmark or un-bookmark the item"),
-    ("toggle_read", "Mark the item read or unread"),
-    ("next_unread", "Next unread item: move to it and open it"),
-    ("company", "Company view: the filter's company, else the item's"),
-    ("command_palette", "Command palette"),
-    ("help", "This help"),
-    ("quit", "Quit"),
-]
+if TYPE_CHECKING:
+    from tui.app import NewsdeskApp
+
+# What a binding id does, in words longer than its footer description. A binding with an id
+# and no entry here is still listed, with its own description.
+HELP_TEXT: dict[str, str] = {
+    "cursor_down": "Move down (list, sources, detail)",
+    "cursor_up": "Move up",
+    "cursor_top": "Top",
+    "cursor_bottom": "Bottom",
+    "page_down": "Page down",
+    "page_up": "Page up",
+    "open": "Open the item (marks it read); in the sources: show that source",
+    "expand": "Sources: show or hide a publisher's documents",
+    "next_pane": "Next pane",
+    "previous_pane": "Previous pane",
+    "filter": "Filter: company, ticker (0700, 700 HK) or words",
+    "clear_filter": "Clear the filter / go back",
+    "bookmark": "Bookmark or un-bookmark the item",
+    "toggle_read": "Mark the item read or unread",
+    "next_unread": "Next unread item: move to it and open it",
+    "company": "Company view: the filter's company, else the item's",
+    "company_back": "Company view: back to the reader",
+    "command_palette": "Command palette",
+    "help": "This help",
+    "quit": "Quit",
+}
 
 
-def binding_keys(app) -> dict[str, str]:
-    """Binding id -> the keys as shown, after any keymap the user set."""
+def binding_owners(app: NewsdeskApp) -> list[type[DOMNode]]:
+    """Every class whose bindings the reader uses, in the order the help lists them."""
+    from tui.screens.company import CompanyScreen
     from tui.screens.reader import ReaderScreen
     from tui.widgets.article_list import ArticleList
+    from tui.widgets.detail import DetailView
+    from tui.widgets.sources import SourceTree
 
-    keymap = getattr(app, "_keymap", {}) or {}
-    keys: dict[str, str] = {}
-    for owner in (ArticleList, ReaderScreen, type(app)):
+    return [ArticleList, SourceTree, DetailView, ReaderScreen, CompanyScreen, type(app)]
+
+
+def help_rows(app: NewsdeskApp, keymap: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(binding id, keys as shown, what it does) for every binding with an id, once per id.
+
+    `keymap` is the one the app set (binding id -> keys): a remapped key shows as remapped.
+    """
+    rows: dict[str, tuple[str, str, str]] = {}
+    for owner in binding_owners(app):
         for binding in owner.BINDINGS:
-            if not isinstance(binding, Binding) or binding.id is None:
+            if not isinstance(binding, Binding) or binding.id is None or binding.id in rows:
                 continue
             spec = keymap.get(binding.id, binding.key)
-            shown = [
-                app.get_key_display(Binding(key.strip(), binding.action)) for key in spec.split(",")
-            ]
-            keys.setdefault(binding.id, ", ".join(shown))
-    return keys
+            shown = ", ".join(
+                app.get_key_display(Binding(key.strip(), binding.action))
+                for key in spec.split(",")
+                if key.strip()
+            )
+            text = HELP_TEXT.get(binding.id, binding.description or binding.id)
+            rows[binding.id] = (binding.id, shown, text)
+    return list(rows.values())
 
 
 class HelpScreen(ModalScreen[None]):
@@ -62,12 +83,12 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        keys = binding_keys(self.app)
-        rows = [(keys[binding_id], text) for binding_id, text in HELP_ROWS if binding_id in keys]
-        width = max(cell_len(key) for key, _ in rows)
+        app: NewsdeskApp = self.app  # type: ignore[assignment]
+        rows = [(keys, text) for _, keys, text in help_rows(app, app.keymap)]
+        width = max(cell_len(keys) for keys, _ in rows)
         table = Text(end="")
-        for key, text in rows:
-            table.append(key + " " * (width - cell_len(key) + 2), "bold")
+        for keys, text in rows:
+            table.append(keys + " " * (width - cell_len(keys) + 2), "bold")
             table.append(text + "\n")
         table.rstrip()
         with VerticalScroll(id="help-box") as box:

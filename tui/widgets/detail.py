@@ -29,12 +29,14 @@ def _field(label: str, value: str) -> Text:
 class DetailView(VerticalScroll, can_focus=True):
     """Title, metadata, companies, body paragraphs, related headlines, documents."""
 
+    # The article list's ids and keys: a keymap entry moves every pane alike.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
-        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("down,j", "scroll_down", "Down", show=False, id="cursor_down"),
+        Binding("up,k", "scroll_up", "Up", show=False, id="cursor_up"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="cursor_top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="cursor_bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -25,11 +25,16 @@ def _label(name: str, count: int | None) -> Text:
 class SourceTree(Tree[Source]):
     """Publishers and documents as a small tree; moving the cursor filters the article list."""
 
+    # The article list's ids and keys: a keymap entry moves every pane alike.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor_down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor_up"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="cursor_top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="cursor_bottom"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("enter", "select_cursor", "Choose", show=False, id="open"),
+        Binding("space", "toggle_node", "Expand", show=False, id="expand"),
     ]
 
     @dataclass
