@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,28 @@ SIZE = (80, 24)
 HOSTILE_TITLE = "[bold]x[/bold] [@click=app.quit]q[/] [link=file:///etc/passwd]p[/link]"
 
 
+async def wait_for_workers(app) -> None:
+    """Every worker running now has finished (a failed one too: the app reports those)."""
+    from textual.worker import WorkerFailed
+
+    for worker in list(app.workers):
+        with contextlib.suppress(WorkerFailed):
+            await worker.wait()
+
+
 async def settle(pilot) -> None:
     """Let the filter's debounce timer fire and its worker finish."""
     await pilot.pause(DEBOUNCE_SECONDS + 0.05)
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot.app)
     await pilot.pause()
+
+
+async def poll(pilot) -> None:
+    """One store poll (a thread worker), its message handled, and the filter it started."""
+    pilot.app.poll_store()
+    await wait_for_workers(pilot.app)
+    await pilot.pause()
+    await settle(pilot)
 
 
 async def type_filter(pilot, text: str) -> None:
@@ -440,7 +458,9 @@ async def test_opening_an_item_posts_item_opened_from_the_list(seeded_store):
         await pilot.press("j", "enter")
         await pilot.pause()
         # the hook sees a message at every node it bubbles through: count each once
-        opened = list({id(m): m for m in messages if isinstance(m, ArticleList.ItemOpened)}.values())
+        opened = list(
+            {id(m): m for m in messages if isinstance(m, ArticleList.ItemOpened)}.values()
+        )
         assert [m.item_id for m in opened] == [articles(app).current_id]
         assert opened[0].control is articles(app)
         await pilot.press("shift+tab", "j")  # sources: All -> Unread
@@ -599,8 +619,7 @@ async def test_other_process_adds_items_and_the_reader_picks_them_up(seeded_stor
             "tickers": [],
         }
         other.add_documents([(document, [item])])
-        app.poll_store()
-        await settle(pilot)
+        await poll(pilot)
         assert len(store.index) == before + 1
         assert len(articles(app).rows) == before + 1
         assert articles(app).current_id == kept
@@ -615,8 +634,7 @@ async def test_marks_set_by_another_process_show_without_a_restart(seeded_store_
         first = articles(app).current_id
         assert articles(app).render_line(0).text[1] == " "
         Store(seeded_store_dir, user=TEST_USER).state.set_bookmarked(first, True)
-        app.poll_store()
-        await pilot.pause()
+        await poll(pilot)
         assert first in store.state.bookmarks
         assert articles(app).render_line(0).text[1] == BOOKMARK_MARK
 
@@ -820,3 +838,105 @@ async def test_the_ticker_column_puts_the_filtered_company_first(seeded_store):
         for row in lst.rows:
             if "0700.HK" in lst.index.tickers[row]:
                 assert lst.row_text(row, width).plain.rstrip().endswith("0700.HK")
+
+
+async def test_a_failing_filter_is_a_notification_and_the_list_keeps_its_rows(
+    seeded_store, monkeypatch, notifications
+):
+    import tui.screens.reader as reader_module
+
+    real_search = reader_module.search
+    broken = [False]
+
+    def search(index, directory, query, **options):
+        if broken[0]:
+            raise RuntimeError("the search index exploded")
+        return real_search(index, directory, query, **options)
+
+    monkeypatch.setattr(reader_module, "search", search)
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE, message_hook=notifications) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        before = listed_ids(app)
+        broken[0] = True
+        await type_filter(pilot, "boom")  # the debounced worker
+        assert app.is_running
+        assert listed_ids(app) == before
+        errors = notifications.messages("error")
+        assert set(errors) == {"Filtering the articles failed: the search index exploded"}
+        failed = len(errors)
+        await pilot.press("enter")  # typing flushed on the UI thread: the same, no crash
+        await pilot.press("slash", "x", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert len(notifications.messages("error")) == failed + 1
+        broken[0] = False
+        await pilot.press("escape")
+        await type_filter(pilot, "tencnt")  # the next good query still works
+        assert 0 < len(listed_ids(app)) < len(before)
+
+
+async def test_a_failing_warm_up_is_a_notification_not_a_dead_app(
+    seeded_store, monkeypatch, notifications
+):
+    import tui.screens.reader as reader_module
+
+    def warm_search(index, directory):
+        raise MemoryError("no room for the caches")
+
+    monkeypatch.setattr(reader_module, "warm_search", warm_search)
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE, message_hook=notifications) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert notifications.messages("error") == [
+            "Preparing search failed: no room for the caches"
+        ]
+        await type_filter(pilot, "tencnt")  # search builds its caches on first use instead
+        assert listed_ids(app)
+
+
+async def test_a_failing_store_poll_is_a_notification_and_polling_goes_on(
+    seeded_store_dir, monkeypatch, notifications
+):
+    from store.storage.errors import StoreError
+
+    store = Store(seeded_store_dir, user=TEST_USER)
+    failures = [RuntimeError("disk on fire"), StoreError("index.json is locked")]
+
+    def refresh():
+        if failures:
+            raise failures.pop(0)
+        return False
+
+    monkeypatch.setattr(store, "refresh", refresh)
+    app = NewsdeskApp(store)
+    async with app.run_test(size=SIZE, message_hook=notifications) as pilot:
+        await poll(pilot)
+        assert notifications.messages("error") == ["Checking the store failed: disk on fire"]
+        await poll(pilot)
+        assert notifications.messages("warning") == ["index.json is locked"]
+        await poll(pilot)
+        assert app.is_running and failures == []
+        assert len(notifications) == 2
+
+
+async def test_the_store_poll_runs_off_the_ui_thread(seeded_store_dir, monkeypatch):
+    import threading
+
+    store = Store(seeded_store_dir, user=TEST_USER)
+    threads: list[threading.Thread] = []
+    real_refresh = store.refresh
+
+    def refresh():
+        threads.append(threading.current_thread())
+        return real_refresh()
+
+    monkeypatch.setattr(store, "refresh", refresh)
+    app = NewsdeskApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await poll(pilot)
+        assert threads and threading.main_thread() not in threads

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType, Keymap
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from store.entities.companies import CompanyDirectory
 from store.storage.errors import StoreError
 from tui.commands import ReaderCommands
 from tui.config import Config
+from tui.messages import StorePolled
 from tui.screens.company import CompanyScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
@@ -39,7 +42,10 @@ class NewsdeskApp(App[None]):
         self.directory = directory if directory is not None else CompanyDirectory.for_store(store)
         self.config = config or Config()
         self._poll_error: str | None = None
-        self.keymap: dict[str, str] = {}  # the keymap set (binding id -> keys), as the help shows it
+        self._poll: Worker[None] | None = None
+        self.keymap: dict[
+            str, str
+        ] = {}  # the keymap set (binding id -> keys), as the help shows it
 
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)
@@ -65,24 +71,65 @@ class NewsdeskApp(App[None]):
             )
         self.set_interval(REFRESH_SECONDS, self.poll_store, name="poll-store")
 
+    # --- the store on disk ----------------------------------------------------------
+
     def poll_store(self) -> None:
-        """Pick up items another process added (a cheap stat when nothing changed)."""
-        index = self.store.index
+        """Pick up what another process changed, off the UI thread (an index reload at
+        100,000 items takes a while); one poll at a time, the next tick tries again."""
+        if self._poll is not None and self._poll.is_running:
+            return
+        self._poll = self._poll_worker()
+
+    @work(thread=True, group="poll", exit_on_error=False, description="checking the store")
+    def _poll_worker(self) -> None:
+        store = self.store
+        index = store.index
         try:
-            changed = self.store.refresh()
+            changed = store.refresh()  # a cheap stat when nothing changed
         except StoreError as exc:  # e.g. locked or damaged by another process: try again later
-            if str(exc) != self._poll_error:
-                self._poll_error = str(exc)
-                self.notify(str(exc), title="Store", severity="warning", timeout=6, markup=False)
+            self.post_message(StorePolled(error=str(exc)))
+            return
+        reloaded = changed and store.index is not index
+        # the directory learns the new items' companies here too, not on the UI thread
+        directory = CompanyDirectory.for_store(store) if reloaded else None
+        self.post_message(StorePolled(changed=changed, reloaded=reloaded, directory=directory))
+
+    def on_store_polled(self, event: StorePolled) -> None:
+        if event.error is not None:
+            if event.error != self._poll_error:
+                self._poll_error = event.error
+                self.notify(event.error, title="Store", severity="warning", timeout=6, markup=False)
             return
         self._poll_error = None
-        if not changed:
+        if not event.changed:
             return
-        if self.store.index is index:
+        if not event.reloaded:
             self.reader.marks_changed()
             return
-        self.directory = CompanyDirectory.for_store(self.store)
+        if event.directory is not None:
+            self.directory = event.directory
         self.reader.store_changed()
+
+    # --- failures ---------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker_error(event)
+
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is named in a notification; the reader stays up."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            self.report_failure(worker.description or worker.name, worker.error)
+
+    def report_failure(self, what: str, error: BaseException) -> None:
+        reason = str(error) or type(error).__name__
+        self.notify(
+            f"{what[:1].upper()}{what[1:]} failed: {reason}",
+            title="Error",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from store.entities.companies import CompanyDirectory
     from store.search import SearchResult
     from store.storage.index import ItemIndex
 
@@ -64,9 +65,11 @@ class StorePolled(Message):
     """The poll worker looked at the store on disk (in a thread, so the UI never waits).
 
     `changed`: something changed; `reloaded`: the index itself was replaced (new items),
-    not only the user's marks; `error`: why the store could not be read this time.
+    not only the user's marks; `directory`: the companies, rebuilt for a new index;
+    `error`: why the store could not be read this time.
     """
 
     changed: bool = False
     reloaded: bool = False
+    directory: CompanyDirectory | None = None
     error: str | None = None

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from store import views
 from store.search import search
@@ -143,7 +143,13 @@ class ReaderScreen(Screen):
         self.query_one(SourceTree).rebuild(store)
         self._warm_up(store.index, self.newsdesk.directory)
 
-    @work(thread=True, exclusive=True, group="warm-up")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="warm-up",
+        exit_on_error=False,  # a failure is a notification (on_worker_state_changed)
+        description="preparing search",
+    )
     def _warm_up(self, index: Any, directory: Any, full: bool = False) -> None:
         with self._search_lock:
             warm_search(index, directory)
@@ -258,7 +264,12 @@ class ReaderScreen(Screen):
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-            self.on_filter_changed(self._run_filter(*self._filter_args(True)))
+            try:
+                done = self._run_filter(*self._filter_args(True))
+            except Exception as exc:  # as a failed filter worker is: a notification, no crash
+                self.newsdesk.report_failure("filtering the articles", exc)
+                return
+            self.on_filter_changed(done)
 
     def _apply_filter_now(self, keep_current: bool = True) -> None:
         """Run the filter on the UI thread (at start, so the first frame has rows)."""
@@ -274,11 +285,20 @@ class ReaderScreen(Screen):
         total = len(index) if base is None else len(base)
         return FilterChanged(generation, index, result.rows, result, source, keep_id, total)
 
-    @work(thread=True, exclusive=True, group="filter")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="filter",
+        exit_on_error=False,  # a failure is a notification; the list keeps its rows
+        description="filtering the articles",
+    )
     def _filter_worker(
         self, generation: int, index: Any, query: str, source: Source, keep_id: str | None
     ) -> None:
         self.post_message(self._run_filter(generation, index, query, source, keep_id))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.newsdesk.report_worker_error(event)
 
     def on_filter_changed(self, event: FilterChanged) -> None:
         if event.generation != self._generation:
