@@ -756,7 +756,21 @@ async def test_drawn_lines_are_the_row_text_and_the_cursor_style_follows_focus(s
         assert all(s.style.underline and not s.style.reverse for s in cursor_line)
 
 
-async def test_filtering_moves_the_scroll_range_and_the_scrollbar(seeded_store):
+def test_the_scroll_shortcut_is_used_on_the_textual_it_was_checked_against():
+    """On Textual 8 the list takes the private shortcut; elsewhere the public assignment."""
+    from importlib.metadata import version
+
+    import tui.widgets.article_list as article_list
+
+    major = version("textual").split(".")[0]
+    assert article_list.FAST_SCROLL_UPDATE is (major == "8")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["private-shortcut", "public-fallback"])
+async def test_filtering_moves_the_scroll_range_and_the_scrollbar(seeded_store, monkeypatch, fast):
+    import tui.widgets.article_list as article_list
+
+    monkeypatch.setattr(article_list, "FAST_SCROLL_UPDATE", fast)
     app = NewsdeskApp(seeded_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -18,6 +19,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.format import date_of, fit_cells, short_publisher
+
+# `Widget._scroll_update(virtual_size)` is private Textual API: it updates the scrollbars and
+# keeps scroll_y in range without a layout of the whole screen. Checked against Textual 8.2.8;
+# on any other major version, or if it is gone, the list assigns `virtual_size` (public,
+# a few ms slower per keystroke). tests/test_app.py runs the scroll-range test both ways.
+CHECKED_TEXTUAL_MAJOR = 8
+FAST_SCROLL_UPDATE = version("textual").split(".")[0] == str(CHECKED_TEXTUAL_MAJOR) and callable(
+    getattr(ScrollView, "_scroll_update", None)
+)
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
@@ -63,8 +73,37 @@ class ArticleList(ScrollView, can_focus=True):
         def control(self) -> ArticleList:
             return self.article_list
 
+    # The list's own look (toolong's way): the widget stands alone; app.tcss may override.
+    # Focus shows by text style too (reverse, not only colour): NO_COLOR and 16 colours work.
     DEFAULT_CSS = """
-    ArticleList { overflow-x: hidden; }
+    ArticleList {
+        height: 1fr;
+        overflow-x: hidden;
+        background: transparent;
+        scrollbar-size-vertical: 1;
+
+        & > .article-list--cursor {
+            text-style: bold underline;
+        }
+        &:focus > .article-list--cursor {
+            text-style: bold reverse;
+        }
+        & > .article-list--unread {
+            color: $accent;
+            text-style: bold;
+        }
+        & > .article-list--bookmark {
+            color: $warning;
+            text-style: bold;
+        }
+        & > .article-list--meta {
+            color: $text-muted;
+        }
+        & > .article-list--empty {
+            color: $text-warning;
+            text-style: italic;
+        }
+    }
     """
 
     def __init__(
@@ -112,7 +151,7 @@ class ArticleList(ScrollView, can_focus=True):
         size = Size(0, count)
         if size == self.virtual_size:
             return
-        if not self.container_size:  # not laid out yet
+        if not self.container_size or not FAST_SCROLL_UPDATE:  # not laid out yet, or no shortcut
             self.virtual_size = size
             return
         self.set_reactive(ArticleList.virtual_size, size)
