@@ -18,15 +18,22 @@ CO_MENTIONS = 10  # companies a card lists as "mentioned with"
 
 
 class IndexColumns(Protocol):
-    """The parts of the item index these views read."""
+    """The parts of the item index these views read (read-only: ItemIndex's are properties)."""
 
-    ids: Sequence[str]
-    companies: Sequence[tuple[str, ...]]
-    documents: Sequence[tuple[str, ...]]
-    rows_by_company: dict[str, list[int]]
-    rows_by_ticker: dict[str, list[int]]
-    rows_by_publisher: dict[str, list[int]]
-    rows_by_document: dict[str, list[int]]
+    @property
+    def ids(self) -> Sequence[str]: ...
+    @property
+    def companies(self) -> Sequence[tuple[str, ...]]: ...
+    @property
+    def documents(self) -> Sequence[tuple[str, ...]]: ...
+    @property
+    def rows_by_company(self) -> dict[str, list[int]]: ...
+    @property
+    def rows_by_ticker(self) -> dict[str, list[int]]: ...
+    @property
+    def rows_by_publisher(self) -> dict[str, list[int]]: ...
+    @property
+    def rows_by_document(self) -> dict[str, list[int]]: ...
 
     def __len__(self) -> int: ...
 

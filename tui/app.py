@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -18,6 +18,9 @@ from tui.messages import StorePolled
 from tui.screens.company import CompanyScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+
+if TYPE_CHECKING:
+    from store.storage.store import Store
 
 REFRESH_SECONDS = 2.0
 
@@ -35,7 +38,10 @@ class NewsdeskApp(App[None]):
     ]
 
     def __init__(
-        self, store: Any, directory: Any | None = None, config: Config | None = None
+        self,
+        store: Store,
+        directory: CompanyDirectory | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
         self.store = store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,6 +16,10 @@ from store import views
 from tui.format import plural
 from tui.widgets.article_list import ArticleList
 
+if TYPE_CHECKING:
+    from store.entities.companies import CompanyDirectory
+    from store.storage.store import Store
+
 
 class CompanyScreen(Screen[str | None]):
     """One company: names, listings, sector, a timeline of its items; Esc goes back.
@@ -28,7 +32,7 @@ class CompanyScreen(Screen[str | None]):
         Binding("tab", "app.focus_next", "Next", show=False),
     ]
 
-    def __init__(self, store: Any, directory: Any, key: str) -> None:
+    def __init__(self, store: Store, directory: CompanyDirectory, key: str) -> None:
         super().__init__()
         self.store = store
         self.directory = directory

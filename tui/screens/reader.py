@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -28,6 +28,11 @@ from tui.widgets.detail import DetailView
 from tui.widgets.sources import SourceTree
 
 if TYPE_CHECKING:
+    from store.entities.companies import CompanyDirectory
+    from store.model import ItemRecord
+    from store.search import SearchResult
+    from store.storage.index import ItemIndex
+    from store.storage.store import Store
     from tui.app import NewsdeskApp
 
 WIDE = 120  # at this width and above all three panes show
@@ -36,12 +41,12 @@ DEBOUNCE_SECONDS = 0.1
 PANES = ("sources", "articles", "detail")
 
 
-def source_rows(store: Any, index: Any, source: Source) -> list[int] | None:
+def source_rows(store: Store, index: ItemIndex, source: Source) -> list[int] | None:
     """The index rows a source holds (None means every row)."""
     return views.source_rows(index, store.state, source.kind, source.value)
 
 
-def warm_search(index: Any, directory: Any) -> None:
+def warm_search(index: ItemIndex, directory: CompanyDirectory) -> None:
     """Build the lazy caches the first query would otherwise pay for (title text, postings)."""
     search(index, directory, "warm")
     for name in ("rows_by_ticker", "rows_by_company", "rows_by_publisher", "rows_by_document"):
@@ -103,7 +108,7 @@ class ReaderScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.source: Source = ALL
-        self.result: Any = None
+        self.result: SearchResult | None = None
         self.active_pane = "articles"
         self._generation = 0
         self._debounce: Timer | None = None
@@ -150,7 +155,7 @@ class ReaderScreen(Screen):
         exit_on_error=False,  # a failure is a notification (on_worker_state_changed)
         description="preparing search",
     )
-    def _warm_up(self, index: Any, directory: Any, full: bool = False) -> None:
+    def _warm_up(self, index: ItemIndex, directory: CompanyDirectory, full: bool = False) -> None:
         with self._search_lock:
             warm_search(index, directory)
         if not get_current_worker().is_cancelled:
@@ -244,7 +249,7 @@ class ReaderScreen(Screen):
         if event.focus_list:
             self._focus_pane("articles")
 
-    def _filter_args(self, keep_current: bool) -> tuple[int, Any, str, Source, str | None]:
+    def _filter_args(self, keep_current: bool) -> tuple[int, ItemIndex, str, Source, str | None]:
         self._generation += 1
         keep_id = self.articles.current_id if keep_current else None
         return (
@@ -276,7 +281,7 @@ class ReaderScreen(Screen):
         self.post_message(self._run_filter(*self._filter_args(keep_current)))
 
     def _run_filter(
-        self, generation: int, index: Any, query: str, source: Source, keep_id: str | None
+        self, generation: int, index: ItemIndex, query: str, source: Source, keep_id: str | None
     ) -> FilterChanged:
         store = self.newsdesk.store
         base = source_rows(store, index, source)
@@ -293,7 +298,7 @@ class ReaderScreen(Screen):
         description="filtering the articles",
     )
     def _filter_worker(
-        self, generation: int, index: Any, query: str, source: Source, keep_id: str | None
+        self, generation: int, index: ItemIndex, query: str, source: Source, keep_id: str | None
     ) -> None:
         self.post_message(self._run_filter(generation, index, query, source, keep_id))
 
@@ -421,14 +426,15 @@ class ReaderScreen(Screen):
         store = self.newsdesk.store
         self.articles.refresh_item(item_id)
         self.query_one(SourceTree).update_counts(store)
-        if self.detail.item_id == item_id:
+        shown = self.detail.record
+        if self.detail.item_id == item_id and shown is not None:
             # The record is on screen already: only its marks changed, no need to read it again.
             state = store.state
-            record = dict(
-                self.detail.record,
-                bookmarked=item_id in state.bookmarks,
-                read=item_id in state.read,
-            )
+            record: ItemRecord = {
+                **shown,
+                "bookmarked": item_id in state.bookmarks,
+                "read": item_id in state.read,
+            }
             self.detail.show_item(record, self.query_one(SourceTree).documents)
 
     def action_next_unread(self) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -19,6 +20,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.format import date_of, fit_cells, short_publisher
+
+if TYPE_CHECKING:
+    from store.storage.index import ItemIndex
+    from store.views import Marks
 
 # `Widget._scroll_update(virtual_size)` is private Textual API: it updates the scrollbars and
 # keeps scroll_y in range without a layout of the whole screen. Checked against Textual 8.2.8;
@@ -35,6 +40,16 @@ TICKER_COLUMN = 17  # two tickers of 8 cells ("0700.HK 9988.HK")
 NARROW_TICKER_COLUMN = 9  # one ticker ("688981.SH")
 NARROW_TICKER_WIDTH = 46  # below this the list shows month-day and title only
 PARTS = ("unread", "bookmark", "meta", "empty")  # component styles: article-list--{part}
+
+
+class MarkedIndex(Protocol):
+    """What the list reads: the item index and the user's marks (a Store has both)."""
+
+    @property
+    def index(self) -> ItemIndex: ...
+
+    @property
+    def state(self) -> Marks: ...
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -108,7 +123,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        store: Any,
+        store: MarkedIndex,
         *,
         empty_message: str = "No items match",
         name: str | None = None,
@@ -126,7 +141,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- data -------------------------------------------------------------------------
 
-    def set_rows(self, index: Any, rows: list[int], keep_id: str | None = None) -> None:
+    def set_rows(self, index: ItemIndex, rows: list[int], keep_id: str | None = None) -> None:
         """Show `rows` (ascending) of `index`; keep the cursor on `keep_id` if still listed."""
         self.index = index
         self.rows = rows
@@ -332,7 +347,7 @@ class ArticleList(ScrollView, can_focus=True):
         if width >= 72 or NARROW_TICKER_WIDTH <= width < 64:
             # Investors scan for tickers: a narrow list (80 columns, two panes) keeps one.
             column = TICKER_COLUMN if width >= 72 else NARROW_TICKER_COLUMN
-            tickers = index.tickers[row]
+            tickers: Sequence[str] = index.tickers[row]
             if self.preferred_tickers:  # the filter's company first: "Kuaishou … 0700.HK"
                 tickers = sorted(tickers, key=lambda t: t not in self.preferred_tickers)
             shown = list(tickers[:2])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +13,18 @@ from textual.widgets import Static
 
 from tui.format import plural, when_of
 from tui.widgets.article_list import BOOKMARK_MARK
+
+if TYPE_CHECKING:
+    from store.model import ItemRecord
+
+# A document's metadata as the store lists it (name, title, publisher, published, preamble…).
+Document = Mapping[str, object]
+
+
+def doc_text(doc: Document, key: str) -> str:
+    """A document field as text; a missing or non-text value is empty, never an error."""
+    value = doc.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _lines(*parts: tuple[str, str]) -> Text:
@@ -42,7 +55,7 @@ class DetailView(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.item_id: str | None = None
-        self.record: dict[str, Any] = {}  # the record shown, while `item_id` is set
+        self.record: ItemRecord | None = None  # the record shown, while `item_id` is set
         self.document: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -60,20 +73,20 @@ class DetailView(VerticalScroll, can_focus=True):
         widget.update(content)
         widget.display = bool(content.plain if isinstance(content, Text) else content)
 
-    def show_item(self, record: dict[str, Any], documents: dict[str, dict]) -> None:
+    def show_item(self, record: ItemRecord, documents: Mapping[str, Document]) -> None:
         """Show a full stored record (plain strings only)."""
         self.item_id, self.document, self.record = record["id"], None, record
-        title = Text(record.get("title", ""), end="")
+        title = Text(record["title"], end="")
         if record.get("bookmarked"):
-            title = _lines((BOOKMARK_MARK + " ", ""), (record.get("title", ""), ""))
+            title = _lines((BOOKMARK_MARK + " ", ""), (record["title"], ""))
         self._set("title", title)
 
-        meta = [record.get("publisher", ""), when_of(record.get("published", ""))]
+        meta = [record["publisher"], when_of(record["published"])]
         lines = Text("  ·  ".join(m for m in meta if m), end="")
-        if record.get("authors"):
+        if record["authors"]:
             lines.append("\n")
             lines.append_text(_field("By", ", ".join(record["authors"])))
-        if record.get("section"):
+        if record["section"]:
             lines.append("\n")
             lines.append_text(_field("Section", record["section"]))
         lines.append("\n")
@@ -81,21 +94,21 @@ class DetailView(VerticalScroll, can_focus=True):
         self._set("meta", lines)
 
         companies = Text(end="")
-        for company in record.get("companies") or []:
+        for company in record["companies"]:
             companies.append(" · " if companies.plain else "Companies: ", "dim")
-            companies.append(company.get("name") or "", "bold")
-            if company.get("ticker"):
+            companies.append(company["name"], "bold")
+            if company["ticker"]:
                 companies.append(f" {company['ticker']}")
-        linked = {c.get("ticker") for c in record.get("companies") or []}
-        extra = [t for t in record.get("tickers") or [] if t not in linked]
+        linked = {c["ticker"] for c in record["companies"]}
+        extra = [t for t in record["tickers"] if t not in linked]
         if extra:
             companies.append(" · " if companies.plain else "Tickers: ", "dim")
             companies.append(" ".join(extra))
         self._set("companies", companies)
 
-        self._set("body", Text(record.get("body") or "", end=""))
+        self._set("body", Text(record["body"], end=""))
 
-        related = record.get("related") or []
+        related = record["related"]
         if related:
             text = Text("Related", "bold underline", end="")
             for headline in related:
@@ -105,29 +118,32 @@ class DetailView(VerticalScroll, can_focus=True):
         else:
             self._set("related", "")
 
-        names = record.get("documents") or []
+        names = record["documents"]
         text = Text(f"Appeared in {plural(len(names), 'document')}", "bold underline", end="")
         for name in names:
             doc = documents.get(name, {})
             text.append("\n• ")
-            text.append(doc.get("title") or name)
-            details = [d for d in (doc.get("publisher"), (doc.get("published") or "")[:10]) if d]
+            text.append(doc_text(doc, "title") or name)
+            details = [
+                d for d in (doc_text(doc, "publisher"), doc_text(doc, "published")[:10]) if d
+            ]
             if details:
                 text.append("  " + " · ".join(details), "dim")
         self._set("documents", text)
         self.scroll_home(animate=False)
 
-    def show_document(self, doc: dict[str, Any], count: int) -> None:
+    def show_document(self, doc: Document, count: int) -> None:
         """Show a document's own metadata and preamble (its introduction or summary)."""
-        self.item_id, self.document = None, doc["name"]
-        self._set("title", Text(doc.get("title") or doc["name"], end=""))
-        meta = [doc.get("publisher", ""), when_of(doc.get("published", ""))]
+        name = doc_text(doc, "name")
+        self.item_id, self.document = None, name
+        self._set("title", Text(doc_text(doc, "title") or name, end=""))
+        meta = [doc_text(doc, "publisher"), when_of(doc_text(doc, "published"))]
         lines = Text("  ·  ".join(m for m in meta if m), end="")
         lines.append("\n")
-        lines.append(f"{doc['name']} · {plural(count, 'item')}", "dim")
+        lines.append(f"{name} · {plural(count, 'item')}", "dim")
         self._set("meta", lines)
         self._set("companies", "")
-        preamble = doc.get("preamble") or ""
+        preamble = doc_text(doc, "preamble")
         self._set("body", Text(preamble or "(this document has no introduction)", end=""))
         self._set("related", "")
         self._set("documents", "")

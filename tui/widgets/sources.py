@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -12,6 +12,10 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.messages import ALL, Source
+from tui.widgets.detail import Document, doc_text
+
+if TYPE_CHECKING:
+    from store.storage.store import Store
 
 
 def _label(name: str, count: int | None) -> Text:
@@ -55,15 +59,15 @@ class SourceTree(Tree[Source]):
         self.auto_expand = False
         self.guide_depth = 2
         self._special: dict[str, TreeNode[Source]] = {}
-        self.documents: dict[str, dict] = {}
-        self._docs_by_publisher: dict[str, list[dict]] = {}
+        self.documents: dict[str, Document] = {}
+        self._docs_by_publisher: dict[str, list[Document]] = {}
         self._doc_counts: dict[str, int] = {}
 
     def process_label(self, label: str | Text) -> Text:
         text = Text(label, end="") if isinstance(label, str) else label
         return text.split()[0] if text.plain else text
 
-    def rebuild(self, store: Any) -> None:
+    def rebuild(self, store: Store) -> None:
         """Rebuild from the store's index and documents, keeping the cursor's source."""
         index = store.index
         current = self.cursor_node.data if self.cursor_node is not None else ALL
@@ -80,7 +84,7 @@ class SourceTree(Tree[Source]):
 
         documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
         self.documents = {d["name"]: d for d in documents}
-        docs_by_publisher: dict[str, list[dict]] = {}
+        docs_by_publisher: dict[str, list[Document]] = {}
         publisher_of, rows_by_document = index.publisher, index.rows_by_document
         for doc in documents:
             rows = rows_by_document.get(doc["name"], ())
@@ -106,10 +110,11 @@ class SourceTree(Tree[Source]):
         if node.children or node.data is None:
             return
         for doc in self._docs_by_publisher.get(node.data.value, []):
-            title = doc.get("title") or doc["name"]
+            name = doc_text(doc, "name")
+            title = doc_text(doc, "title") or name
             node.add_leaf(
-                _label(title, self._doc_counts.get(doc["name"], 0)),
-                data=Source("document", doc["name"], title),
+                _label(title, self._doc_counts.get(name, 0)),
+                data=Source("document", name, title),
             )
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Source]) -> None:
@@ -119,7 +124,7 @@ class SourceTree(Tree[Source]):
     def _publisher_nodes(self) -> list[TreeNode[Source]]:
         return [n for n in self.root.children if n.data and n.data.kind == "publisher"]
 
-    def update_counts(self, store: Any) -> None:
+    def update_counts(self, store: Store) -> None:
         """Refresh the Unread and Bookmarks counts after a mark changed."""
         if not self._special:
             return
