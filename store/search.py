@@ -116,6 +116,33 @@ def match_companies(directory: CompanyDirectory, query: str, limit: int = 5) -> 
     return found[:limit]
 
 
+# A name match this good (an exact name or pinyin) settles a choice among close matches.
+_RESOLVE_EXACT = 96.0
+
+
+def resolve_company(
+    directory: CompanyDirectory, query: str
+) -> tuple[Company | None, list[Company]]:
+    """The one company a user means by a ticker (any spelling) or a name, with all its
+    listings; else (None, the closest candidates: several for an ambiguous name, maybe none).
+    """
+    query = " ".join(query.split())
+    for ticker in parse_ticker_query(query):
+        company = directory.by_ticker(ticker)
+        if company is not None:
+            return company, [company]
+    exact = directory.by_name(query) if query else None
+    if exact is not None:
+        return exact, [exact]
+    found = match_companies(directory, query)
+    if len(found) == 1:
+        return found[0], found
+    scored = directory.match(query, limit=5)
+    if found and scored[0][1] >= _RESOLVE_EXACT and scored[1][1] < scored[0][1]:
+        return scored[0][0], [scored[0][0]]
+    return None, found or [company for company, _ in scored]
+
+
 def search(
     index,
     directory: CompanyDirectory,

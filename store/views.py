@@ -23,6 +23,8 @@ class IndexColumns(Protocol):
     @property
     def ids(self) -> Sequence[str]: ...
     @property
+    def published(self) -> Sequence[str]: ...
+    @property
     def companies(self) -> Sequence[tuple[str, ...]]: ...
     @property
     def documents(self) -> Sequence[tuple[str, ...]]: ...
@@ -163,4 +165,46 @@ def source_rows(index: IndexColumns, marks: Marks, kind: str, value: str = "") -
 
 def bookmarked_rows(index: IndexColumns, marks: Marks) -> list[int]:
     rows = (index.row_of(item_id) for item_id in marks.bookmarks)
+    return sorted(row for row in rows if row is not None)
+
+
+# ---------------------------------------------------------------- the analyst's desk
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedCompany:
+    """A watched company with its items and how many of them the user has not read."""
+
+    company: Company
+    rows: list[int]
+    unread: int
+
+
+def unread_count(index: IndexColumns, marks: Marks, rows: Iterable[int]) -> int:
+    read, ids = marks.read, index.ids
+    return sum(1 for row in rows if ids[row] not in read)
+
+
+def watched_companies(
+    index: IndexColumns, marks: Marks, companies: Iterable[Company]
+) -> list[WatchedCompany]:
+    """Each watched company (in watchlist order) with its items and unread count."""
+    out = []
+    for company in companies:
+        rows = rows_about(index, company)
+        out.append(WatchedCompany(company, rows, unread_count(index, marks, rows)))
+    return out
+
+
+def watchlist_rows(index: IndexColumns, companies: Iterable[Company]) -> list[int]:
+    """Every item about any watched company, newest first."""
+    rows: set[int] = set()
+    for company in companies:
+        rows.update(rows_about(index, company))
+    return sorted(rows)
+
+
+def tagged_rows(index: IndexColumns, tags: dict[str, Sequence[str]], tag: str) -> list[int]:
+    """Items the user tagged `tag`, newest first."""
+    rows = (index.row_of(item_id) for item_id, item_tags in tags.items() if tag in item_tags)
     return sorted(row for row in rows if row is not None)

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from store.storage.desk import private_file_check
 from store.storage.errors import CorruptStoreError, StoreError, os_reason
 from store.storage.files import (
     OrjsonStorage,
@@ -87,6 +88,8 @@ def restore_backups(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> 
                 candidates.setdefault(path, Segment.check)
             elif path.name.startswith("state-"):
                 candidates[path] = load_state_file
+            elif private_file_check(path.name) is not None:  # desk-, cursor-<user>.json
+                candidates[path] = private_file_check(path.name)
         to_restore = []
         for path, check in sorted(candidates.items()):
             bak = backup_path(path)
@@ -102,7 +105,8 @@ def restore_backups(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> 
                 raise StoreError(f"cannot remove {index_path}: {os_reason(exc)}") from exc
             fsync_dir(root)
         for path in to_restore:
-            mode = 0o600 if path.name.startswith("state-") else 0o666
+            private = path.name.startswith("state-") or private_file_check(path.name)
+            mode = 0o600 if private else 0o666
             atomic_write(path, read_bytes(backup_path(path)) or b"", mode=mode)
             restored.append(path)
         rebuild_index = segments_restored or not _index_is_good(index_path)

@@ -132,6 +132,10 @@ def cmd_list(args, out: Output) -> int:
         marks = store.state.bookmarks
         rows = [r for r in rows if index.ids[r] in marks]
         described.append("bookmarked")
+    from tui.cli.desk import desk_filter
+
+    rows, more = desk_filter(args, store, rows)
+    described += more
     total = len(rows)
     limit = effective_limit(args)
     rows = rows[:limit] if limit else rows
@@ -193,6 +197,9 @@ def cmd_show(args, out: Output) -> int:
         ("documents", ", ".join(record.get("documents") or [])),
     ]
     lines += [("dim", f"{k}: {v}") for k, v in meta if v]
+    from tui.cli.desk import desk_lines
+
+    lines += desk_lines(store, record["id"])
     lines.append(("", ""))
     for paragraph in (record.get("body") or "").split("\n\n"):
         lines.append(("", paragraph))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from tui.cli import commands
+from tui.cli import commands, desk
 from tui.cli.output import TERMINAL_LIMIT, Output, note
 
 EPILOG = f"""\
@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publisher", metavar="P", help="only items whose publisher contains P")
     p.add_argument("--company", metavar="Q", help="only items about this company or ticker")
     p.add_argument("--bookmarked", action="store_true", help="only bookmarked items")
+    desk.add_desk_filters(p)
     p = add(
         "search", commands.cmd_search,
         "find items by company, ticker, title or body (companies and tickers first)",
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", commands.cmd_restore,
         "put back the last good copy of damaged store files (when a command says so)",
     )  # fmt: skip
+    desk.register(add, db_parent, json_parent)
     return parser
 
 
