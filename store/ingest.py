@@ -85,6 +85,7 @@ def item_record(item: ParsedItem, document: str, companies: list[dict], tickers:
         "related": [clean_line(r) for r in item.related if clean_line(r)],
         "companies": companies,
         "tickers": tickers,
+        "date_inferred": item.date_inferred,  # `published` came from the file's date
     }
 
 

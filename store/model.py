@@ -29,6 +29,7 @@ class ParsedItem:
     authors: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    date_inferred: bool = False  # `published` comes from the file's date, not the document
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from store.model import Mention, ParsedDocument
 from store.parsers.caixin import PUBLISHER as PUBLISHER_CAIXIN
-from store.parsers.caixin import parse_caixin_listing
+from store.parsers.caixin import TITLE_LIMIT, parse_caixin_listing
 from tests.helpers.seed_text import seed_pieces
 
 SEED_NAME = "001_ce5775964d962981.txt"
@@ -50,7 +50,7 @@ def check_invariants(doc: ParsedDocument) -> None:
         assert item.title.strip()
         assert item.title == item.title.strip()
         assert "\n" not in item.title
-        assert len(item.title) <= 100
+        assert len(item.title) <= TITLE_LIMIT
         assert item.publisher == PUBLISHER_CAIXIN
         assert item.body and all(isinstance(p, str) and p for p in item.body)
 
@@ -106,18 +106,19 @@ def test_seed_bylines(seed):
     assert item_titled(seed, "U.S. electric carmaker Tesla").authors == ["Ding Yi"]  # "By Ding Yi"
 
 
-def test_seed_titles_are_ledes_cut_at_a_word(seed):
+def test_seed_titles_are_whole_first_sentences_of_the_ledes(seed):
     boe = seed.items[0]
     assert boe.title == (
         "Chinese display panel maker BOE Technology has announced plans to raise as much as "
-        "20 billion yuan…"
+        "20 billion yuan ($3 billion) by selling shares to a group of investors"
     )
-    assert boe.body[0].startswith(boe.title.removesuffix("…"))
+    assert boe.body[0].startswith(boe.title)
     tesla = item_titled(seed, "U.S. electric carmaker Tesla")
-    assert tesla.title == (
+    assert tesla.title.startswith(
         "U.S. electric carmaker Tesla on Monday started delivering its first Shanghai-assembled "
-        "Model Y…"
+        "Model Y"
     )
+    assert not tesla.title.endswith(("…", "."))
     for item in seed.items:
         assert not item.title.startswith(FURNITURE)
 

@@ -113,7 +113,8 @@ def test_all_caps_headline_is_put_in_sentence_case(evening: ParsedDocument) -> N
 
 def test_evening_sections_and_sub_labels(evening: ParsedDocument) -> None:
     sections = [item.section for item in evening.items]
-    assert sections[:6] == ["Hot Spotlight · News-in-brief"] * 6
+    # A label under a marker names the section (the innermost heading).
+    assert sections[:6] == ["News-in-brief"] * 6
     assert sections[6:15] == ["Announcement of the Science and Technology Innovation Board"] * 9
     assert sections[15:] == ["Venture capital vane"] * 3
 
@@ -346,14 +347,31 @@ def test_section_paragraph_without_headline_gets_a_title_from_its_first_sentence
     assert doc.items[0].body == [BODY_A]
 
 
-def test_no_full_date_means_no_year() -> None:
-    doc = parse_star_daily(
-        brief("Acme Robotics: Plans a plant", "Acme Robotics announced a new plant in Suzhou."),
-        "x.txt",
+def test_no_year_in_the_brief_takes_the_year_of_the_file() -> None:
+    text = brief("Acme Robotics: Plans a plant", "Acme Robotics announced a new plant in Suzhou.")
+    doc = parse_star_daily(text, "x.txt", date(2025, 1, 6))
+    assert doc.published == doc.items[0].published == "2025-01-05"
+    assert doc.items[0].date_inferred
+    assert doc.title == "STAR Market Daily — Morning brief, January 5, 2025"
+    # A brief for January 5 in a file dated January 3 is last year's.
+    assert parse_star_daily(text, "x.txt", date(2025, 1, 3)).published == "2024-01-05"
+    # Without a file date, the latest January 5 up to today: never an empty date.
+    undated = parse_star_daily(text, "x.txt")
+    assert undated.published.endswith("-01-05") and undated.items[0].date_inferred
+
+
+def test_a_year_in_the_brief_is_not_inferred() -> None:
+    text = brief(
+        "Acme Robotics: Plans a plant",
+        "Acme Robotics said on January 4, 2023 that it will build a new plant in Suzhou.",
     )
-    assert doc.published == ""
-    assert doc.items[0].published == ""
-    assert doc.title == "STAR Market Daily — Morning brief, January 5"
+    doc = parse_star_daily(text, "x.txt", date(2025, 1, 6))
+    assert doc.published == "2023-01-05" and not doc.items[0].date_inferred
+    dated = brief("Acme Robotics: Plans a plant", "Acme Robotics will build a plant.")
+    header = dated.replace('"Science', 'DATE: Jan 5 2022\n"Science', 1)
+    assert parse_star_daily(header, "x.txt", date(2025, 1, 6)).published == "2022-01-05"
+    named = brief("Acme Robotics: Plans a plant", "Acme's 2021 results and its 2030 target.")
+    assert parse_star_daily(named, "x.txt", date(2025, 1, 6)).published == "2021-01-05"
 
 
 def test_brief_year_votes_for_dates_near_the_brief() -> None:

@@ -82,6 +82,35 @@ def test_find_tickers_in_seed_spellings():
 def test_find_tickers_ignores_plain_numbers_and_words():
     text = "In 2024 revenue rose (12%) to 5,000 yuan; the U.S. firm said (Reuters: yes)."
     assert find_tickers(text) == []
+    text = "Staff numbers (8500) and the plan (2024), model (123456), C.N. Rao, co (01234567)."
+    assert find_tickers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # bare six-digit codes after a name take their exchange from the code
+        ("Xinqi Micro (688630) said", ["688630.SH"]),
+        (
+            "Foxconn Industrial Internet (601138) and BOE Technology (000725)",
+            ["601138.SH", "000725.SZ"],
+        ),
+        ("CATL (300750) said", ["300750.SZ"]),
+        ("Btr New Material (835185) and Airong Software (830799)", ["835185.BJ", "830799.BJ"]),
+        ("Tongguan (920001) and Jinbo (430047)", ["920001.BJ", "430047.BJ"]),
+        ("Pawa (SH688184) announced", ["688184.SH"]),
+        ("Ping An (SZ000001)", ["000001.SZ"]),
+        ("Xiaomi Group (01810) said", ["1810.HK"]),
+        ("Lenovo (0992) rose", ["0992.HK"]),
+        ("Alibaba (09988.HK) said", ["9988.HK"]),
+        ("orders from Apple (AAPL.O) and IBM.N grew", ["AAPL.US", "IBM.US"]),
+        ("Baidu (BIDU: NASDAQ) said", ["BIDU.US"]),
+        ("Meituan (3690: HKEX) said", ["3690.HK"]),
+        ("Ping An (601318.SH, 2318.HK)", ["601318.SH", "2318.HK"]),
+    ],
+)
+def test_find_tickers_in_other_spellings(text, expected):
+    assert [m.ticker for m in find_tickers(text)] == expected
 
 
 @given(st.text())

@@ -37,7 +37,7 @@ def mainland_market(code: str) -> str | None:
         return "SH"
     if code.startswith(("00", "30", "20")):
         return "SZ"
-    if code.startswith(("43", "83", "87", "88", "92")):
+    if code.startswith(("4", "8", "92")):
         return "BJ"
     return None
 
@@ -89,12 +89,22 @@ _TEXT_PATTERNS = [
     re.compile(rf"(?<![\w.])(?P<code>[0-9]{{4,6}}|[A-Z]{{1,5}})\.(?P<market>{_MKT})(?![\w])"),
     # 联想(00992), 中芯国际（688981）: a bare code in brackets right after a CJK name
     re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*(?P<code>[0-9]{4,6})\s*[)）]"),
+    # Xinqi Micro (688630), Xiaomi Group (01810), Lenovo (0992): a bare code in brackets
+    # after a name; six digits in a mainland range, or a Hong Kong code with its leading
+    # zero (a bare "(2024)" or "(8500)" is a year or a count)
+    re.compile(r"(?<=[A-Za-z.’'])\s*[（(]\s*(?P<code>[0-9]{6}|0[0-9]{3,4})\s*[)）]"),
+    # SH688184, SZ000001, BJ830799: the market before the code
+    re.compile(r"(?<![A-Za-z0-9])(?P<market>SH|SZ|BJ)(?P<code>[0-9]{6})(?![0-9])"),
+    # AAPL.O, IBM.N: Reuters codes of US listings (.O Nasdaq, .N NYSE)
+    re.compile(r"(?<![\w.])(?P<code>[A-Z]{1,5})\.(?P<market>O|OQ|N)(?![\w.])"),
 ]
+_REUTERS_MARKETS = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE"}
 
 
-# Every ticker `find_tickers` reads is in brackets or written `CODE.MARKET` ("0700.HK"):
-# text with neither holds none, and most items are skipped without running the patterns.
-_TICKER_DOT = re.compile(r"\.[A-Z]")
+# Every ticker `find_tickers` reads is in brackets, written `CODE.MARKET` ("0700.HK") or
+# `MARKET` + six digits ("SH688184"): text with none of these holds none, and most items are
+# skipped without running the patterns.
+_TICKER_DOT = re.compile(r"\.[A-Z]|(?:SH|SZ|BJ)[0-9]")
 
 
 def may_hold_tickers(text: str) -> bool:
@@ -113,6 +123,7 @@ def find_tickers(text: str) -> list[TickerMatch]:
             if not taken.isdisjoint(range(m.start(), m.end())):
                 continue
             market = m.groupdict().get("market")
+            market = _REUTERS_MARKETS.get(market, market) if market else None
             ticker = canonical_ticker(m.group("code"), market)
             if ticker:
                 found.append(TickerMatch(m.start(), m.end(), m.group(0), ticker))

@@ -31,7 +31,8 @@ from store.text.prose import first_sentence, fold, headline, split_authors
 
 NAME = "caixin_listing"
 PUBLISHER = "Caixin Global"
-TITLE_LIMIT = 100
+# A title from a lede is its whole first sentence; only a runaway one is cut.
+TITLE_LIMIT = 400
 RELATED_LIMIT = 200
 
 # A byline's authors: one to many names ("Ding Yi", "Lin Jinbing, Qin Min and Denise Jia"),
@@ -63,7 +64,7 @@ _FURNITURE = [
         r"get\s+our\s+(?:weekly\s+)?(?:free\s+)?.{0,40}newsletter.{0,40}",
         r"(?:sign\s+up|subscribe)\b.{0,80}",
         r"you(?:'|’)ve\s+accessed\s+an\s+article\b.{0,120}",
-        r"(?:load|read|see)\s+more\.?",
+        r"(?:(?:load|read|see|view|show)\s+)?more(?:\s+(?:stories|news|articles))?\.?",
         r"(?:follow\s+us|like\s+us)\b.{0,60}",
         r"(?:copyright|©).{0,120}",
         r"all\s+rights\s+reserved\.?",
@@ -81,7 +82,18 @@ def _is_page_title(line: str) -> bool:
 
 
 def _is_furniture(line: str) -> bool:
-    return any(pattern.fullmatch(line) for pattern in _FURNITURE)
+    return _is_label(line) or any(pattern.fullmatch(line) for pattern in _FURNITURE)
+
+
+def _is_label(line: str) -> bool:
+    """A section label in capitals between entries ("FINANCE", "BUSINESS & TECH")."""
+    return (
+        len(line) <= 40
+        and line.upper() == line
+        and sum(ch.isalpha() for ch in line) >= 3
+        and len(line.split()) <= 4
+        and not line.endswith((".", "!", "?"))
+    )
 
 
 def _drop_captions(lines: list[str]) -> list[str]:
@@ -107,8 +119,11 @@ def _is_bare_related(line: str) -> bool:
     )
 
 
-def _entry(byline: re.Match[str], lines: list[str]) -> tuple[ParsedItem, datetime | None] | None:
-    """The item for one byline and the lines under it; None when it has no text."""
+def _entry(
+    byline: re.Match[str], lines: list[str], title_above: str
+) -> tuple[ParsedItem, datetime | None] | None:
+    """The item for one byline and the lines under it (titled by the headline printed above
+    the byline, else by the lede's first sentence); None when it has no text."""
     body: list[str] = []
     related: list[str] = []
     in_trailer = related_next = False  # after a Contact line; after a bare "Related:"
@@ -128,7 +143,7 @@ def _entry(byline: re.Match[str], lines: list[str]) -> tuple[ParsedItem, datetim
     if not body:
         return None
     sentence = first_sentence(body[0])[0] or body[0]
-    title = headline(sentence, TITLE_LIMIT)[0]
+    title = title_above or headline(sentence, TITLE_LIMIT)[0]
     if not title:
         return None
     published, stamp = iso_published(byline, CHINA_OFFSET)
@@ -153,17 +168,109 @@ def _document_title(page_title: str, preamble: list[str]) -> str:
     return page_title or "Caixin Global"
 
 
+_STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "its",
+        "their",
+        "has",
+        "have",
+        "will",
+        "into",
+        "over",
+        "after",
+        "about",
+        "than",
+        "more",
+        "says",
+        "said",
+        "new",
+    ]
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _words(text: str) -> set[str]:
+    """Significant words of `text`, case-folded, a final "s" dropped."""
+    return {
+        word.removesuffix("s") for word in _WORD.findall(text.casefold()) if word not in _STOPWORDS
+    }
+
+
+def _is_headline_line(line: str) -> bool:
+    """A headline printed on a line of its own: short, one sentence, no final period."""
+    return (
+        _is_bare_related(line)
+        and not _RELATED.fullmatch(line)
+        and not _CONTACT.match(line)
+        and not _is_furniture(line)
+        and any(ch.isalpha() for ch in line)
+    )
+
+
+def _story_opening(rows: list[tuple[str, int]], start: int) -> str:
+    """The first two lines at or after `start` that are not furniture: the story's lede."""
+    found = [line for line, _ in rows[start : start + 8] if not _is_furniture(line)]
+    return " ".join(found[:2])
+
+
+def _title_above(rows: list[tuple[str, int]], index: int, previous: list[str] | None) -> bool:
+    """Whether the line right above the byline at `rows[index]` is that entry's headline,
+    rather than the end of what comes before (a related headline of the previous entry, a
+    label over the listing).
+
+    A headline shares its words with the story under it, a related headline with the story
+    above it; when both share as little, a headline sits closer to its byline than to what
+    is above it.
+    """
+    line, gap_below = rows[index - 1][0], rows[index][1]
+    if not _is_headline_line(line):
+        return False
+    words = _words(line)
+    after = len(words & _words(_story_opening(rows, index + 1)))
+    if previous is None:
+        return after > 0  # above the first byline: "Top stories" is no headline
+    if not previous or (index >= 2 and rows[index - 2][0] == line):
+        return False
+    before = len(words & _words(" ".join(previous[:-1])))  # the story above, without `line`
+    if after != before:
+        return after > before
+    return gap_below < rows[index - 1][1]
+
+
 def parse_caixin_listing(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse a Caixin Global listing page; never raises, whatever the text."""
-    lines = [line for line in (fold(raw) for raw in text.split("\n")) if line]
+    rows: list[tuple[str, int]] = []  # (line, blank lines before it)
+    blank = 0
+    for raw in text.split("\n"):
+        line = fold(raw)
+        if line:
+            rows.append((line, blank))
+            blank = 0
+        else:
+            blank += 1
 
     page_title = ""
     preamble: list[str] = []
-    entries: list[tuple[re.Match[str], list[str]]] = []
-    for line in lines:
+    entries: list[tuple[re.Match[str], list[str], str]] = []
+    for index, (line, _) in enumerate(rows):
         byline = _BYLINE.fullmatch(line) if "/" in line else None
         if byline:
-            entries.append((byline, []))
+            title = ""
+            previous = entries[-1][1] if entries else None
+            if index and _title_above(rows, index, previous):
+                title = rows[index - 1][0]
+                if entries and entries[-1][1] and entries[-1][1][-1] == title:
+                    entries[-1][1].pop()
+                elif not entries and preamble and preamble[-1] == title:
+                    preamble.pop()
+            entries.append((byline, [], title))
         elif entries:
             entries[-1][1].append(line)
         elif not page_title and not preamble and _is_page_title(line):
@@ -173,8 +280,8 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
 
     items: list[ParsedItem] = []
     newest: tuple[datetime, str] | None = None
-    for byline, entry_lines in entries:
-        parsed = _entry(byline, entry_lines)
+    for byline, entry_lines, title in entries:
+        parsed = _entry(byline, entry_lines, title)
         if parsed is None:
             continue
         item, stamp = parsed

@@ -90,8 +90,7 @@ def parse_search_digest(text: str, name: str, file_date: date | None = None) -> 
     if sources:
         first_headline = _headline_index(lines, sources[0], -1)
         first_result = sources[0] if first_headline is None else first_headline
-    keyword = _keyword(lines[:first_result])
-    section = f"Search: {keyword}" if keyword else "Search"
+    keyword = _keyword(lines[:first_result], lines[first_result:])
 
     items: list[ParsedItem] = []
     for position, source_index in enumerate(sources):
@@ -102,7 +101,7 @@ def parse_search_digest(text: str, name: str, file_date: date | None = None) -> 
             next_source = sources[position + 1]
             next_headline = _headline_index(lines, next_source, source_index)
             body_end = next_source if next_headline is None else next_headline
-        summary = " ".join(lines[source_index + 1 : body_end])
+        summary = " ".join(_summary_lines(lines[source_index + 1 : body_end]))
         body = summary_paragraphs(summary)
         title = lines[headline_index] if headline_index is not None else ""
         if not title:
@@ -116,7 +115,6 @@ def parse_search_digest(text: str, name: str, file_date: date | None = None) -> 
                 publisher=outlet or PUBLISHER,
                 published=_published(match),
                 body=body,
-                section=section,
                 mentions=mentions_in_text(f"{title}\n{summary}"),
             )
         )
@@ -150,12 +148,44 @@ def _headline_index(lines: list[str], source_index: int, previous_source: int) -
     return candidate
 
 
-def _keyword(lines: list[str]) -> str:
-    """The search keyword: the first line before the results that is not the header."""
-    for line in lines:
-        if not _SEARCH_HEADER.match(line):
-            return line[:_TITLE_MAX_CHARS]
-    return ""
+def _keyword(before: list[str], results: list[str]) -> str:
+    """The search keyword, among the lines before the results: the one the results name
+    most (the page's other lines, "Workflow", "icon", name nothing), else the first that is
+    not the results header."""
+    candidates = [
+        line[:_TITLE_MAX_CHARS]
+        for line in before
+        if not _SEARCH_HEADER.match(line) and not _is_furniture(line)
+    ]
+    if not candidates:
+        return ""
+    named = " ".join(results[:400]).casefold()
+    counts = [named.count(line.casefold()) for line in candidates]
+    best = max(range(len(candidates)), key=lambda i: (counts[i], -i))
+    return candidates[best] if counts[best] else candidates[0]
+
+
+# The search page around the results: pagination, "Load more", recommended searches.
+_FURNITURE = re.compile(
+    r"(?:load|show|view|see)\s+more|more|next|previous|prev|next\s+page|no\s+more\s+results"
+    r"|(?:\d{1,3}\s+){1,12}(?:next|下一页|>|»)?|(?:上一页|previous|<|«)\s+(?:\d{1,3}\s+)*(?:下一页|next)?"
+    r"|上一页|下一页|加载更多|查看更多|相关推荐|相关搜索|猜你喜欢|related\s+(?:searches|recommendations)"
+    r"|search\s+(?:documents|results)|搜索结果|搜索文档|相关文档|icon|menu|workflow|home|login",
+    re.IGNORECASE,
+)
+
+
+def _is_furniture(line: str) -> bool:
+    return len(line) <= 40 and bool(_FURNITURE.fullmatch(line))
+
+
+def _summary_lines(lines: list[str]) -> list[str]:
+    """A result's summary lines, up to the page's furniture after them ("Load more",
+    pagination, recommended searches and everything under them)."""
+    for index, line in enumerate(lines):
+        if _is_furniture(line):
+            return lines[:index]
+    return lines
 
 
 def _outlet_name(raw: str) -> str:

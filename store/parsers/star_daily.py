@@ -15,13 +15,15 @@ that the rest of newsdesk could sort or parse.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
 from itertools import pairwise
 
-from store.model import ParsedDocument, ParsedItem
+from store.model import Mention, ParsedDocument, ParsedItem
 from store.parsers.layout import Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import TERMINAL, head_lines, is_prose
@@ -30,9 +32,9 @@ from store.text.dates import (
     MONTH_DAYS,
     MONTH_NAMES,
     WEEKDAY,
+    date_of,
     full_dates,
     month_day_of,
-    most_common_year,
     unnamed,
     year_from_dates,
 )
@@ -94,70 +96,112 @@ _HEADLINE_MAX_CHARS = 320
 _HEADLINE_MAX_WORDS = 55
 _FALLBACK_TITLE_CHARS = 90
 
-# Acronyms kept upper-case when an all-caps headline is put in sentence case and the brief
-# itself does not show how the word is written.
-_ACRONYMS = frozenset({
-    "AI", "AGI", "AR", "VR", "XR", "EV", "EVS", "NEV", "NEVS", "IPO", "CEO", "CFO", "CTO", "GPU",
-    "CPU", "NPU", "TPU", "HBM", "DRAM", "NAND", "SSD", "LLM", "LLMS", "ICT", "IOT", "US",
-    "USA", "UK", "EU", "UN", "HK", "SAR", "PRC", "CPC", "NPC", "CSRC", "SEC", "NDRC", "MIIT",
-    "PBOC", "SASAC", "RMB", "USD", "GDP", "CPI", "PMI", "ETF", "ESG", "R&D", "M&A", "API",
-    "SaaS", "OLED", "LCD", "MW", "GW", "GWH", "KWH", "TWH", "EFLOPS", "PFLOPS", "FLOPS",
-    "TSMC", "SMIC", "BYD", "CATL", "NIO", "JD", "ZTE", "OPPO", "TCL", "BOE", "STAR", "SH", "SZ",
-    "BSE", "AIGC", "ASIC", "FPGA", "SOC", "SOE",
-})  # fmt: skip
-_ACRONYM_FORMS = {acronym.upper(): acronym for acronym in _ACRONYMS}
+# Units written with capitals, kept as written when an all-caps headline is put in sentence
+# case ("200 EFLOPS", "10 GWh"); company names come from the company directory.
+UNITS = (
+    "W", "kW", "MW", "GW", "TW", "Wh", "kWh", "MWh", "GWh", "TWh", "V", "kV", "mAh", "Ah",
+    "FLOPS", "TFLOPS", "PFLOPS", "EFLOPS", "TOPS", "B", "KB", "MB", "GB", "TB", "PB", "Hz",
+    "kHz", "MHz", "GHz", "THz", "dB", "RMB", "CNY", "USD", "HKD", "EUR", "JPY",
+)  # fmt: skip
 
 
 @dataclass(slots=True)
 class _Item:
     title: str
     section: str
-    paragraphs: list[str] = field(default_factory=list)
+    # Paragraphs, each as the pieces of its lines (joined once at the end: a paragraph that
+    # grows line by line is never copied, however many lines it has).
+    pieces: list[list[str]] = field(default_factory=list)
     shouted: bool = False  # an ALL-CAPS headline, to be put in sentence case
+
+    @property
+    def last_piece(self) -> str:
+        return self.pieces[-1][-1] if self.pieces else ""
+
+    def paragraphs(self) -> list[str]:
+        return [" ".join(pieces) for pieces in self.pieces]
 
 
 def parse_star_daily(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
-    """Parse a STAR Market Daily brief. Never raises; a brief with no items gives none."""
+    """Parse a STAR Market Daily brief. Never raises; a brief with no items gives none.
+
+    `file_date` (the file's own date) dates a brief that gives no year (or no date) of its
+    own; the items then say `date_inferred`.
+    """
     lines = _content_lines(text)
     preamble, rest = _split_preamble(lines)
-    month_day = _brief_month_day(preamble) or _brief_month_day(rest[:3])
-    year = brief_year(text, month_day) if month_day else None
-    published = _iso_date(year, month_day)
+    day, inferred = brief_date(preamble, rest, text, file_date)
+    published = day.isoformat()
     edition = _edition(preamble)
 
     items = _parse_items(rest)
     _recase_shouted_headlines(items, lines)
-    parsed_items = [
-        ParsedItem(
-            title=item.title,
-            publisher=PUBLISHER,
-            published=published,
-            body=item.paragraphs,
-            section=item.section,
-            mentions=mentions_in_text("\n".join(item.paragraphs), _headline_subject(item.title)),
+    parsed_items = []
+    for item in items:
+        body = item.paragraphs()
+        parsed_items.append(
+            ParsedItem(
+                title=item.title,
+                publisher=PUBLISHER,
+                published=published,
+                body=body,
+                section=item.section,
+                mentions=_mentions(item.title, body),
+                date_inferred=inferred,
+            )
         )
-        for item in items
-    ]
     return ParsedDocument(
         name=name,
         layout=NAME,
         publisher=PUBLISHER,
-        title=_document_title(edition, month_day, year),
+        title=_document_title(edition, day),
         published=published,
         preamble=preamble,
         items=parsed_items,
     )
 
 
+def _mentions(title: str, body: list[str]) -> list[Mention]:
+    """Tickers written in the body (a ticker with no name before it named by the headline's
+    subject), then those only the headline writes."""
+    found = mentions_in_text("\n".join(body), _headline_subject(title))
+    known = {mention.ticker for mention in found}
+    return found + [m for m in mentions_in_text(title) if m.ticker not in known]
+
+
 # ---------------------------------------------------------------------------------- lines
+
+# Lines of the page, not of any story: app promotions, risk warnings, translation notes,
+# editor credits, "load more".
+_FURNITURE = re.compile(
+    r"(?:download|install|open|get|use)\b.{0,60}\bapps?\b"
+    r"|.{0,60}\bapps?\s+(?:store|download)\b"
+    r"|scan\s+(?:the\s+)?qr\s+code"
+    r"|risk\s+(?:warning|warnings|disclosure|reminder|statement)\s*[:：]"
+    r"|(?:disclaimer|statement|special\s+statement)\s*[:：]"
+    r"|(?:the\s+)?(?:above\s+)?(?:content\s+is\s+)?(?:this\s+)?translation\s+(?:is\s+)?"
+    r"(?:provided|generated|produced|done)\b"
+    r"|(?:this\s+article\s+(?:is|was)\s+)?"
+    r"(?:machine[- ]translated|translated\s+by\s+(?:ai|machine))"
+    r"|(?:responsible\s+)?editors?\s*[:：]"
+    r"|(?:load|read|see|view)\s+more\b.{0,20}"
+    r"|投资有风险|风险提示|免责声明|责任编辑|下载.{0,10}app",
+    re.IGNORECASE,
+)
+_FURNITURE_MAX_CHARS = 240
+
+
+def _is_furniture(line: str) -> bool:
+    return len(line) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE.match(line))
 
 
 def _content_lines(text: str) -> list[str]:
-    """Non-empty lines, leftovers dropped: code scraps, source credits, the stock table."""
-    raw = [fold(line) for line in text.split("\n")]
+    """Non-empty lines, leftovers dropped: code scraps, source credits, the stock table, the
+    page's furniture."""
     lines: list[str | None] = []  # None: something was dropped here that no sentence spans
     in_table = False
-    for line in raw:
+    for raw in text.split("\n"):
+        line = fold(raw)
         if not line:
             continue
         if not any(ch.isalnum() for ch in line):
@@ -169,7 +213,7 @@ def _content_lines(text: str) -> list[str]:
         if in_table and len(line.split()) <= 8 and not line.endswith(_TERMINAL):
             continue  # a row of the stock table under its header
         in_table = False
-        if _SOURCE_CREDIT.match(line):
+        if _SOURCE_CREDIT.match(line) or _is_furniture(line):
             lines.append(None)  # "(Science and Technology Innovation Board Daily)."
             continue
         lines.append(line)
@@ -204,14 +248,41 @@ def _join_dangling(lines: list[str | None]) -> list[str]:
     return joined
 
 
+# A page-title line: "STAR Market Daily | Midday Report", "STAR Evening News | Beijing …".
+_PAGE_TITLE = re.compile(rf"^(?:{BRIEF_NAME.pattern}|STAR\b|科创板).{{0,200}}?\s[|｜]\s", re.I)
+_NAME_ONLY = re.compile(rf"^[\"“]?(?:{BRIEF_NAME.pattern})[\"”]?$", re.IGNORECASE)
+
+
+def _is_header_line(line: str) -> bool:
+    """A line of the brief's own header: its name, page title, summary, date, anchor, credit."""
+    return bool(
+        _SUMMARY_LINE.match(line)
+        or _CIRCLED_SUMMARY.match(line)
+        or _DATE_LINE.match(line)
+        or _PAGE_TITLE.match(line)
+        or _NAME_ONLY.match(line)
+        or _HEADER_WORDS.search(line)
+    )
+
+
+_HEADER_WORDS = re.compile(
+    r"main\s+contents\s+of\s+today|anchor\b.{0,60}\bbroadcast|broadcast\s+for\s+you"
+    r"|^(?:Transferred|Reprinted|Forwarded|Republished)\s+from\b|^Source\s*[:：]|^来源\s*[:：]"
+    r"|^转自",
+    re.IGNORECASE,
+)
+
+
 def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Leading summary/credit/anchor lines, and the rest."""
-    preamble: list[str] = []
-    for index, line in enumerate(lines):
-        if _SECTION_MARKER.match(line) or not _PREAMBLE_LINE.search(line):
-            return preamble, lines[index:]
-        preamble.append(line)
-    return preamble, []
+    """The brief's header (name, page title, summary, date, anchor and credit lines, up to the
+    last of them among its first lines), and the rest."""
+    last = -1
+    for index, line in enumerate(lines[:_BRIEF_HEAD_LINES]):
+        if _SECTION_MARKER.match(line):
+            break
+        if _is_header_line(line):
+            last = index
+    return lines[: last + 1], lines[last + 1 :]
 
 
 def _is_sub_label(line: str) -> bool:
@@ -219,27 +290,73 @@ def _is_sub_label(line: str) -> bool:
     return bool(_SUB_LABEL.match(line)) and len(line.split()) <= 5
 
 
+def _heading(line: str) -> str | None:
+    """The name of a section heading written as a marker or a label, else None."""
+    marker = _SECTION_MARKER.match(line)
+    if marker:
+        return marker.group("name").strip(" .。")
+    if _is_sub_label(line):
+        return line.rstrip(":： ")
+    return None
+
+
+_PLAIN_HEADING_MAX_WORDS = 5
+_PLAIN_HEADING_MAX_CHARS = 50
+
+
+def _is_plain_heading(line: str, following: str | None, after: str | None) -> bool:
+    """A heading written as a plain line ("Announcements", "Company announcements"): short,
+    no sentence, and what follows it is a headline over its body (or another heading)."""
+    if (
+        following is None
+        or len(line) > _PLAIN_HEADING_MAX_CHARS
+        or len(line.split()) > _PLAIN_HEADING_MAX_WORDS
+        or line.endswith(_TERMINAL)
+        or _name_colon(line)
+        or not (line[0].isupper() or _CJK.match(line))
+        or all(word.casefold() in _DANGLING for word in line.split())
+    ):
+        return False
+    if _heading(following) is not None:
+        return True
+    return (
+        after is not None
+        and _heading(after) is None
+        and not following.endswith(_TERMINAL)
+        and len(following) > len(line)
+        and len(after) >= 1.2 * len(following)
+        and after.endswith(_TERMINAL)
+    )
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 # ---------------------------------------------------------------------------------- items
 
 
 def _parse_items(lines: list[str]) -> list[_Item]:
-    """Headlines and their bodies, under the section markers and sub-labels."""
+    """Headlines and their bodies, under the section headings (the innermost one names the
+    section)."""
     items: list[_Item] = []
     section = ""
-    sub_label = ""
     current: _Item | None = None
     expecting_body = False
     for index, line in enumerate(lines):
-        marker = _SECTION_MARKER.match(line)
-        if marker:
-            section, sub_label = marker.group("name").strip(" .。"), ""
-            current, expecting_body = None, False
-            continue
-        if _is_sub_label(line):
-            sub_label = line.rstrip(":： ")
-            current, expecting_body = None, False
-            continue
+        heading = _heading(line)
         following = _following_content(lines, index)
+        after = _following_content(lines, index + 1) if following is not None else None
+        next_line = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            heading is None
+            and (current is None or not expecting_body)
+            and _is_plain_heading(line, next_line, after)
+        ):
+            heading = line
+        if heading is not None:
+            section = heading
+            current, expecting_body = None, False
+            continue
         if current is None:
             starts_headline = _is_headline_shaped(line) and (
                 following is not None or not line.endswith(_TERMINAL)
@@ -247,15 +364,13 @@ def _parse_items(lines: list[str]) -> list[_Item]:
         elif expecting_body:
             starts_headline = False
         else:
-            after = _following_content(lines, index + 1) if following is not None else None
             starts_headline = _is_headline(line, following, after, current)
         if starts_headline or current is None:
-            item_section = f"{section} · {sub_label}" if section and sub_label else section
             if starts_headline:
-                current = _Item(line, item_section or sub_label, shouted=_is_all_caps(line))
+                current = _Item(line, section, shouted=_is_all_caps(line))
                 expecting_body = True
             else:
-                current = _Item(_title_from_body(line), item_section or sub_label, [line])
+                current = _Item(_title_from_body(line), section, [[line]])
                 expecting_body = False
             items.append(current)
             continue
@@ -269,13 +384,16 @@ def _following_content(lines: list[str], index: int) -> str | None:
     if index + 1 >= len(lines):
         return None
     line = lines[index + 1]
-    if _SECTION_MARKER.match(line) or _is_sub_label(line):
+    if _heading(line) is not None:
         return None
     return line
 
 
 def _is_headline_shaped(line: str) -> bool:
     return len(line) <= _HEADLINE_MAX_CHARS and len(line.split()) <= _HEADLINE_MAX_WORDS
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9&\-]+")
 
 
 def _is_headline(line: str, following: str | None, after: str | None, current: _Item) -> bool:
@@ -297,10 +415,11 @@ def _is_headline(line: str, following: str | None, after: str | None, current: _
         score -= 1
     if _shares_subject(line, following):
         score += 1
+        if len(following) >= 2.5 * len(line) and _shares_names(line, following):
+            score += 1  # "Moore Threads opens …." over "GPU designer Moore Threads said …"
     if _starts_lowercase(line):
         score -= 2
-        last = current.paragraphs[-1] if current.paragraphs else ""
-        if last and not last.endswith(_TERMINAL):
+        if current.pieces and not current.last_piece.endswith(_TERMINAL):
             score -= 2  # the previous line broke off mid-sentence
     if (
         after is not None
@@ -342,13 +461,18 @@ def _shares_subject(line: str, following: str) -> bool:
     return any(word in opening for word in _subject_words(line))
 
 
+def _shares_names(line: str, following: str) -> bool:
+    """Whether two capitalised words of `line` open `following` too."""
+    opening = following[:160]
+    return sum(1 for word in set(_CAPITALISED.findall(line)) if word in opening) >= 2
+
+
 def _add_body_line(item: _Item, line: str) -> None:
     """A body line: a new paragraph, or the rest of a paragraph that broke off mid-sentence."""
-    last = item.paragraphs[-1] if item.paragraphs else ""
-    if last and not last.endswith(_TERMINAL) and _starts_lowercase(line):
-        item.paragraphs[-1] = f"{last} {line}"
+    if item.pieces and not item.last_piece.endswith(_TERMINAL) and _starts_lowercase(line):
+        item.pieces[-1].append(line)
     else:
-        item.paragraphs.append(line)
+        item.pieces.append([line])
 
 
 def _title_from_body(line: str) -> str:
@@ -381,14 +505,19 @@ def _recase_shouted_headlines(items: list[_Item], lines: list[str]) -> None:
     if not shouted:
         return
     wanted = {word.casefold() for item in shouted for word in _WORD.findall(item.title)}
-    vocabulary = _word_casings(lines, wanted)
+    vocabulary = _initialisms(lines, wanted) | _word_casings(lines, wanted)
     for item in shouted:
         item.title = _sentence_case(item.title, vocabulary)
 
 
 def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
     """How the brief writes each of the `wanted` words (case-folded) mid-sentence, from its
-    lines that are not all caps."""
+    lines that are not all caps.
+
+    A capitalised word beside another capitalised word is part of a name ("Technology
+    Innovation Board"): it tells the word's own case only when the brief never writes the
+    word anywhere else.
+    """
     if not wanted:
         return {}
     text = "\n".join(line for line in lines if not _is_all_caps(line))
@@ -398,36 +527,88 @@ def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
         rf"(?<![A-Za-z])(?<![A-Za-z]['’])(?:{alternatives})(?![A-Za-z]|['’][A-Za-z])",
         re.IGNORECASE | re.ASCII,
     )
-    counts: dict[str, Counter[str]] = {}
+    alone: dict[str, Counter[str]] = {}
+    in_names: dict[str, Counter[str]] = {}
     for match in pattern.finditer(text):
-        start = match.start()
+        start, end = match.span()
         before = text[max(0, start - 3) : start]
         before = before[before.rfind("\n") + 1 :].rstrip()  # within the line; spaces folded
         if not before or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—")):
             continue  # a sentence start says nothing about the word's own case
         word = match.group(0)
+        named = word[0].isupper() and bool(
+            _CAPITALISED_BEFORE.search(text, max(0, start - 2), start)
+            or _CAPITALISED_AFTER.match(text, end)
+        )
+        counts = in_names if named else alone
         counts.setdefault(word.lower(), Counter())[word] += 1
     # The most frequent form; on a tie the lower-case one (a name is capitalised every time).
     return {
         key: max(forms, key=lambda form: (forms[form], form == key))
-        for key, forms in counts.items()
+        for key, forms in (in_names | alone).items()
     }
+
+
+_NAME_RUN = re.compile(
+    r"[A-Z][A-Za-z'’&-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][A-Za-z'’&-]*)+"
+)
+
+
+def _initialisms(lines: list[str], wanted: set[str]) -> dict[str, str]:
+    """The `wanted` words that are the initials of a name the brief writes out: "MIIT" for
+    "Ministry of Industry and Information Technology", "PBOC" for "People's Bank of China"."""
+    found: dict[str, str] = {}
+    for line in lines:
+        if _is_all_caps(line):
+            continue
+        for run in _NAME_RUN.finditer(line):
+            words = run.group(0).split()
+            capitals = "".join(word[0] for word in words if word[0].isupper())
+            every = "".join(word[0] for word in words if word != "&").upper()
+            for initials in (capitals, every):
+                key = initials.casefold()
+                if len(initials) >= 2 and key in wanted:
+                    found[key] = initials.upper()
+    return found
+
+
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][A-Za-z]* $")
+_CAPITALISED_AFTER = re.compile(r" [A-Z]")
+
+
+@cache
+def _directory_forms() -> dict[str, str]:
+    """Words the company directory writes in capitals or mixed case ("BYD", "CATL",
+    "iFlytek", "SenseTime"), and the units, by their upper-case spelling."""
+    from store.entities.companies import DATA_FILE  # only when a headline shouts
+
+    forms = {unit.upper(): unit for unit in UNITS}
+    try:
+        companies = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return forms
+    for company in companies:
+        names = [company.get("name", ""), company.get("short_name", ""), *company["aliases"]]
+        for name in names:
+            for word in _WORD.findall(name):
+                if len(word) >= 2 and (word.isupper() or not word[1:].islower()):
+                    forms.setdefault(word.upper(), word)
+    return forms
 
 
 def _sentence_case(line: str, vocabulary: dict[str, str]) -> str:
     """An ALL-CAPS headline in sentence case, words cased as the brief writes them elsewhere.
 
-    Acronyms the brief does not show are kept when known; the first word and the word after a
-    colon are capitalised.
+    A word the brief does not show is kept as the company directory writes it (or as a
+    unit is written), else put in lower case; the first word and the word after a colon are
+    capitalised.
     """
 
     def recase(match: re.Match[str]) -> str:
         word = match.group(0)
-        known = vocabulary.get(word.casefold())
+        known = vocabulary.get(word.casefold()) or _directory_forms().get(word.upper())
         if known:
             return known
-        if word.upper() in _ACRONYM_FORMS:
-            return _ACRONYM_FORMS[word.upper()]
         if any(ch.isdigit() for ch in word):
             return word  # 5G, H20, 200EFLOPS
         return word.lower()
@@ -439,31 +620,82 @@ def _sentence_case(line: str, vocabulary: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------- dates
 
 
-def _brief_month_day(lines: list[str]) -> tuple[int, int] | None:
-    """The (month, day) the brief is for, from its summary line: "on March 26 - …"."""
+def _header_date(lines: list[str]) -> tuple[date | None, tuple[int, int] | None]:
+    """The brief's date as its header writes it: a full date when a header line gives one
+    ("DATE: Mar 25 2025", "2024年11月5日 星期二"), and the (month, day) of its summary line
+    ("on March 26 - …"), lines naming the brief first."""
     ordered = sorted(lines, key=lambda line: not BRIEF_NAME.search(line))
+    full: date | None = None
+    month_day: tuple[int, int] | None = None
     for line in ordered:
-        for pattern in (*FULL_DATES[:2], *MONTH_DAYS):
-            match = pattern.search(line)
-            if match and (month_day := month_day_of(match)):
-                return month_day
-    return None
+        if full is None and (_DATE_LINE.match(line) or BRIEF_NAME.search(line)):
+            for pattern in FULL_DATES:
+                match = pattern.search(line)
+                if match and (found := date_of(match)):
+                    full = found
+                    break
+        if month_day is None:
+            for pattern in (*FULL_DATES[:2], *MONTH_DAYS):
+                match = pattern.search(line)
+                if match and (found_day := month_day_of(match)):
+                    month_day = found_day
+                    break
+    return full, month_day
 
 
-def brief_year(text: str, month_day: tuple[int, int]) -> int | None:
-    """The year of a brief dated `month_day`, inferred from the full dates in its text: the
-    year they point to (`year_from_dates`), else their most common year; None without any."""
-    dates = full_dates(text)
-    return year_from_dates(month_day, dates) or most_common_year(dates)
+_YEAR_NAMED = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)")
 
 
-def _iso_date(year: int | None, month_day: tuple[int, int] | None) -> str:
-    if year is None or month_day is None:
-        return ""
-    try:
-        return date(year, *month_day).isoformat()
-    except ValueError:
-        return ""
+def brief_year(text: str, month_day: tuple[int, int], latest: int | None = None) -> int | None:
+    """The year of a brief dated `month_day` (no year written beside it), from its text:
+    the year its full dates point to (`year_from_dates`), else the latest year it names no
+    later than `latest`; None when it names none."""
+    dated = year_from_dates(month_day, full_dates(text))
+    if dated is not None:
+        return dated
+    named = [int(year) for year in _YEAR_NAMED.findall(text)]
+    plausible = [year for year in named if latest is None or year <= latest]
+    return max(plausible, default=None)
+
+
+def _year_up_to(month_day: tuple[int, int], until: date) -> date:
+    """The last `month_day` on or before `until` (a day of slack for time zones)."""
+    for year in (until.year, until.year - 1, until.year - 4):  # February 29
+        try:
+            day = date(year, *month_day)
+        except ValueError:
+            continue
+        if day <= until + timedelta(days=1):
+            return day
+    return until
+
+
+def brief_date(
+    preamble: list[str], rest: list[str], text: str, file_date: date | None
+) -> tuple[date, bool]:
+    """The brief's date, and whether it was inferred from `file_date` (or today) because the
+    brief gives no year of its own.
+
+    In order: a full date in the header; the header's month and day with the year of the
+    full dates in the text near it, else the latest plausible year the text names; else the
+    year that puts that day last on or before the file's date; a brief with no date at all
+    is dated by the file.
+    """
+    full, month_day = _header_date(preamble)
+    if full is None and month_day is None:
+        full, month_day = _header_date(rest[:3])
+    if full is not None:
+        return full, False
+    until = file_date or date.today()
+    if month_day is None:
+        return until, True
+    year = brief_year(text, month_day, latest=until.year)
+    if year is not None:
+        try:
+            return date(year, *month_day), False
+        except ValueError:
+            pass  # February 29 of a common year
+    return _year_up_to(month_day, until), True
 
 
 def _edition(preamble: list[str]) -> str:
@@ -474,15 +706,9 @@ def _edition(preamble: list[str]) -> str:
     return ""
 
 
-def _document_title(edition: str, month_day: tuple[int, int] | None, year: int | None) -> str:
+def _document_title(edition: str, day: date) -> str:
     brief = f"{edition} brief" if edition else "Brief"
-    if month_day is None:
-        return f"{PUBLISHER} — {brief}"
-    month, day = month_day
-    when = f"{MONTH_NAMES[month - 1]} {day}"
-    if year is not None:
-        when += f", {year}"
-    return f"{PUBLISHER} — {brief}, {when}"
+    return f"{PUBLISHER} — {brief}, {MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
 
 
 # ------------------------------------------------------------------------------- detection
