@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from store.entities.companies import Company, CompanyDirectory
+from store.intake.feeds import looks_like_html
 from store.model import ParsedDocument, ParsedItem
 from store.parsers import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
@@ -48,7 +49,7 @@ class FileResult:
 
 
 @dataclass(slots=True)
-class _Linker:
+class Linker:
     """Links items to companies, keeping the companies learned along the way."""
 
     directory: CompanyDirectory
@@ -127,9 +128,14 @@ def _walk(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, s
     except OSError as exc:
         yield path, os_reason(exc)
         return
+    names = {child.name for child in children}
     for child in children:
         if child.name.startswith("."):
             continue
+        if child.name.endswith("_files") and (
+            f"{child.name[:-6]}.html" in names or f"{child.name[:-6]}.htm" in names
+        ):
+            continue  # the images and scripts of a page saved "complete"
         yield from _walk(child, seen_dirs)
 
 
@@ -159,17 +165,36 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
         raise IngestError(os_reason(exc)) from exc
     if not data.strip():
         raise IngestError("empty file")
-    try:
-        text = strip_controls(decode_document(data))
-    except UndecodableError as exc:
-        raise IngestError(str(exc)) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if data.lstrip()[:5] == b"%PDF-":
+        from store.intake.pdf import PdfError, pdf_text
+
+        try:
+            text = pdf_text(data)
+        except PdfError as exc:
+            raise IngestError(str(exc)) from exc
+    elif looks_like_html(data):
+        from store.intake.pages import PageError, read_page
+
+        try:
+            doc, _url = read_page(data, path.name)
+        except PageError as exc:
+            raise IngestError(str(exc)) from exc
+        except Exception as exc:  # a page-reading bug must not take the other files down
+            raise IngestError(f"could not be read ({type(exc).__name__}: {exc})") from exc
+        return doc, digest
+    else:
+        try:
+            text = strip_controls(decode_document(data))
+        except UndecodableError as exc:
+            raise IngestError(str(exc)) from exc
     try:
         doc = parse_document(text, path.name, date.fromtimestamp(st.st_mtime))
     except UnknownLayoutError as exc:
         raise IngestError(str(exc)) from exc
     except Exception as exc:  # a parser bug must not take the other files down
         raise IngestError(f"could not be parsed ({type(exc).__name__}: {exc})") from exc
-    return doc, hashlib.sha256(data).hexdigest()
+    return doc, digest
 
 
 @dataclass(slots=True)
@@ -181,7 +206,7 @@ class _Prepared:
     records: list[dict] = field(default_factory=list)
 
 
-def _prepare(path: Path, reason: str | None, linker: _Linker) -> _Prepared:
+def _prepare(path: Path, reason: str | None, linker: Linker) -> _Prepared:
     prepared = _Prepared(FileResult(path=path, error=reason))
     if reason:
         return prepared
@@ -201,12 +226,12 @@ def _prepare(path: Path, reason: str | None, linker: _Linker) -> _Prepared:
     return prepared
 
 
-_worker_linker: _Linker | None = None
+_worker_linker: Linker | None = None
 
 
 def _init_worker(learned: list[dict]) -> None:
     global _worker_linker
-    _worker_linker = _Linker(CompanyDirectory.bundled().with_learned(learned))
+    _worker_linker = Linker(CompanyDirectory.bundled().with_learned(learned))
 
 
 def _prepare_in_worker(job: tuple[Path, str | None]) -> tuple[_Prepared, list[dict]]:
@@ -218,7 +243,7 @@ def _prepare_in_worker(job: tuple[Path, str | None]) -> tuple[_Prepared, list[di
 
 
 def _prepared_files(
-    jobs: list[tuple[Path, str | None]], linker: _Linker, workers: int
+    jobs: list[tuple[Path, str | None]], linker: Linker, workers: int
 ) -> Iterator[tuple[_Prepared, list[dict]]]:
     """Read, parse and link files, in a pool of processes when there are many.
 
@@ -255,7 +280,7 @@ def ingest_paths(
     Many files are read and parsed by `workers` processes (default: one per core); the
     store is written from this process only, in batches.
     """
-    linker = _Linker(directory or CompanyDirectory.for_store(store))
+    linker = Linker(directory or CompanyDirectory.for_store(store))
     workers = workers if workers is not None else (os.cpu_count() or 1)
     jobs = collect_files(paths)
     results: list[FileResult] = []
