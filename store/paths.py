@@ -33,3 +33,12 @@ def config_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def inbox_path() -> Path:
+    """The folder `newsdesk watch` ingests from: `$NEWSDESK_INBOX` if set, else `inbox` in the
+    user data directory."""
+    env = os.environ.get("NEWSDESK_INBOX")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "inbox"

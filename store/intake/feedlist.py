@@ -216,6 +216,45 @@ class FeedList:
             feeds.append(feed)
         return feed
 
+    def add_many(
+        self, subscriptions: Iterable[tuple[str, str, list[str]]]
+    ) -> tuple[list[Feed], list[str]]:
+        """Add (url, label, tags) subscriptions in one write: (feeds added, reasons for the
+        ones skipped). A label becomes the name when it makes a good one."""
+        added: list[Feed] = []
+        skipped: list[str] = []
+        with self.editing() as feeds:
+            urls = {f.url: f.name for f in feeds}
+            for raw_url, label, tags in subscriptions:
+                try:
+                    url = valid_url(raw_url)
+                except FeedListError as exc:
+                    skipped.append(str(exc))
+                    continue
+                if url in urls:
+                    skipped.append(f"already following {url} (as {urls[url]})")
+                    continue
+                taken = [f.name for f in feeds]
+                slug = re.sub(r"[^\w.-]+", "-", clean_line(label)).strip("-.")[:NAME_CHARS]
+                if (
+                    slug
+                    and _NAME.match(slug)
+                    and slug.casefold() not in {t.casefold() for t in taken}
+                ):
+                    name = slug
+                else:
+                    name = name_for(url, taken)
+                feed = Feed(
+                    name=name,
+                    url=url,
+                    tags=list(dict.fromkeys(clean_line(t) for t in tags if clean_line(t))),
+                    added=now_iso(),
+                )
+                feeds.append(feed)
+                urls[url] = name
+                added.append(feed)
+        return added, skipped
+
     def remove(self, name: str) -> Feed:
         with self.editing() as feeds:
             for i, feed in enumerate(feeds):

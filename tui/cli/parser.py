@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from tui.cli import commands, desk
+from tui.cli import commands, desk, intake
 from tui.cli.output import TERMINAL_LIMIT, Output, note
 
 EPILOG = f"""\
@@ -26,7 +26,9 @@ exit status: 0 ok, 1 an error (one line on stderr), 2 usage.
 examples:
   newsdesk search 0700          items about Tencent (any ticker spelling, name, 中文, pinyin)
   newsdesk list --company byd --limit 5
-  newsdesk ingest ~/Downloads/briefs/
+  newsdesk ingest ~/Downloads/briefs/    text files, saved pages (.html) and PDFs
+  newsdesk feeds add https://technode.com/feed/ --tag ev
+  newsdesk fetch                fetch every feed (one line each)
 """
 
 PATH_HELP = "files or folders (folders are read recursively; hidden files are skipped)"
@@ -128,12 +130,93 @@ def build_parser() -> argparse.ArgumentParser:
         json=True, limit=True,
     )  # fmt: skip
     p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
+    add_intake(sub, add)
     add(
         "restore", commands.cmd_restore,
         "put back the last good copy of damaged store files (when a command says so)",
     )  # fmt: skip
     desk.register(add, db_parent, json_parent)
     return parser
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value > 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600, not {text}")
+    return value
+
+
+def job_count(text: str) -> int:
+    value = limit_value(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 64, not {value}")
+    return value
+
+
+def add_intake(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """`feeds …`, `fetch` and `watch`."""
+    from store.paths import inbox_path
+
+    feeds = add(
+        "feeds", intake.cmd_feeds_list, "the feeds you follow: add, list, remove, import, export"
+    )
+    actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION")
+
+    def action(name: str, func: Callable[..., int], help: str, json: bool = False):
+        p = actions.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        if json:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="store folder")
+        return p
+
+    p = action("add", intake.cmd_feeds_add, "follow a feed (RSS, Atom or JSON Feed)")
+    p.add_argument("url", metavar="URL", help="the feed's address (http or https)")
+    p.add_argument("--name", metavar="N", help="a short name (default: from the address)")
+    p.add_argument("--tag", metavar="T", action="append", help="a tag (repeatable)")
+    p.add_argument(
+        "--full", action="store_true",
+        help="fetch each new entry's page and keep its main text (for feeds that truncate)",
+    )  # fmt: skip
+    action("list", intake.cmd_feeds_list, "name, URL, items, last fetch and last status", json=True)
+    p = action("remove", intake.cmd_feeds_remove, "stop following a feed (its items stay)")
+    p.add_argument("name", metavar="NAME")
+    p = action("import", intake.cmd_feeds_import, "follow the feeds of an OPML file")
+    p.add_argument("file", metavar="FILE.opml")
+    action("export", intake.cmd_feeds_export, "print the feeds as OPML 2.0 (tags kept)")
+    feeds.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+
+    p = add(
+        "fetch", intake.cmd_fetch,
+        "fetch feeds (all, or those named) into the store; one line per feed",
+    )  # fmt: skip
+    p.add_argument("names", nargs="*", metavar="NAME", help="feeds to fetch (default: all)")
+    p.add_argument(
+        "--full", action="store_true",
+        help="also fetch each new entry's page and keep its main text",
+    )  # fmt: skip
+    p.add_argument(
+        "--timeout", type=positive_seconds, default=15.0, metavar="S",
+        help="give up on a feed after S seconds (default: 15)",
+    )  # fmt: skip
+    p.add_argument(
+        "--jobs", type=job_count, default=8, metavar="N",
+        help="feeds fetched at once (default: 8)",
+    )  # fmt: skip
+    p = add(
+        "watch", intake.cmd_watch,
+        f"ingest files dropped into a folder as they land (default: {inbox_path()})",
+    )  # fmt: skip
+    p.add_argument(
+        "dir", nargs="?", metavar="DIR", help=f"the folder to watch (default: {inbox_path()})"
+    )
+    p.add_argument(
+        "--settle", type=positive_seconds, default=1.0, metavar="S",
+        help="read a file once it has not changed for S seconds (default: 1)",
+    )  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
