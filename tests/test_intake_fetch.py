@@ -10,7 +10,7 @@ import pytest
 from store.intake.feedlist import FeedList, ItemLinks
 from store.intake.fetch import fetch_feeds
 from store.intake.http import Fetcher
-from store.storage.db import Store
+from store.storage.store import Store
 from tests.conftest import TEST_USER
 from tests.helpers import feed_fixtures as ff
 from tests.helpers.feed_server import FeedServer

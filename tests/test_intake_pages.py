@@ -9,7 +9,7 @@ import re
 import pytest
 
 from store.ingest import ingest_paths, read_document
-from store.storage.db import Store
+from store.storage.store import Store
 from store.text.sanitize import strip_controls
 from tests.conftest import TEST_USER
 from tests.helpers.feed_fixtures import SEED_FILES, seed_path, seed_text
@@ -156,9 +156,11 @@ def test_other_pages_are_refused_with_a_reason(tmp_path):
         b"<div class='product'><p>Mi 15 - 3999 yuan</p></div></body></html>"
     )
     results = ingest_paths(Store(tmp_path / "s", user=TEST_USER), [shop])
+    from store.parsers.registry import no_known_layout
+
     assert results[0].error == (
-        "no known layout (not an EqualOcean report, Caixin listing, STAR Market brief or search"
-        " digest); nor a news article page (no JSON-LD NewsArticle, og:type article or <article>)"
+        f"{no_known_layout()}; nor a news article page"
+        " (no JSON-LD NewsArticle, og:type article or <article>)"
     )
 
 

@@ -90,7 +90,7 @@ def test_other_texts_are_refused_as_no_known_layout(text: str) -> None:
         parse_document(text, "x.txt")
     assert str(caught.value) == (
         "no known layout (not an EqualOcean quarterly report, a Caixin listing, "
-        "a STAR Market Daily brief or a search digest)"
+        "a STAR Market Daily brief, a search digest or a news article)"
     )
     assert isinstance(caught.value, ValueError)
 

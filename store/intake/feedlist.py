@@ -19,23 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import filelock
 import orjson
 
-from store.storage.atomic import (
-    CorruptStoreError,
-    atomic_write,
-    held,
-    parse_json,
-    read_bytes,
-    remove_stale_temps,
-)
+from store.storage.errors import CorruptStoreError
+from store.storage.files import atomic_write, parse_json, read_bytes, remove_stale_temps
+from store.storage.layout import holding, write_lock
 from store.text.sanitize import clean_line
 
 FEEDS_FILE = "feeds.json"
 LINKS_FILE = "feed-items.json"
-LOCK_FILE = ".lock"  # the store's write lock (store/storage/db.py takes the same file)
-LOCK_TIMEOUT = 30.0
 NAME_CHARS = 40
 _NAME = re.compile(r"^[\w.-]{1,40}$", re.UNICODE)
 _HINT = "move it aside and add your feeds again (newsdesk feeds import FILE.opml)"
@@ -96,13 +88,12 @@ class Feed:
 
 
 def store_lock(root: Path) -> contextlib.AbstractContextManager[None]:
-    """The store's write lock (the same file `Store.add_documents` takes).
+    """The store's write lock (the one `Store.add_documents` takes).
 
     Never take it around a call into the Store: two holders in one process would wait on
     each other.
     """
-    lock = filelock.FileLock(Path(root) / LOCK_FILE, timeout=LOCK_TIMEOUT)
-    return held(lock, f"the store {root} (an ingest or fetch may be running)")
+    return holding(write_lock(Path(root)), Path(root))
 
 
 def _read_json(path: Path, kind: str) -> dict:

@@ -19,12 +19,13 @@ article or `<article>`) in this form; a text file in it is read the same way. On
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from store.model import ParsedDocument, ParsedItem
+from store.parsers.layout import Detection, Layout
 from store.text.prose import split_authors
 
-LAYOUT = "article"
-LABEL = "news article"
+NAME = "article"
 PUBLISHER = "Web article"
 _FIELD = re.compile(
     r"^(Article|By|Published|Publisher|Section|URL)[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE
@@ -48,19 +49,22 @@ def _header(text: str) -> tuple[dict[str, str], str]:
     return fields, "\n".join(lines[len(fields) :])
 
 
-def score_article(text: str) -> int:
-    """3 for an `Article:` first line, 2 for a readable `Published:`, 1 per other field."""
-    fields, _ = _header(text[:4000])
-    if "article" not in fields or not fields["article"]:
-        return 0
+def detect_article(text: str) -> Detection:
+    """3 for an `Article:` first line, 2 for a readable `Published:`, 1 per other field;
+    accepted from 5 (a headline and a date, or a headline and two other fields)."""
+    fields, rest = _header(text[:8000])
+    if not fields.get("article"):
+        return Detection(0, "no Article: line at the top")
     score = 3
-    if _ISO.match(fields.get("published", "")):
+    if _ISO.match(fields.get("published", "").strip()):
         score += 2
     score += sum(1 for key in ("by", "publisher", "section", "url") if fields.get(key))
-    return score
+    if not rest.strip():
+        return Detection(score, "an article header with no text under it")
+    return Detection(score, f"an article header with {len(fields)} fields", accepted=score >= 5)
 
 
-def parse_article(text: str, name: str) -> ParsedDocument:
+def parse_article(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """One item from an article text; zero items when it has no headline or no body."""
     fields, rest = _header(text)
     title = " ".join((fields.get("article") or "").split())
@@ -84,10 +88,20 @@ def parse_article(text: str, name: str) -> ParsedDocument:
         )
     return ParsedDocument(
         name=name,
-        layout=LAYOUT,
+        layout=NAME,
         publisher=publisher,
         title=title,
         published=published,
         preamble=[],
         items=items,
     )
+
+
+LAYOUT = Layout(
+    name=NAME,
+    label="news article",
+    publisher=PUBLISHER,
+    short_publisher="Article",
+    detect=detect_article,
+    parse=parse_article,
+)

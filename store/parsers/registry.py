@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from store.model import ParsedDocument
-from store.parsers import caixin, digest, equalocean, star_daily
+from store.parsers import article, caixin, digest, equalocean, star_daily
 from store.parsers.layout import Detection, Layout, UnknownLayoutError
 from store.parsers.shapes import not_a_document
 
@@ -20,6 +20,7 @@ LAYOUTS: tuple[Layout, ...] = (
     caixin.LAYOUT,
     star_daily.LAYOUT,
     digest.LAYOUT,
+    article.LAYOUT,
 )
 
 __all__ = [

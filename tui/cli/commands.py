@@ -86,7 +86,6 @@ def cmd_ingest(args, out: Output) -> int:
     from store.parsers.registry import LAYOUTS
 
     labels = {layout.name: layout.label for layout in LAYOUTS}
-    labels.setdefault("article", "news article")  # saved article pages (store/intake/pages.py)
     store = open_store(args, seed=False)
     results = ingest_paths(store, args.paths)
     refused = 0

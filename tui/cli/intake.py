@@ -207,7 +207,6 @@ def cmd_watch(args, out: Output) -> int:
     if folder.exists() and not folder.is_dir():
         raise CliError(f"{folder} is not a folder")
     labels = {layout.name: layout.label for layout in LAYOUTS}
-    labels.setdefault("article", "news article")
     store = open_store(args, seed=False)
 
     def on_result(r) -> None:
