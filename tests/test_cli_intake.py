@@ -184,7 +184,8 @@ def test_watch_ingests_files_as_they_land_and_waits_for_a_slow_writer(db, tmp_pa
             handle.write(text[len(text) // 2 :])
         (inbox / "report.pdf.part").write_bytes(b"%PDF-1.7 half a download")
         (inbox / ".hidden.txt").write_text(ff.seed_text("digest"), encoding="utf-8")
-        assert wait_for(lambda: len(out_path.read_text().splitlines()) >= 2, 30)
+        landed = wait_for(lambda: len(out_path.read_text().splitlines()) >= 2, 30)
+        assert landed, (proc.poll(), out_path.read_text(), err_path.read_text())
         time.sleep(1.0)  # time to (wrongly) take the partial download
     finally:
         proc.send_signal(signal.SIGINT)

@@ -1,6 +1,7 @@
 """The inbox: files dropped in a folder are ingested as they land (watchfiles).
 
-A file is read only once it has settled: its size and modification time unchanged for
+The folder is also looked over every SCAN_SECONDS, for changes the watcher missed. A file
+is read only once it has settled: its size and modification time unchanged for
 `settle` seconds and, where the system tells (Linux /proc), no process holding it open for
 writing. Partial downloads (`.part`, `.crdownload`, …), hidden and editor temp files are
 left alone until they are renamed to their final name.
@@ -18,6 +19,7 @@ from pathlib import Path
 from store.ingest import FileResult, ingest_paths
 
 SETTLE_SECONDS = 1.0
+SCAN_SECONDS = 2.0
 _PARTIAL = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp", "~")
 _TICK_MS = 200
 
@@ -76,19 +78,37 @@ class Inbox:
         self.folder = folder
         self.settle = settle
         self.pending: dict[Path, tuple[tuple[int, int], float]] = {}
+        self.done: dict[Path, tuple[int, int]] = {}  # ingested, as it was then
+        self.scanned = 0.0
 
     def saw(self, path: Path) -> None:
-        if ignored(path) or any(
-            part.startswith(".") for part in path.relative_to(self.folder).parts
-        ):
+        try:
+            parts = path.relative_to(self.folder).parts
+        except ValueError:
+            return
+        if ignored(path) or any(part.startswith(".") for part in parts):
             return
         stamp = _stamp(path)
         if stamp is None:
             self.pending.pop(path, None)
             return
+        if self.done.get(path) == stamp:
+            return
         old = self.pending.get(path)
         if old is None or old[0] != stamp:
             self.pending[path] = (stamp, time.monotonic())
+
+    def scan(self) -> None:
+        """Look at every file in the folder: a change the watcher missed (one made while it
+        started, or on a file system that sends no events) is found within SCAN_SECONDS."""
+        self.scanned = time.monotonic()
+        try:
+            paths = sorted(self.folder.rglob("*"))
+        except OSError:
+            return
+        for path in paths:
+            if path.is_file():
+                self.saw(path)
 
     def ready(self) -> list[Path]:
         """Files that have settled: taken off the pending list, in name order."""
@@ -108,8 +128,30 @@ class Inbox:
                 self.pending[path] = (current, now)
                 continue
             del self.pending[path]
+            self.done[path] = current
             out.append(path)
         return sorted(out)
+
+
+def _changes(folder: Path, stop: threading.Event):
+    """watchfiles' change sets (an empty one at least every tick); polling the folder when
+    the system's file notifications cannot be had (e.g. out of inotify instances)."""
+    from watchfiles import watch
+
+    options = {
+        "stop_event": stop,
+        "yield_on_timeout": True,
+        "rust_timeout": _TICK_MS,
+        "debounce": _TICK_MS,
+        "step": 50,
+        "recursive": True,
+    }
+    try:
+        yield from watch(folder, **options)
+    except OSError:
+        if stop.is_set():
+            return
+        yield from watch(folder, force_polling=True, poll_delay_ms=_TICK_MS, **options)
 
 
 def watch_inbox(
@@ -123,32 +165,24 @@ def watch_inbox(
 ) -> None:
     """Ingest the files in `folder` now, then each file that lands there, until `stop` is
     set (or Ctrl-C). Each file gives one FileResult to `on_result`."""
-    from watchfiles import Change, watch
+    from watchfiles import Change
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stop = stop or threading.Event()
     inbox = Inbox(folder, settle)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            inbox.saw(path)
+    inbox.scan()
     if on_ready:
         on_ready()
     with contextlib.suppress(KeyboardInterrupt):
-        for changes in watch(
-            folder,
-            stop_event=stop,
-            yield_on_timeout=True,
-            rust_timeout=_TICK_MS,
-            debounce=_TICK_MS,
-            step=50,
-            recursive=True,
-        ):
+        for changes in _changes(folder, stop):
             for change, raw in changes:
                 if change in (Change.added, Change.modified):
                     inbox.saw(Path(raw))
                 else:
                     inbox.pending.pop(Path(raw), None)
+            if time.monotonic() - inbox.scanned >= SCAN_SECONDS:
+                inbox.scan()
             for path in inbox.ready():
                 for result in ingest_paths(store, [path], workers=1):
                     on_result(result)
