@@ -10,4 +10,5 @@ SHORT_PUBLISHERS: dict[str, str] = {
     "Caixin Global": "Caixin",
     "STAR Market Daily": "STAR Daily",
     "Search digest": "Digest",
+    "Web article": "Article",
 }
