@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -74,7 +75,7 @@ class Feed:
         name, url = data.get("name"), data.get("url")
         if not isinstance(name, str) or not isinstance(url, str) or not name or not url:
             return None
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             value = data.get(f.name)
             if f.name == "tags":

@@ -98,7 +98,7 @@ def decode_markup(data: bytes, content_type: str = "") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = []
+    declared: list[str] = []
     m = _XML_DECL.match(data[:200])
     if m:
         declared.append(m.group(1).decode("ascii"))
@@ -107,10 +107,10 @@ def decode_markup(data: bytes, content_type: str = "") -> str:
         declared.append(m.group(1).decode("ascii"))
     declared.append(charset_of(content_type) or "")
     for name in declared:
-        codec = _codec(name)
-        if codec and codec not in ("utf-8", "ascii"):
+        named = _codec(name)
+        if named and named not in ("utf-8", "ascii"):
             try:
-                return data.decode(codec)
+                return data.decode(named)
             except UnicodeDecodeError:
                 continue
     try:

@@ -16,9 +16,10 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 DEFAULT_TIMEOUT = 15.0
@@ -33,6 +34,7 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
+K = TypeVar("K")
 
 
 class FetchError(Exception):
@@ -278,14 +280,12 @@ class Fetcher:
 
     def get_many(
         self,
-        requests: Iterable[tuple[object, dict]],
-        *,
-        on_done: Callable[[object, Response | FetchError], None] | None = None,
-    ) -> Iterator[tuple[object, Response | FetchError]]:
+        requests: Iterable[tuple[K, dict[str, Any]]],
+    ) -> Iterator[tuple[K, Response | FetchError]]:
         """Run `get(**kwargs)` for each (key, kwargs) on `workers` threads; yields
         (key, Response or FetchError) as each finishes."""
 
-        def one(kwargs: dict) -> Response | FetchError:
+        def one(kwargs: dict[str, Any]) -> Response | FetchError:
             try:
                 return self.get(**kwargs)
             except FetchError as exc:

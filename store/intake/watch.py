@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from store.ingest import FileResult, ingest_paths
 
@@ -138,7 +139,7 @@ def _changes(folder: Path, stop: threading.Event):
     the system's file notifications cannot be had (e.g. out of inotify instances)."""
     from watchfiles import watch
 
-    options = {
+    options: dict[str, Any] = {
         "stop_event": stop,
         "yield_on_timeout": True,
         "rust_timeout": _TICK_MS,
