@@ -174,8 +174,8 @@ def main() -> None:
     print(f"ingest: {serial} items in {elapsed:.1f} s = {serial / elapsed:,.0f} items/s")
 
     del store
-    index_bytes = (root / "index.json").stat().st_size
-    print(f"index.json: {index_bytes / 1e6:.1f} MB")
+    index_bytes = sum(p.stat().st_size for p in root.glob("index-*"))
+    print(f"index: {index_bytes / 1e6:.1f} MB")
     cold = run_cold(root, COLD_OPEN)
     print(
         f"cold process: import store.storage.store {cold['import']:.0f} ms, open store (index) "

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.store_files import segment_backup, segment_file
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NEWSDESK = shutil.which("newsdesk", path=str(Path(sys.executable).parent)) or "newsdesk"
 
@@ -267,12 +269,12 @@ def test_restore_puts_back_the_last_good_copy(tmp_path):
     db = tmp_path / "db"
     run("ingest", str(SEEDS / "000_8dddf056b50c37f7.txt"), "--db", str(db))
     run("ingest", str(SEEDS / "001_ce5775964d962981.txt"), "--db", str(db))
-    segment = db / "corpus-0000.json"
-    assert segment.with_name(segment.name + ".bak").exists()
+    segment, backup = segment_file(db), segment_backup(db)
+    assert backup is not None and backup.exists()
     segment.write_bytes(segment.read_bytes()[:50])
     proc = run("list", "--json", "--db", str(db), check=1)
-    assert "corpus-0000.json" in proc.stderr and ".bak" in proc.stderr
+    assert segment.name in proc.stderr and backup.name in proc.stderr
     assert "newsdesk restore" in proc.stderr
     restored = run("restore", "--db", str(db)).stdout
-    assert "corpus-0000.json" in restored
+    assert segment.name in restored
     assert len(items(db, "list")) == 18  # the copy before the second ingest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.helpers.store_files import index_file, segment_file
 from tests.test_cli import SEEDS, run
 
 
@@ -13,17 +14,33 @@ def test_restore_repairs_a_store_that_cannot_open(tmp_path: Path) -> None:
     db = tmp_path / "db"
     run("ingest", str(SEEDS / "000_8dddf056b50c37f7.txt"), "--db", str(db))
     run("ingest", str(SEEDS / "001_ce5775964d962981.txt"), "--db", str(db))
-    segment = db / "corpus-0000.json"
+    segment = segment_file(db)
     segment.write_bytes(segment.read_bytes()[:1000])
-    (db / "index.json").unlink()
+    index_file(db).unlink()
     failed = run("list", "--db", str(db), check=1)
-    assert "newsdesk restore" in failed.stderr and "corpus-0000.json" in failed.stderr
+    assert "newsdesk restore" in failed.stderr and segment.name in failed.stderr
     restored = run("restore", "--db", str(db))
     assert f"restored {segment} from its last good copy" in restored.stdout
+    # what the last good copy does not hold is named, with what to do
+    assert "20 items were only in the damaged files" in restored.stderr
+    assert "001_ce5775964d962981.txt" in restored.stderr
     listed = json.loads(run("list", "--json", "--db", str(db)).stdout)
     assert len(listed) == 18  # the copy before the second ingest
     again = run("restore", "--db", str(db))
     assert "nothing to restore" in again.stderr
+    run("ingest", str(SEEDS / "001_ce5775964d962981.txt"), "--db", str(db))
+    assert len(json.loads(run("list", "--json", "--db", str(db)).stdout)) == 38
+
+
+def test_reindex_rebuilds_the_index_from_the_corpus(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    run("ingest", str(SEEDS), "--db", str(db))
+    before = run("list", "--json", "--db", str(db)).stdout
+    index_file(db).write_bytes(b'{"version": 3, "rows": 1}')
+    done = run("reindex", "--db", str(db))
+    assert done.stdout.strip() == f"reindexed 75 items in {db}"
+    assert run("list", "--json", "--db", str(db)).stdout == before
+    assert run("reindex", "--db", str(db)).stdout == done.stdout  # idempotent
 
 
 def test_an_ambiguous_id_prefix_is_named_with_its_count(tmp_path: Path) -> None:

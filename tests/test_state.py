@@ -107,7 +107,7 @@ def test_corrupt_state_is_detected_on_change_and_restored(tmp_path: Path) -> Non
     with pytest.raises(CorruptStoreError, match="newsdesk restore"):
         state.toggle_bookmark("c")
     store = Store(tmp_path, user="ann")
-    assert store.restore_backups() == [state.path]
+    assert store.restore_backups().paths == [state.path]
     assert UserState(tmp_path, user="ann").bookmarks == {"a"}
     assert stat.S_IMODE(os.stat(state.path).st_mode) == 0o600
 

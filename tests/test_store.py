@@ -22,6 +22,13 @@ from store.storage.index import ItemIndex
 from store.storage.restore import restore_backups
 from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
+from tests.helpers.store_files import (
+    documents_file,
+    generated_files,
+    index_file,
+    segment_backup,
+    segment_file,
+)
 
 USER = "tester"
 RECORD_FIELDS = {
@@ -262,8 +269,15 @@ def test_segments_roll_over_and_are_tinydb_files(tmp_path: Path) -> None:
     store = open_store(tmp_path, segment_size=3)
     [result] = store.add_documents([make_doc("a.txt", [make_item(f"S{i}") for i in range(4)])])
     [more] = store.add_documents([make_doc("b.txt", [make_item(f"T{i}") for i in range(3)])])
-    names = sorted(p.name for p in tmp_path.glob("corpus-*.json"))
-    assert names == ["corpus-0000.json", "corpus-0001.json", "corpus-0002.json"]
+    names = [segment_file(tmp_path, n).name for n in range(3)]
+    # a write never changes a file: segment 1, filled up by the second write, is a new file
+    assert names == [
+        "corpus-0000-g000001.json",
+        "corpus-0001-g000002.json",
+        "corpus-0002-g000002.json",
+    ]
+    assert segment_backup(tmp_path, 1) == tmp_path / "corpus-0001-g000001.json"  # kept
+    assert segment_backup(tmp_path, 0) is None
     assert sorted(store.index.segment) == [0, 0, 0, 1, 1, 1, 2]
     seen = []
     for name in names:
@@ -282,12 +296,12 @@ def test_index_rebuilt_when_missing_or_corrupt(tmp_path: Path) -> None:
     expected = {c: getattr(store.index, c) for c in ("ids", "title", "tickers", "segment")}
     merged_id = store.index.ids[0]
 
-    (tmp_path / "index.json").unlink()
+    index_file(tmp_path).unlink()
     rebuilt = open_store(tmp_path)
     assert {c: getattr(rebuilt.index, c) for c in expected} == expected
-    assert (tmp_path / "index.json").exists()  # and saved again
+    assert index_file(tmp_path).exists()  # and saved again (committed)
 
-    (tmp_path / "index.json").write_bytes(b'{"version": 2, "ids": [')
+    index_file(tmp_path).write_bytes(b'{"version": 2, "ids": [')
     rebuilt = open_store(tmp_path)
     assert {c: getattr(rebuilt.index, c) for c in expected} == expected
     assert rebuilt.get(merged_id)["id"] == merged_id
@@ -299,9 +313,9 @@ def test_index_rebuilt_when_missing_or_corrupt(tmp_path: Path) -> None:
 def test_corrupt_segment_raises_and_restore_puts_back_the_last_good_copy(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     [first] = store.add_documents([make_doc("a.txt", [make_item("First")])])
-    store.add_documents([make_doc("b.txt", [make_item("Second")])])  # keeps a .bak of seg 0
-    segment = tmp_path / "corpus-0000.json"
-    assert (tmp_path / "corpus-0000.json.bak").exists()
+    store.add_documents([make_doc("b.txt", [make_item("Second")])])  # seg 0 anew, old kept
+    segment, backup = segment_file(tmp_path), segment_backup(tmp_path)
+    assert backup is not None and backup.exists()
     segment.write_bytes(segment.read_bytes()[:50])  # truncated
 
     broken = open_store(tmp_path)  # the index alone opens fine
@@ -311,28 +325,34 @@ def test_corrupt_segment_raises_and_restore_puts_back_the_last_good_copy(tmp_pat
     assert "\n" not in message
     assert str(segment) in message
     assert "truncated JSON" in message
-    assert f"{segment}.bak" in message and "newsdesk restore" in message
+    assert f"the last good copy is {backup}" in message and "newsdesk restore" in message
     assert caught.value.path == segment
     with pytest.raises(CorruptStoreError):
         broken.add_documents([make_doc("c.txt", [make_item("Third")])])
     assert segment.read_bytes()[:50] == segment.read_bytes()  # never replaced by an empty one
 
-    assert broken.restore_backups() == [segment]
+    report = broken.restore_backups()
+    assert report.paths == [segment]
+    assert (report.lost_items, report.lost_documents) == (1, ["b.txt"])  # say what went
     restored = open_store(tmp_path)
     assert restored.get(first.ids[0])["title"] == "First"
     assert restored.index.title == ["First"]  # the index follows the restored corpus
-    assert restored.restore_backups() == []
+    assert [d["name"] for d in restored.documents()] == ["a.txt"]
+    assert restored.restore_backups().paths == []
+    [again] = restored.add_documents([make_doc("b.txt", [make_item("Second")])])
+    assert again.new == 1
 
 
 def test_restore_works_when_the_store_cannot_even_open(tmp_path: Path) -> None:
     store = open_store(tmp_path, segment_size=2)
     store.add_documents([make_doc("a.txt", [make_item("First")])])
     [second] = store.add_documents([make_doc("b.txt", [make_item("Second"), make_item("3")])])
-    (tmp_path / "corpus-0000.json").write_bytes(b'{"items": {"1": {"id": "x"')
-    (tmp_path / "index.json").unlink()
-    with pytest.raises(CorruptStoreError, match=r"corpus-0000\.json"):
+    segment = segment_file(tmp_path)
+    segment.write_bytes(b'{"items": {"1": {"id": "x"')
+    index_file(tmp_path).unlink()
+    with pytest.raises(CorruptStoreError, match=segment.name):
         open_store(tmp_path)
-    assert restore_backups(tmp_path) == [tmp_path / "corpus-0000.json"]
+    assert restore_backups(tmp_path).paths == [segment]
     restored = open_store(tmp_path)
     # the backup is the segment before its last write: "Second" went with the damage
     assert sorted(restored.index.title) == ["3", "First"]
@@ -342,32 +362,34 @@ def test_restore_works_when_the_store_cannot_even_open(tmp_path: Path) -> None:
 def test_corrupt_segment_without_backup_says_what_to_do(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     [result] = store.add_documents([make_doc("a.txt", [make_item("First")])])
-    (tmp_path / "corpus-0000.json").write_text('{"items": {"1": "not a record"}}')
+    segment = segment_file(tmp_path)
+    segment.write_text('{"items": {"1": "not a record"}}')
     with pytest.raises(CorruptStoreError) as caught:
         open_store(tmp_path).get(result.ids[0])
     assert "no backup copy" in str(caught.value)
-    assert "corpus-0000.json" in str(caught.value)
+    assert segment.name in str(caught.value)
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage", b"[1, 2]", b'{"documents": []}'])
 def test_corrupt_documents_file_raises(tmp_path: Path, content: bytes) -> None:
     store = open_store(tmp_path)
     store.add_documents([make_doc("a.txt", [make_item("First")])])
-    (tmp_path / "documents.json").write_bytes(content)
+    documents = documents_file(tmp_path)
+    documents.write_bytes(content)
     broken = open_store(tmp_path)
-    with pytest.raises(CorruptStoreError, match=r"documents\.json is corrupt"):
+    with pytest.raises(CorruptStoreError, match=rf"{documents.name} is corrupt"):
         broken.documents()
     with pytest.raises(CorruptStoreError):
         broken.add_documents([make_doc("b.txt", [make_item("Second")])])
-    assert (tmp_path / "documents.json").read_bytes() == content
+    assert documents.read_bytes() == content
 
 
 def test_corrupt_index_is_not_an_error_but_corrupt_corpus_on_rebuild_is(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.add_documents([make_doc("a.txt", [make_item("First")])])
-    (tmp_path / "index.json").unlink()
-    (tmp_path / "corpus-0000.json").write_bytes(b"{")
-    with pytest.raises(CorruptStoreError, match=r"corpus-0000\.json"):
+    index_file(tmp_path).unlink()
+    segment_file(tmp_path).write_bytes(b"{")
+    with pytest.raises(CorruptStoreError, match=segment_file(tmp_path).name):
         open_store(tmp_path)
 
 
@@ -436,36 +458,28 @@ def test_iter_records_streams_every_committed_record(tmp_path: Path) -> None:
     assert [r["id"] for r in records if r["bookmarked"]] == [results[0].ids[0]]
 
 
-def test_orphans_of_an_interrupted_write_are_invisible_and_dropped(tmp_path: Path) -> None:
+def test_files_of_a_write_that_never_committed_are_never_read(tmp_path: Path) -> None:
+    """A writer killed before the manifest names its files: readers, a rebuild of the
+    index and the next write all ignore them, and the next write deletes them."""
     store = open_store(tmp_path)
     [result] = store.add_documents([make_doc("a.txt", [make_item("One")])])
-    # simulate a writer killed after writing the segment, before the index
-    segment = tmp_path / "corpus-0000.json"
-    data = orjson.loads(segment.read_bytes())
-    orphan = dict(make_item("Orphan"), id="orphan01", documents=["x.txt"])
-    data["items"]["2"] = orphan
-    segment.write_bytes(orjson.dumps(data))
+    committed = generated_files(tmp_path)
+    # what a killed writer leaves: a next version of segment 0 holding an extra record
+    data = orjson.loads(segment_file(tmp_path).read_bytes())
+    data["items"]["2"] = dict(make_item("Orphan"), id="orphan01", documents=["x.txt"])
+    (tmp_path / "corpus-0000-g000009.json").write_bytes(orjson.dumps(data))
+    (tmp_path / "corpus-0001-g000009.json").write_bytes(orjson.dumps(data))
     reader = open_store(tmp_path)
     assert reader.get("orphan01") is None
     assert [r["id"] for r in reader.iter_records()] == result.ids
-    reader.add_documents([make_doc("b.txt", [make_item("Two")])])
-    ids_on_disk = [r["id"] for r in orjson.loads(segment.read_bytes())["items"].values()]
-    assert "orphan01" not in ids_on_disk and len(ids_on_disk) == 2
-
-
-def test_a_document_whose_items_never_committed_is_ingested_again(tmp_path: Path) -> None:
-    store = open_store(tmp_path)
-    batch = numbered_batch(1, 3)
-    store.add_documents(batch)
-    index_bytes = (tmp_path / "index.json").read_bytes()
-    store.add_documents(numbered_batch(2, 3))
-    # a crash after documents.json but before index.json: put the old index back
-    (tmp_path / "index.json").write_bytes(index_bytes)
-    reader = open_store(tmp_path)
-    assert [d["name"] for d in reader.documents()] == ["batch-00001-0.txt"]
-    [result] = reader.add_documents(numbered_batch(2, 3))
-    assert (result.new, result.known) == (3, 0)
-    assert len(reader.index) == 6
+    index_file(tmp_path).unlink()  # a rebuild reads only what the manifest names
+    rebuilt = open_store(tmp_path)
+    assert rebuilt.index.ids == result.ids and rebuilt.get("orphan01") is None
+    assert restore_backups(tmp_path).paths == []
+    rebuilt.add_documents([make_doc("b.txt", [make_item("Two")])])
+    assert "corpus-0001-g000009.json" not in generated_files(tmp_path)
+    assert len(open_store(tmp_path).index) == 2
+    assert set(committed) - set(generated_files(tmp_path))  # superseded files go too
 
 
 def test_write_lock_held_elsewhere_raises_store_locked(tmp_path: Path) -> None:
@@ -506,12 +520,13 @@ def test_a_file_where_the_store_folder_should_be_is_a_store_error(tmp_path: Path
 def test_permission_denied_is_a_store_error(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s")
     store.add_documents([make_doc("a.txt", [make_item("One")])])
-    os.chmod(tmp_path / "s" / "corpus-0000.json", 0)
+    segment = segment_file(tmp_path / "s")
+    os.chmod(segment, 0)
     try:
-        with pytest.raises(StoreError, match=r"corpus-0000.json: permission denied"):
+        with pytest.raises(StoreError, match=rf"{segment.name}: permission denied"):
             open_store(tmp_path / "s").get(store.index.ids[0])
     finally:
-        os.chmod(tmp_path / "s" / "corpus-0000.json", 0o644)
+        os.chmod(segment, 0o644)
 
 
 def test_item_index_rejects_malformed_json() -> None:

@@ -8,6 +8,7 @@ from store.entities.companies import CompanyDirectory
 from store.ingest import ingest_paths
 from store.model import Mention
 from store.storage.store import Store
+from tests.helpers.store_files import index_file
 
 
 def test_link_keeps_a_class_share_ticker_with_a_dot():
@@ -47,7 +48,7 @@ def test_a_linking_error_refuses_that_file_only(tmp_path):
 def test_a_hand_edited_index_with_wrong_types_is_rebuilt(seeded_store_dir):
     import orjson
 
-    path = seeded_store_dir / "index.json"
+    path = index_file(seeded_store_dir)
     data = orjson.loads(path.read_bytes())
     data["ids"] = list(range(len(data["ids"])))
     path.write_bytes(orjson.dumps(data))

@@ -14,6 +14,7 @@ from store.storage.dedupe import Keys, body_print, settled
 from store.storage.segments import NO_SPAN, segment_bytes
 from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
+from tests.helpers.store_files import documents_file, generated_files, index_file, segment_file
 
 USER = "tester"
 
@@ -40,7 +41,7 @@ def test_spans_point_at_each_record(tmp_path: Path) -> None:
     index = store.index
     assert NO_SPAN not in index.spans
     for row, item_id in enumerate(index.ids):
-        raw = (tmp_path / f"corpus-{index.segment[row]:04d}.json").read_bytes()
+        raw = segment_file(tmp_path, index.segment[row]).read_bytes()
         offset, length = index.span_of(row)
         assert orjson.loads(raw[offset : offset + length])["id"] == item_id
     loaded = open_store(tmp_path).index  # packed on disk, the same spans
@@ -62,28 +63,31 @@ def test_get_many_reads_records_alone_without_loading_segments(tmp_path: Path) -
     assert not reader._corpus  # nothing loaded whole
 
 
-def test_a_segment_replaced_after_the_index_is_loaded_whole(tmp_path: Path) -> None:
+def test_a_reader_reads_its_generation_until_it_refreshes(tmp_path: Path) -> None:
     writer = open_store(tmp_path, segment_size=100)
     [first] = writer.add_documents(numbered_batch(1, 3))
-    index_bytes = (tmp_path / "index.json").read_bytes()
     reader = open_store(tmp_path)
+    before = reader.get(first.ids[0])["body"]
     # another writer merges a longer printing of the first story into the same segment
-    longer = make_item(reader.get(first.ids[0])["title"], "A much longer body. " * 40)
+    longer = make_item(reader.get(first.ids[0])["title"], before + " And more detail." * 40)
     writer.add_documents([*numbered_batch(2, 4), make_doc("longer.txt", [longer])])
-    record = reader.get(first.ids[1])  # the reader's index is stale: its token is old
-    assert record["id"] == first.ids[1]
-    assert reader._corpus  # it fell back to loading the segment
-    # a writer killed after writing the segment, before the index: the old index is back
-    (tmp_path / "index.json").write_bytes(index_bytes)
-    reopened = open_store(tmp_path)
-    assert [r["id"] for r in reopened.get_many(first.ids)] == first.ids
-    assert len(reopened.index) == 3
+    # the reader's generation is still on disk (kept as the new one's backup): consistent
+    assert reader.get(first.ids[0])["body"] == before
+    assert not reader._corpus  # read by its span in the file the reader's index names
+    assert reader.refresh()
+    assert reader.get(first.ids[0])["body"] == longer["body"]
+    # two commits later the reader's files are gone: it refreshes and reads the new ones
+    stale = open_store(tmp_path)
+    writer.add_documents(numbered_batch(3, 1))
+    writer.add_documents(numbered_batch(4, 1))
+    assert stale.get(first.ids[1])["id"] == first.ids[1]
+    assert len(stale.index) == len(writer.index) == 9
 
 
 def test_a_record_not_at_its_span_is_loaded_whole(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     [result] = store.add_documents([make_doc("a.txt", [make_item("One"), make_item("Two")])])
-    segment = tmp_path / "corpus-0000.json"
+    segment = segment_file(tmp_path)
     data = orjson.loads(segment.read_bytes())
     data["items"]["1"]["body"] = "edited by hand, so every later record moved"
     segment.write_bytes(orjson.dumps(data))  # the same token: only the record check sees it
@@ -96,12 +100,17 @@ def test_old_segments_and_an_old_index_stay_readable(tmp_path: Path) -> None:
     store.add_documents(numbered_batch(1, 5))
     ids = list(store.index.ids)
     titles = list(store.index.title)
-    for path in tmp_path.glob("corpus-*.json"):  # as the previous version wrote them
-        items = orjson.loads(path.read_bytes())["items"]
-        path.write_bytes(orjson.dumps({"items": items}))
-    data = orjson.loads((tmp_path / "index.json").read_bytes())
+    # a store as the versions before manifests wrote it: corpus-NNNN.json, index.json
+    segments = [orjson.loads(segment_file(tmp_path, n).read_bytes())["items"] for n in (0, 1)]
+    data = orjson.loads(index_file(tmp_path).read_bytes())
     data["version"] = 2
+    documents = documents_file(tmp_path).read_bytes()
+    for name in [*generated_files(tmp_path), "manifest.json", "manifest.json.bak"]:
+        (tmp_path / name).unlink(missing_ok=True)
+    for number, items in enumerate(segments):
+        (tmp_path / f"corpus-{number:04d}.json").write_bytes(orjson.dumps({"items": items}))
     (tmp_path / "index.json").write_bytes(orjson.dumps(data))
+    (tmp_path / "documents.json").write_bytes(documents)
 
     old = open_store(tmp_path)  # rebuilt from the corpus
     assert old.index.ids == ids and old.index.title == titles

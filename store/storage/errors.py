@@ -15,11 +15,16 @@ class StoreError(Exception):
 class CorruptStoreError(StoreError):
     """A store file is damaged; it is never silently replaced by an empty one."""
 
-    def __init__(self, path: Path, reason: str, hint: str = "") -> None:
+    def __init__(
+        self, path: Path, reason: str, hint: str = "", backup: Path | bool | None = True
+    ) -> None:
+        """`backup`: the last good copy of `path` (True: look for `<path>.bak`)."""
         self.path = Path(path)
         self.reason = reason
-        backup = backup_path(self.path)
-        self.backup = backup if backup.exists() else None
+        self.hint = hint
+        if backup is True:
+            backup = backup_path(self.path)
+        self.backup = backup if isinstance(backup, Path) and backup.exists() else None
         if self.backup is not None:
             advice = (
                 f"the last good copy is {self.backup} — restore it with: newsdesk restore "
@@ -28,6 +33,10 @@ class CorruptStoreError(StoreError):
         else:
             advice = f"there is no backup copy; {hint or 'move it aside and re-ingest'}"
         super().__init__(f"store file {self.path} is corrupt ({reason}); {advice}")
+
+    def with_backup(self, backup: Path | None) -> CorruptStoreError:
+        """The same error, naming `backup` as the last good copy (None: there is none)."""
+        return CorruptStoreError(self.path, self.reason, self.hint, backup if backup else False)
 
 
 class StoreLockedError(StoreError):

@@ -17,7 +17,7 @@ from store.storage import dedupe
 from store.storage.dedupe import KEY_CHARS
 from store.storage.files import no_gc
 from store.storage.records import company_key, normalize_record
-from store.storage.segments import NO_SPAN, SPAN_CHARS, Corpus, Segment, decode_span
+from store.storage.segments import NO_SPAN, SPAN_CHARS, Corpus, decode_span
 
 INDEX_VERSION = 3
 
@@ -312,13 +312,17 @@ class ItemIndex:
 
 
 def rebuild(corpus: Corpus, generation: int = 0) -> ItemIndex:
-    """The index derived from every corpus segment (a damaged segment raises)."""
+    """The index derived from the corpus segments of a generation (a damaged one raises).
+
+    Only the files the manifest names are read, so the records of a write that never
+    committed (in files no manifest names) are never brought back.
+    """
     rows = []
     seen: set[str] = set()
     tokens: dict[int, str] = {}
     corpus.clear()
-    for number in corpus.numbers_on_disk():
-        segment = Segment.load(corpus.path(number), with_spans=True)
+    for number in corpus.numbers():
+        segment = corpus.load(number, with_spans=True)
         if segment.token is not None:
             tokens[number] = segment.token
         for record in segment.items.values():

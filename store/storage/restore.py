@@ -1,41 +1,45 @@
-"""`newsdesk restore`: put back the last good copy of every damaged store file.
+"""`newsdesk restore` and `newsdesk reindex`: repair a store, even one that cannot open.
 
-It works on a store that cannot be opened (a truncated segment and no index), so it never
-builds a `Store`: it takes the write lock, checks each file and its `.bak`, and rebuilds the
-index from the corpus when a segment was put back or the index cannot be read.
-
-Order matters for a kill in the middle: the index is removed before any segment is put
-back, so an interrupted restore leaves no index that lists what the segments no longer
-hold; the next open (or the next `restore`) rebuilds it from the corpus.
+Neither builds a `Store`. Each takes the write lock, works out the next generation (the last
+good version of each damaged file, a rebuilt index) in new files, and commits it with one
+manifest replacement. Killed at any point, they leave the store as it was; run again, they
+do the same work and reach the same store. On a healthy store `restore` changes nothing.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.storage import manifest as manifests
 from store.storage.desk import private_file_check
-from store.storage.errors import CorruptStoreError, StoreError, os_reason
-from store.storage.files import (
-    OrjsonStorage,
-    atomic_write,
-    backup_path,
-    fsync_dir,
-    read_bytes,
-    remove_stale_temps,
-)
+from store.storage.errors import CorruptStoreError, StoreError
+from store.storage.files import OrjsonStorage, atomic_write, backup_path, read_bytes
+from store.storage.generation import NextGeneration, read_documents, read_index
 from store.storage.index import ItemIndex, rebuild
-from store.storage.layout import (
-    DOCUMENTS_FILE,
-    INDEX_FILE,
-    LOCK_TIMEOUT,
-    WRITER_TEMPS,
-    holding,
-    write_lock,
-)
-from store.storage.segments import SEGMENT_NAME, Corpus, Segment
+from store.storage.layout import DOCUMENTS_TABLE, LOCK_TIMEOUT, holding, write_lock
+from store.storage.manifest import MANIFEST_FILE, Manifest
+from store.storage.segments import Corpus, Segment
 from store.storage.state import load_state_file
+
+
+@dataclass
+class Restored:
+    """What a restore put back, and what the versions it put back no longer hold."""
+
+    paths: list[Path] = field(default_factory=list)  # damaged files replaced
+    lost_items: int = 0  # items the documents list that the restored corpus does not hold
+    lost_documents: list[str] = field(default_factory=list)  # documents to ingest again
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __bool__(self) -> bool:
+        return bool(self.paths)
 
 
 def _is_good(path: Path, check: Callable[[Path], object]) -> bool:
@@ -49,67 +53,105 @@ def _is_good(path: Path, check: Callable[[Path], object]) -> bool:
 
 
 def _check_tinydb(path: Path) -> None:
-    OrjsonStorage(path).read()
+    if OrjsonStorage(path).read() is None:
+        raise CorruptStoreError(path, "the file is missing")
 
 
-def _index_is_good(path: Path) -> bool:
-    raw = read_bytes(path)
-    if raw is None:
-        return False
-    try:
-        ItemIndex.from_json(raw)
-    except ValueError:
-        return False
-    return True
+def _private_check(name: str) -> Callable[[Path], object] | None:
+    """The loader that validates a user's private file (state-, desk-, cursor-<user>.json)."""
+    if name.startswith("state-") and name.endswith(".json"):
+        return load_state_file
+    return private_file_check(name)
 
 
-def restore_backups(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> list[Path]:
-    """Put back the `.bak` copy of every corrupt or missing store file; the paths restored.
-
-    Restoring a corpus segment rebuilds the index from the corpus; so does an index that
-    cannot be read. Safe to run again after it was interrupted, and on a healthy store
-    (it restores nothing and changes nothing).
-    """
+def _folder(root: Path | str) -> Path:
     root = Path(root).expanduser()
     if not root.is_dir():
         raise StoreError(f"the store folder {root} does not exist")
-    corpus = Corpus(root, cache_size=1)
-    index_path = root / INDEX_FILE
-    restored: list[Path] = []
+    return root
+
+
+def _current_manifest(root: Path, restored: Restored) -> Manifest:
+    """The manifest, or the one before it when it is damaged (noted in `restored`)."""
+    path = root / MANIFEST_FILE
+    try:
+        return manifests.load(root)
+    except CorruptStoreError as damaged:
+        backup = backup_path(path)
+        raw = read_bytes(backup)
+        if raw is None:
+            raise damaged from None
+        try:
+            previous = Manifest.parse(backup, raw)
+        except CorruptStoreError:
+            raise damaged from None
+        restored.paths.append(path)
+        return previous
+
+
+def restore_backups(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> Restored:
+    """Put back the last good version of every damaged store file; rebuild the index when
+    a segment was put back or the index cannot be read."""
+    root = _folder(root)
+    restored = Restored()
     with holding(write_lock(root, lock_timeout), root):
-        for prefix in WRITER_TEMPS:
-            remove_stale_temps(root, prefix)
-        candidates: dict[Path, Callable[[Path], object]] = {root / DOCUMENTS_FILE: _check_tinydb}
-        for number in corpus.numbers_on_disk():
-            candidates[corpus.path(number)] = Segment.check
-        for bak in root.glob("*.json.bak"):
+        manifest = _current_manifest(root, restored)
+        writing = NextGeneration(root, manifest)
+        for number, version in sorted(manifest.segments.items()):
+            path = root / version.name
+            if _is_good(path, Segment.check):
+                continue
+            backup = root / version.backup if version.backup else None
+            if backup is not None and _is_good(backup, Segment.check):
+                writing.copy_segment(number, read_bytes(backup) or b"")
+                restored.paths.append(path)
+        if manifest.documents is not None:
+            path = root / manifest.documents.name
+            backup_name = manifest.documents.backup
+            backup = root / backup_name if backup_name else None
+            if not _is_good(path, _check_tinydb) and backup and _is_good(backup, _check_tinydb):
+                previous = manifests.Manifest(documents=manifests.Version(backup.name))
+                writing.write_documents(read_documents(root, previous), keep_backup=False)
+                restored.paths.append(path)
+        for bak in sorted(root.glob("*.json.bak")):  # each user's private files
             path = bak.with_name(bak.name[: -len(".bak")])
-            if SEGMENT_NAME.match(path.name):
-                candidates.setdefault(path, Segment.check)
-            elif path.name.startswith("state-"):
-                candidates[path] = load_state_file
-            elif private_file_check(path.name) is not None:  # desk-, cursor-<user>.json
-                candidates[path] = private_file_check(path.name)
-        to_restore = []
-        for path, check in sorted(candidates.items()):
-            bak = backup_path(path)
-            if bak.exists() and not _is_good(path, check) and _is_good(bak, check):
-                to_restore.append(path)
-        segments_restored = any(SEGMENT_NAME.match(p.name) for p in to_restore)
-        if segments_restored:
-            try:
-                os.unlink(index_path)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise StoreError(f"cannot remove {index_path}: {os_reason(exc)}") from exc
-            fsync_dir(root)
-        for path in to_restore:
-            private = path.name.startswith("state-") or private_file_check(path.name)
-            mode = 0o600 if private else 0o666
-            atomic_write(path, read_bytes(backup_path(path)) or b"", mode=mode)
-            restored.append(path)
-        rebuild_index = segments_restored or not _index_is_good(index_path)
-        if rebuild_index and corpus.numbers_on_disk():
-            atomic_write(index_path, rebuild(corpus).to_json())
+            check = _private_check(path.name)
+            if check is not None and not _is_good(path, check) and _is_good(bak, check):
+                atomic_write(path, read_bytes(bak) or b"", mode=0o600)
+                restored.paths.append(path)
+        segments_restored = writing.segments != manifest.segments
+        index = read_index(root, manifest)
+        if (segments_restored or index is None) and writing.segments:
+            index = _rebuild(root, writing)
+        manifest_restored = bool(restored.paths) and restored.paths[0].name == MANIFEST_FILE
+        if writing.changed or manifest_restored:
+            documents = read_documents(root, writing.manifest())
+            _count_lost(documents, index or ItemIndex.empty(), restored)
+            writing.commit(keep_backup=not manifest_restored)
     return restored
+
+
+def reindex(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> int:
+    """Rebuild the index from the corpus segments the manifest names and commit it; the
+    number of items. A damaged segment raises (restore it first)."""
+    root = _folder(root)
+    with holding(write_lock(root, lock_timeout), root):
+        writing = NextGeneration(root, manifests.load(root))
+        index = _rebuild(root, writing)
+        writing.commit()
+    return len(index)
+
+
+def _rebuild(root: Path, writing: NextGeneration) -> ItemIndex:
+    corpus = Corpus(root, 1, {n: (v.name, v.backup) for n, v in writing.segments.items()})
+    index = rebuild(corpus, writing.generation)
+    writing.write_index(index)
+    return index
+
+
+def _count_lost(documents: dict, index: ItemIndex, restored: Restored) -> None:
+    for record in documents[DOCUMENTS_TABLE].values():
+        missing = [i for i in record.get("item_ids") or [] if i not in index]
+        if missing:
+            restored.lost_items += len(missing)
+            restored.lost_documents.append(str(record.get("name") or ""))

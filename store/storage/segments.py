@@ -10,7 +10,6 @@ by seeking to its span — after checking the file still starts with the same to
 from __future__ import annotations
 
 import os
-import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import orjson
 
-from store.storage.errors import CorruptStoreError, StoreError, os_reason
+from store.storage.errors import CorruptStoreError
 from store.storage.files import atomic_write, check_tinydb_shape, parse_json, read_bytes
 
 ITEMS_TABLE = "items"
@@ -28,20 +27,10 @@ TOKEN_BYTES = 8
 SPAN_CHARS = 16  # hex: 8 for a record's byte offset in its segment file, 8 for its length
 NO_SPAN = "0" * SPAN_CHARS
 CORPUS_HINT = "move it aside and re-ingest your documents"
-SEGMENT_NAME = re.compile(r"^corpus-(\d{4,})\.json$")
 
 
 def segment_path(root: Path, number: int) -> Path:
     return Path(root) / f"corpus-{number:04d}.json"
-
-
-def segment_numbers(root: Path) -> list[int]:
-    """The numbers of the segment files in `root`, ascending."""
-    try:
-        names = os.listdir(root)
-    except OSError as exc:
-        raise StoreError(f"cannot list the store folder {root}: {os_reason(exc)}") from exc
-    return sorted(int(m.group(1)) for m in map(SEGMENT_NAME.match, names) if m)
 
 
 def encode_span(offset: int, length: int) -> str:
@@ -120,9 +109,18 @@ class Segment:
     spans: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path, *, with_spans: bool = False, raw: bytes | None = None) -> Segment:
+    def load(
+        cls,
+        path: Path,
+        *,
+        with_spans: bool = False,
+        raw: bytes | None = None,
+        missing_ok: bool = True,
+    ) -> Segment:
         raw = read_bytes(path) if raw is None else raw
         if raw is None:
+            if not missing_ok:
+                raise CorruptStoreError(path, "the file is missing", CORPUS_HINT)
             return cls({}, {})
         data = check_tinydb_shape(path, parse_json(path, raw, CORPUS_HINT), hint=CORPUS_HINT)
         items = data.get(ITEMS_TABLE, {})
@@ -145,7 +143,7 @@ class Segment:
     @classmethod
     def check(cls, path: Path) -> None:
         """Raise CorruptStoreError if the file at `path` is not a good segment."""
-        cls.load(path)
+        cls.load(path, missing_ok=False)
 
     def get(self, item_id: str) -> dict | None:
         doc_id = self.doc_ids.get(item_id)
@@ -157,45 +155,78 @@ Wanted = tuple[str, int, int]
 
 
 class Corpus:
-    """The segment files of one store folder, with a small cache of segments loaded whole."""
+    """The segment files of one generation of a store (number -> file name, from the
+    manifest), with a small cache of segments loaded whole (keyed by file: a version)."""
 
-    def __init__(self, root: Path, cache_size: int) -> None:
+    def __init__(
+        self, root: Path, cache_size: int, files: dict[int, tuple[str, str | None]] | None = None
+    ) -> None:
         self.root = Path(root)
         self._cache_size = max(1, cache_size)
-        self._cache: OrderedDict[int, Segment] = OrderedDict()
+        self._cache: OrderedDict[str, Segment] = OrderedDict()
+        self._files: dict[int, str] = {}
+        self._backups: dict[int, str | None] = {}
+        self.use(files or {})
+
+    def use(self, files: dict[int, tuple[str, str | None]]) -> None:
+        """Read the segment files of another generation: number -> (file, its backup)."""
+        self._files = {n: name for n, (name, _) in files.items()}
+        self._backups = {n: backup for n, (_, backup) in files.items()}
+
+    def backup_path(self, number: int) -> Path | None:
+        backup = self._backups.get(number)
+        return self.root / backup if backup else None
+
+    def load(self, number: int, *, with_spans: bool = False) -> Segment:
+        """Segment `number` read from its file (CorruptStoreError naming its backup)."""
+        try:
+            return Segment.load(self.path(number), with_spans=with_spans, missing_ok=False)
+        except CorruptStoreError as exc:
+            raise exc.with_backup(self.backup_path(number)) from None
 
     def __len__(self) -> int:
         """How many segments are loaded whole in the cache."""
         return len(self._cache)
 
-    def path(self, number: int) -> Path:
-        return segment_path(self.root, number)
+    def numbers(self) -> list[int]:
+        """The segment numbers of this generation, ascending."""
+        return sorted(self._files)
 
-    def numbers_on_disk(self) -> list[int]:
-        return segment_numbers(self.root)
+    def name(self, number: int) -> str:
+        return self._files.get(number) or segment_path(self.root, number).name
+
+    def path(self, number: int) -> Path:
+        return self.root / self.name(number)
 
     def is_cached(self, number: int) -> bool:
-        return number in self._cache
+        return self.name(number) in self._cache
 
     def cached(self, number: int) -> Segment | None:
-        return self._cache.get(number)
+        return self._cache.get(self.name(number))
 
     def clear(self) -> None:
         self._cache.clear()
 
     def segment(self, number: int) -> Segment:
-        """The segment loaded whole (from the cache when it is there)."""
-        segment = self._cache.get(number)
+        """The segment loaded whole (from the cache when it is there); a number this
+        generation does not have is an empty segment (the next one a write fills)."""
+        if number not in self._files:
+            return Segment({}, {})
+        name = self.name(number)
+        segment = self._cache.get(name)
         if segment is not None:
-            self._cache.move_to_end(number)
+            self._cache.move_to_end(name)
             return segment
-        segment = Segment.load(self.path(number))
-        self.remember(number, segment)
+        segment = self.load(number)
+        self._remember(name, segment)
         return segment
 
     def remember(self, number: int, segment: Segment) -> None:
-        self._cache[number] = segment
-        self._cache.move_to_end(number)
+        self._remember(self.name(number), segment)
+
+    def _remember(self, name: str, segment: Segment) -> None:
+        self._cache[name] = segment
+        self._cache.move_to_end(name)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
@@ -228,14 +259,14 @@ class Corpus:
             return None
         return found
 
-    def write(self, number: int, items: dict[str, dict]) -> tuple[str, dict[str, str]]:
-        """Replace segment `number` with `items` (keeping the old file as `.bak`); the new
-        version's token and the records' spans."""
+    def write(self, name: str, items: dict[str, dict]) -> tuple[str, dict[str, str]]:
+        """Write a new segment file `name` (a name no manifest names yet) holding `items`;
+        the new version's token and the records' spans."""
         token = new_token()
         raw, spans = segment_bytes(token, items)
-        atomic_write(self.path(number), raw, backup=True)
+        atomic_write(self.root / name, raw)
         doc_ids = {record["id"]: doc_id for doc_id, record in items.items()}
-        self.remember(number, Segment(items, doc_ids, token, spans))
+        self._remember(name, Segment(items, doc_ids, token, spans))
         return token, spans
 
 

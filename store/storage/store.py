@@ -1,18 +1,14 @@
 """Store: the facade over the store folder (store/storage/layout.py lists its files).
 
-Reading: the committed index (`store.index`), full records by id (read alone by their byte
-spans, or with their segment), every record for a body search, documents and learned
+Reading: the committed generation (manifest, index), full records by id (read alone by their
+byte spans, or with their segment), every record for a body search, documents and learned
 companies, the user's marks. Writing: `add_documents` merges a batch (store/storage/batch.py)
-and commits it: segments, then `documents.json`, then the index, replaced last.
-
-A crash between writing segments and writing the index leaves records in a segment that
-the index does not list ("orphans"); readers never see them and the next write drops them.
+into new files and commits them with one manifest replacement (store/storage/generation.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,28 +17,19 @@ import filelock
 
 from store.model import ItemRecord
 from store.storage.batch import AddResult, Batch, KeyMap, key_maps
-from store.storage.errors import AmbiguousIdError, StoreError, os_reason
-from store.storage.files import (
-    OrjsonStorage,
-    Stamp,
-    atomic_write,
-    check_tinydb_shape,
-    read_bytes,
-    remove_stale_temps,
-    stamp,
-)
+from store.storage.errors import AmbiguousIdError, CorruptStoreError, StoreError, os_reason
+from store.storage.files import Stamp, read_bytes, stamp
+from store.storage.generation import NextGeneration, read_documents, read_index
 from store.storage.index import ItemIndex, rebuild
 from store.storage.layout import (
     COMPANIES_TABLE,
-    DOCUMENTS_FILE,
-    DOCUMENTS_HINT,
     DOCUMENTS_TABLE,
-    INDEX_FILE,
     LOCK_TIMEOUT,
-    WRITER_TEMPS,
     holding,
     write_lock,
 )
+from store.storage.manifest import MANIFEST_FILE, Manifest
+from store.storage.manifest import load as load_manifest
 from store.storage.records import (
     company_key,
     content_hash,
@@ -51,8 +38,8 @@ from store.storage.records import (
     normalize_record,
     with_marks,
 )
-from store.storage.restore import restore_backups
-from store.storage.segments import Corpus, Segment, raw_needle, records_holding
+from store.storage.restore import Restored, reindex, restore_backups
+from store.storage.segments import CORPUS_HINT, Corpus, Segment, raw_needle, records_holding
 from store.storage.state import UserState
 
 __all__ = ["AddResult", "ItemIndex", "Store"]
@@ -85,16 +72,16 @@ class Store:
             ) from exc
         if not self.root.is_dir():
             raise StoreError(f"the store path {self.root} is not a folder")
-        self.index_path = self.root / INDEX_FILE
-        self.documents_path = self.root / DOCUMENTS_FILE
+        self.manifest_path = self.root / MANIFEST_FILE
         self._lock = write_lock(self.root, lock_timeout)
         self._corpus = Corpus(self.root, segment_cache)
+        self._manifest = Manifest(legacy=True)
+        self._manifest_stamp: Stamp | None = None
         self._index = ItemIndex.empty()
-        self._index_stamp: Stamp | None = None
         self._maps: tuple[ItemIndex, KeyMap, KeyMap] | None = None
-        self._documents: tuple[Stamp | None, dict] | None = None
+        self._documents: tuple[Manifest, dict] | None = None
         self._state: UserState | None = None
-        self._load_index()
+        self._load()
 
     @classmethod
     def open(cls, root: Path | str, **options) -> Store:
@@ -117,7 +104,7 @@ class Store:
 
     def refresh(self) -> bool:
         """Reload the index and the user's marks if another process changed them."""
-        changed = self._reload_index_if_changed()
+        changed = self._reload_if_changed()
         if self._state is not None and self._state.refresh():
             changed = True
         return changed
@@ -133,10 +120,18 @@ class Store:
         Records of a segment not in the cache are read alone by their spans; a segment whose
         spans are unknown or out of date is loaded whole, once.
         """
+        ids = list(ids)
+        try:
+            return self._get_many(ids)
+        except CorruptStoreError:
+            if not self._reload_if_changed():  # a file two commits old is deleted: refresh
+                raise
+            return self._get_many(ids)
+
+    def _get_many(self, ids: list[str]) -> list[ItemRecord]:
         index = self._index
         found: dict[str, dict] = {}
         wanted: dict[int, list[int]] = {}
-        ids = list(ids)
         for item_id in ids:
             row = index.row_of(item_id)
             if row is not None:
@@ -184,13 +179,13 @@ class Store:
         bookmarks, read = state.bookmarks, state.read
         needle = raw_needle(containing)
         corpus = self._corpus
-        for number in sorted(index.segment_counts):
+        for number in corpus.numbers():
             segment = corpus.cached(number)
             if segment is None and needle is not None:
                 path = corpus.path(number)
                 raw = read_bytes(path)
                 if raw is None:
-                    continue
+                    raise CorruptStoreError(path, "the file is missing", CORPUS_HINT)
                 wanted = index.wanted(index.rows_by_segment.get(number, []))
                 hits = records_holding(raw, index.tokens.get(number), wanted, needle)
                 if hits is not None:  # only the records whose bytes hold the needle
@@ -211,7 +206,7 @@ class Store:
         first ingested."""
         index = self._index
         out = []
-        for record in self._read_documents()[DOCUMENTS_TABLE].values():
+        for record in self._documents_data()[DOCUMENTS_TABLE].values():
             ids = record.get("item_ids") or []
             if all(map(index.__contains__, ids)):
                 out.append(dict(record, item_ids=list(ids)))
@@ -219,7 +214,7 @@ class Store:
 
     def learned_companies(self) -> list[dict]:
         """Companies learned at ingest (dicts as the ingest gave them)."""
-        return [dict(c) for c in self._read_documents()[COMPANIES_TABLE].values()]
+        return [dict(c) for c in self._documents_data()[COMPANIES_TABLE].values()]
 
     # writing
 
@@ -231,11 +226,10 @@ class Store:
         One read and one write per touched file; the index is replaced last.
         """
         with self._write_lock():
-            for prefix in WRITER_TEMPS:
-                remove_stale_temps(self.root, prefix)
-            self._reload_index_if_changed()
+            self._reload_if_changed()
             index = self._index
-            docs_data = self._read_documents()
+            writing = NextGeneration(self.root, self._manifest)
+            docs_data = self._documents_data()
             documents = dict(docs_data[DOCUMENTS_TABLE])
             doc_by_name = {d.get("name"): doc_id for doc_id, d in documents.items()}
             work = Batch(index, self._corpus, self._dedupe_maps(index), self.segment_size)
@@ -302,87 +296,98 @@ class Store:
                     companies[doc_id] = dict(company)
                     documents_changed = True
 
-            if work.records:
-                for number, items in work.segment_contents():
-                    work.written(number, *self._corpus.write(number, items))
+            for number, items in work.segment_contents():
+                work.written(number, *writing.write_segment(self._corpus, number, items))
+            data = {DOCUMENTS_TABLE: documents, COMPANIES_TABLE: companies}
             if documents_changed:
-                data = {DOCUMENTS_TABLE: documents, COMPANIES_TABLE: companies}
-                OrjsonStorage(self.documents_path, hint=DOCUMENTS_HINT).write(data)
-                self._documents = (stamp(self.documents_path), data)
+                writing.write_documents(data)
+            new_index = work.new_index(writing.generation) if work.records else index
             if work.records:
-                new_index = work.new_index()
-                self._write_index(new_index)
-                self._maps = (new_index, *work.carried_maps())
+                writing.write_index(new_index)
+            if writing.changed:
+                self._adopt(writing.commit(), new_index, data)
+                if work.records:
+                    self._maps = (new_index, *work.carried_maps())
             return results
 
-    def restore_backups(self) -> list[Path]:
-        """Put back the `.bak` copy of every corrupt or missing store file (see
-        store/storage/restore.py), then reload; the paths restored."""
+    def restore_backups(self) -> Restored:
+        """Put back the last good version of every damaged store file (see
+        store/storage/restore.py), then reload."""
         restored = restore_backups(self.root, lock_timeout=self._lock_timeout)
         self._corpus.clear()
-        self._documents = None
-        self._load_index()
+        self._load()
         if self._state is not None:
             self._state.refresh()
         return restored
+
+    def reindex(self) -> int:
+        """Rebuild the index from the corpus and commit it; the number of items."""
+        count = reindex(self.root, lock_timeout=self._lock_timeout)
+        self._load()
+        return count
 
     # internals
 
     def _write_lock(self) -> contextlib.AbstractContextManager[None]:
         return holding(self._lock, self.root)
 
-    def _read_documents(self) -> dict:
-        current = stamp(self.documents_path)
-        if self._documents is not None and self._documents[0] == current and current is not None:
+    def _documents_data(self) -> dict:
+        if self._documents is not None and self._documents[0] is self._manifest:
             return self._documents[1]
-        data = OrjsonStorage(self.documents_path, hint=DOCUMENTS_HINT).read() or {}
-        data = check_tinydb_shape(
-            self.documents_path, data, (DOCUMENTS_TABLE, COMPANIES_TABLE), DOCUMENTS_HINT
-        )
-        self._documents = (current, data)
+        data = read_documents(self.root, self._manifest)
+        self._documents = (self._manifest, data)
         return data
 
-    def _write_index(self, index: ItemIndex) -> None:
-        atomic_write(self.index_path, index.to_json())
+    def _adopt(self, manifest: Manifest, index: ItemIndex, documents: dict | None) -> None:
+        """Make a generation (just committed or just read) the one this Store shows."""
+        self._manifest = manifest
+        self._manifest_stamp = stamp(self.manifest_path)
+        self._corpus.use(manifest.segment_files())
         self._index = index
-        self._index_stamp = stamp(self.index_path)
+        self._documents = (manifest, documents) if documents is not None else None
 
-    def _reload_index_if_changed(self) -> bool:
-        if stamp(self.index_path) == self._index_stamp:
+    def _reload_if_changed(self) -> bool:
+        if stamp(self.manifest_path) == self._manifest_stamp:
             return False
-        self._load_index()
+        self._load()
         return True
 
-    def _load_index(self) -> None:
-        """Load index.json; rebuild it from the corpus if it is missing or damaged."""
-        try:
-            with open(self.index_path, "rb") as handle:
-                st = os.fstat(handle.fileno())
-                raw = handle.read()
-            index: ItemIndex | None = ItemIndex.from_json(raw)
-            loaded: Stamp | None = (st.st_ino, st.st_mtime_ns, st.st_size)
-        except (FileNotFoundError, ValueError):
-            index = loaded = None
-        except OSError as exc:
-            raise StoreError(f"cannot read store file {self.index_path}: {os_reason(exc)}") from exc
+    def _load(self) -> None:
+        """Read the current generation; rebuild its index if it is missing or damaged."""
+        for _attempt in range(3):
+            before = stamp(self.manifest_path)
+            manifest = load_manifest(self.root)
+            self._corpus.use(manifest.segment_files())
+            index = read_index(self.root, manifest)
+            if stamp(self.manifest_path) == before:
+                break  # no writer committed (and deleted files) while we read
         if index is None:
-            if not self._corpus.numbers_on_disk():
-                index, loaded = ItemIndex.empty(), None
+            if manifest.segments:
+                manifest, index = self._rebuild_and_save(manifest)
             else:
-                index, loaded = self._rebuild_and_save()
-        self._index, self._index_stamp = index, loaded
+                index = ItemIndex.empty()
+        self._adopt(manifest, index, None)
         self._corpus.clear()
 
-    def _rebuild_and_save(self) -> tuple[ItemIndex, Stamp | None]:
+    def _rebuild_and_save(self, manifest: Manifest) -> tuple[Manifest, ItemIndex]:
         try:
             self._lock.acquire(timeout=2.0)
         except (filelock.Timeout, OSError):  # busy or read-only: rebuild in memory only
-            return rebuild(self._corpus), stamp(self.index_path)
+            return manifest, rebuild(self._corpus, manifest.generation)
         try:
-            index = rebuild(self._corpus)
-            with contextlib.suppress(StoreError):
-                atomic_write(self.index_path, index.to_json())
-            return index, stamp(self.index_path)
+            manifest = load_manifest(self.root)  # another writer may have committed
+            self._corpus.use(manifest.segment_files())
+            index = read_index(self.root, manifest)
+            if index is not None:
+                return manifest, index
+            writing = NextGeneration(self.root, manifest)
+            index = rebuild(self._corpus, writing.generation)
+            try:
+                writing.write_index(index)
+                manifest = writing.commit()
+            except StoreError:  # a read-only folder: use it in memory
+                pass
+            return manifest, index
         finally:
             self._lock.release()
 

@@ -354,4 +354,17 @@ def cmd_restore(args, out: Output) -> int:
         return 0
     for path in restored:
         print(f"restored {path} from its last good copy")
+    if restored.lost_items:
+        note(
+            f"newsdesk: {restored.lost_items} items were only in the damaged files; ingest these "
+            f"documents again: {', '.join(restored.lost_documents)}"
+        )
+    return 0
+
+
+def cmd_reindex(args, out: Output) -> int:
+    from store.storage.restore import reindex
+
+    store_path = Path(args.db) if args.db else default_store_path()
+    print(f"reindexed {reindex(store_path)} items in {store_path}")
     return 0

@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "put back the last good copy of damaged store files (when a command says so)",
     )  # fmt: skip
     desk.register(add, db_parent, json_parent)
+    add("reindex", commands.cmd_reindex, "rebuild the item index from the corpus files")
     return parser
 
 
