@@ -107,6 +107,8 @@ class Batch:
         self.title_ids, self.body_ids = maps
         self.new_title_ids: dict[str, list[str]] = {}
         self.new_body_ids: dict[str, list[str]] = {}
+        # stored stories whose body key a merge changed: old key -> their ids
+        self.dropped_body_ids: dict[str, set[str]] = {}
         self.records: dict[str, dict] = {}  # id -> record, new or changed
         self.segments: dict[str, int] = {}  # id -> segment, for new and changed records
         self.new_ids: list[str] = []
@@ -147,18 +149,28 @@ class Batch:
             )
         return record
 
-    def _candidates(self, record: dict) -> Iterator[str]:
-        seen = set()
+    def _candidates(self, record: dict) -> list[str]:
+        """The stories sharing `record`'s title or body key, newest first (the index's
+        order): the same list whatever batches the store was written in."""
+        found: set[str] = set()
         for key, stored, added in (
             (self.keys.title_hash(record["title"]), self.title_ids, self.new_title_ids),
             (self.keys.body_hash(record["body"]), self.body_ids, self.new_body_ids),
         ):
             if key == NO_KEY:
                 continue
-            for item_id in (*ids_under(stored, key), *added.get(key, ())):
-                if item_id not in seen:
-                    seen.add(item_id)
-                    yield item_id
+            dropped = self.dropped_body_ids.get(key, ()) if stored is self.body_ids else ()
+            found.update(i for i in ids_under(stored, key) if i not in dropped)
+            found.update(added.get(key, ()))
+        return sorted(found, key=self._order, reverse=True)
+
+    def _order(self, item_id: str) -> tuple[str, str]:
+        record = self.records.get(item_id)
+        if record is not None:
+            return (record["published"], item_id)
+        row = self.index.row_of(item_id)
+        assert row is not None
+        return (self.index.published[row], item_id)
 
     def find_same(self, record: dict) -> str | None:
         """The stored or batched story `record` repeats, None if it is new.
@@ -194,7 +206,13 @@ class Batch:
                     ids.append(record["id"])
 
     def merge(self, item_id: str, incoming: dict) -> None:
-        record = merged(self.record_of(item_id), incoming)
+        before = self.record_of(item_id)
+        record = merged(before, incoming)
+        old_key, new_key = self.keys.body_hash(before["body"]), self.keys.body_hash(record["body"])
+        if old_key != new_key and old_key != NO_KEY:  # the body grew: its old key is stale
+            if item_id in self.new_body_ids.get(old_key, ()):
+                self.new_body_ids[old_key].remove(item_id)
+            self.dropped_body_ids.setdefault(old_key, set()).add(item_id)
         if item_id not in self.segments:
             row = self.index.row_of(item_id)
             assert row is not None
@@ -255,8 +273,9 @@ class Batch:
         self.spans.update(spans)
         self.tokens[number] = token
 
-    def new_index(self) -> ItemIndex:
-        """The index with this batch's changed rows updated and new rows merged in."""
+    def new_index(self, generation: int) -> ItemIndex:
+        """The index (of `generation`) with this batch's changed rows updated and new rows
+        merged in."""
         old = self.index
         columns = {name: getattr(old, name) for name in COLUMNS}
         new_ids = set(self.new_ids)
@@ -307,11 +326,17 @@ class Batch:
             ]
         tokens = dict(old.tokens)
         tokens.update(self.tokens)
-        return ItemIndex(merged_columns, old.generation + 1, tokens=tokens)
+        return ItemIndex(merged_columns, generation, tokens=tokens)
 
     def carried_maps(self) -> tuple[KeyMap, KeyMap]:
         """The dedupe maps of the committed index, carried over (cheaper than rebuilding)."""
         title_ids, body_ids = self.title_ids, self.body_ids
+        for key, dropped in self.dropped_body_ids.items():
+            kept = [i for i in ids_under(body_ids, key) if i not in dropped]
+            if not kept:
+                body_ids.pop(key, None)
+            else:
+                body_ids[key] = kept[0] if len(kept) == 1 else kept
         for mapping, additions in ((title_ids, self.new_title_ids), (body_ids, self.new_body_ids)):
             for key, ids in additions.items():
                 known = list(ids_under(mapping, key))
