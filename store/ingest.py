@@ -6,9 +6,12 @@ files beside it are still stored.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,7 +25,7 @@ from store.model import ParsedDocument, ParsedItem
 from store.parsers import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
 from store.storage.errors import os_reason
-from store.text.sanitize import UndecodableError, clean_line, decode_document, strip_controls
+from store.text.sanitize import UndecodableError, clean_line, decode_document, path_text, sanitize
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 BATCH_DOCUMENTS = 200
@@ -42,10 +45,16 @@ class FileResult:
     new: int = 0
     known: int = 0
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was repaired or stripped, in words
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def shown(self) -> str:
+        """The path as it may be printed: decoded, every control character escaped."""
+        return path_text(self.path)
 
 
 @dataclass(slots=True)
@@ -102,41 +111,43 @@ def document_record(doc: ParsedDocument, digest: str) -> dict:
     }
 
 
-def _walk(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
-    """Files below `path` (sorted), or a reason it cannot be read; survives symlink loops."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        if path.is_symlink():
-            yield path, "broken symbolic link"
-        else:
-            yield path, "no such file or folder"
-        return
-    except OSError as exc:
-        yield path, os_reason(exc)
-        return
-    if not path.is_dir():
-        yield path, None
-        return
-    key = (st.st_dev, st.st_ino)
-    if key in seen_dirs:
-        yield path, "symbolic link loop (folder already visited)"
-        return
-    seen_dirs.add(key)
-    try:
-        children = sorted(path.iterdir())
-    except OSError as exc:
-        yield path, os_reason(exc)
-        return
-    names = {child.name for child in children}
-    for child in children:
-        if child.name.startswith("."):
+def _walk(root: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
+    """Files below `root` (sorted), or a reason one cannot be read; survives symlink loops
+    and folders nested thousands deep (an explicit stack, not recursion)."""
+    stack = [root]
+    while stack:
+        path = stack.pop()
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            yield path, "broken symbolic link" if path.is_symlink() else "no such file or folder"
             continue
-        if child.name.endswith("_files") and (
-            f"{child.name[:-6]}.html" in names or f"{child.name[:-6]}.htm" in names
-        ):
-            continue  # the images and scripts of a page saved "complete"
-        yield from _walk(child, seen_dirs)
+        except OSError as exc:
+            yield path, os_reason(exc)
+            continue
+        if not path.is_dir():
+            yield path, None
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            yield path, "symbolic link loop (folder already visited)"
+            continue
+        seen_dirs.add(key)
+        try:
+            children = sorted(path.iterdir())
+        except OSError as exc:
+            yield path, os_reason(exc)
+            continue
+        names = {child.name for child in children}
+        stack.extend(reversed([c for c in children if not _skipped(c, names)]))
+
+
+def _skipped(child: Path, names: set[str]) -> bool:
+    """Hidden files, and the images and scripts folder of a page saved "complete"."""
+    if child.name.startswith("."):
+        return True
+    stem = child.name[:-6]
+    return child.name.endswith("_files") and (f"{stem}.html" in names or f"{stem}.htm" in names)
 
 
 def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
@@ -148,8 +159,21 @@ def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
     return out
 
 
-def read_document(path: Path) -> tuple[ParsedDocument, str]:
-    """Read and parse one file; raises IngestError with a one-line reason."""
+def document_name(path: Path) -> str:
+    """The name a document is stored and shown under: its absolute path as readable text.
+
+    Two files called `brief.txt` in two folders are two documents; a name that is not
+    UTF-8 (GBK names from a zip made on Chinese Windows) is decoded or escaped, never stored
+    raw; a control character in a name is shown as an escape, never sent to a terminal.
+    """
+    return path_text(os.path.abspath(path))
+
+
+def read_document(path: Path, notes: list[str] | None = None) -> tuple[ParsedDocument, str]:
+    """Read and parse one file; raises IngestError with a one-line reason.
+
+    What sanitising repaired or stripped is appended to `notes`, in words.
+    """
     try:
         st = path.stat()
         size = st.st_size
@@ -170,14 +194,14 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
         from store.intake.pdf import PdfError, pdf_text
 
         try:
-            text = pdf_text(data)
+            cleaned = sanitize(pdf_text(data))
         except PdfError as exc:
             raise IngestError(str(exc)) from exc
     elif looks_like_html(data):
         from store.intake.pages import PageError, read_page
 
         try:
-            doc, _url = read_page(data, path.name)
+            doc, _url = read_page(data, document_name(path))
         except PageError as exc:
             raise IngestError(str(exc)) from exc
         except Exception as exc:  # a page-reading bug must not take the other files down
@@ -185,11 +209,13 @@ def read_document(path: Path) -> tuple[ParsedDocument, str]:
         return doc, digest
     else:
         try:
-            text = strip_controls(decode_document(data))
+            cleaned = sanitize(decode_document(data))
         except UndecodableError as exc:
             raise IngestError(str(exc)) from exc
+    if notes is not None:
+        notes.extend(cleaned.notes)
     try:
-        doc = parse_document(text, path.name, date.fromtimestamp(st.st_mtime))
+        doc = parse_document(cleaned.text, document_name(path), date.fromtimestamp(st.st_mtime))
     except UnknownLayoutError as exc:
         raise IngestError(str(exc)) from exc
     except Exception as exc:  # a parser bug must not take the other files down
@@ -211,7 +237,7 @@ def _prepare(path: Path, reason: str | None, linker: Linker) -> _Prepared:
     if reason:
         return prepared
     try:
-        doc, digest = read_document(path)
+        doc, digest = read_document(path, prepared.result.notes)
     except IngestError as exc:
         prepared.result.error = str(exc)
         return prepared
@@ -229,8 +255,23 @@ def _prepare(path: Path, reason: str | None, linker: Linker) -> _Prepared:
 _worker_linker: Linker | None = None
 
 
-def _init_worker(learned: list[dict]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A pool worker ends when the ingest that started it does, even one SIGKILLed (Linux:
+    PR_SET_PDEATHSIG; elsewhere the pool's own checks)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _init_worker(learned: list[dict], parent: int) -> None:
     global _worker_linker
+    _die_with_parent(parent)
     _worker_linker = Linker(CompanyDirectory.bundled().with_learned(learned))
 
 
@@ -256,7 +297,8 @@ def _prepared_files(
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         learned = [c.to_dict() for c in linker.directory.companies if c.learned]
         try:
-            with ProcessPoolExecutor(workers, context, _init_worker, (learned,)) as pool:
+            initargs = (learned, os.getpid())
+            with ProcessPoolExecutor(workers, context, _init_worker, initargs) as pool:
                 for outcome in pool.map(_prepare_in_worker, jobs, chunksize=4):
                     done += 1
                     yield outcome

@@ -166,8 +166,8 @@ def test_companies_and_sources(seeded):
     )
     assert "0700.HK" in tencent["tickers"] and tencent["items"] >= 3
     sources = json.loads(run("sources", "--json", "--db", str(seeded)).stdout)
-    docs = {s["document"] for s in sources}
-    assert {p.name for p in SEEDS.glob("*.txt")} <= docs
+    docs = {s["document"] for s in sources}  # documents are named by their full path
+    assert {str(p.absolute()) for p in SEEDS.glob("*.txt")} <= docs
     caixin = [s for s in sources if s["publisher"] == "Caixin Global"]
     assert sum(s["items"] for s in caixin) == 20
 

@@ -232,14 +232,22 @@ class Store:
             docs_data = self._documents_data()
             documents = dict(docs_data[DOCUMENTS_TABLE])
             doc_by_name = {d.get("name"): doc_id for doc_id, d in documents.items()}
+            # documents are keyed by content: the same bytes under another name are the same
+            # document (its first name stays the key its items refer to)
+            doc_by_digest = {d.get("sha256"): doc_id for doc_id, d in documents.items()}
             work = Batch(index, self._corpus, self._dedupe_maps(index), self.segment_size)
             results: list[AddResult] = []
             documents_changed = False
             for document, items in batch:
                 name = str(document.get("name") or "")
                 digest = document.get("sha256") or content_hash(document, items)
-                doc_id = doc_by_name.get(name)
+                doc_id = doc_by_digest.get(digest)
                 existing = documents.get(doc_id) if doc_id is not None else None
+                if existing is not None and existing.get("sha256") == digest:
+                    name = str(existing.get("name") or name)
+                else:
+                    doc_id = doc_by_name.get(name)
+                    existing = documents.get(doc_id) if doc_id is not None else None
                 if (
                     existing is not None
                     and existing.get("sha256") == digest
@@ -276,6 +284,7 @@ class Store:
                 if doc_id is None:
                     doc_id = next_doc_id(documents)
                     doc_by_name[name] = doc_id
+                doc_by_digest[digest] = doc_id
                 documents[doc_id] = stored
                 documents_changed = True
                 results.append(AddResult(name, new, known, ids))
