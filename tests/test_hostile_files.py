@@ -109,17 +109,19 @@ def test_a_folder_1500_deep_is_walked(tmp_path):
     for _ in range(1500):  # one level at a time: Path.mkdir(parents=True) recurses too
         path = path / "d"
         path.mkdir()
-    shutil.copy(STAR, path / "brief.txt")
-    shutil.copy(DIGEST, deep / "top.txt")
-    files = collect_files([deep])
-    assert [(p.name, reason) for p, reason in files] == [("brief.txt", None), ("top.txt", None)]
-    store = Store(tmp_path / "db")
-    results = ingest_paths(store, [deep])
-    assert [r.new for r in results] == [17, 10]
-    (path / "brief.txt").unlink()
-    while path != deep:  # bottom up: shutil.rmtree (pytest's clean-up) recurses per level
-        path.rmdir()
-        path = path.parent
+    try:
+        shutil.copy(STAR, path / "brief.txt")
+        shutil.copy(DIGEST, deep / "top.txt")
+        files = collect_files([deep])
+        assert [(p.name, why) for p, why in files] == [("brief.txt", None), ("top.txt", None)]
+        store = Store(tmp_path / "db")
+        results = ingest_paths(store, [deep])
+        assert [r.new for r in results] == [17, 10]
+    finally:
+        (path / "brief.txt").unlink(missing_ok=True)
+        while path != deep:  # bottom up: shutil.rmtree (pytest's clean-up) recurses per level
+            path.rmdir()
+            path = path.parent
 
 
 def test_a_walk_keeps_sorted_order_with_files_and_folders_mixed(tmp_path):
