@@ -207,6 +207,8 @@ def _plain(ch: str) -> bool:
     category = unicodedata.category(ch)
     if category in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch not in "\n\t":
         return False
+    if "\U000e0000" <= ch <= "\U000e0fff":  # tags, variation selectors, reserved: ignorable
+        return False
     return ch not in _REMOVABLE and not ("\u00c2" <= ch <= "\u00f4")  # no mojibake leads
 
 
