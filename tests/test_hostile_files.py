@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from store.ingest import collect_files, ingest_paths
-from store.storage.db import Store
+from store.storage.store import Store
 from tests.conftest import SEEDS
 
 CAIXIN = SEEDS / "001_ce5775964d962981.txt"
@@ -163,7 +163,7 @@ def test_a_stray_c1_character_in_a_body_keeps_the_document_and_is_reported(tmp_p
 WORKER_SCRIPT = """
 import sys
 from store.ingest import ingest_paths
-from store.storage.db import Store
+from store.storage.store import Store
 print("started", flush=True)
 ingest_paths(Store(sys.argv[1]), [sys.argv[2]], workers=2)
 """

@@ -29,12 +29,13 @@ _ESCAPES = re.compile(
 # Removed: C0 controls but tab and newline, DEL, C1 controls; lone surrogates; and Unicode's
 # default-ignorable code points (invisible: bidi controls incl. U+061C, zero-width characters,
 # soft hyphen, combining grapheme joiner, Hangul jamo fillers, Mongolian and other variation
-# selectors, tag characters, the BOM, interlinear annotation controls...).
+# selectors, tag characters, the BOM, interlinear annotation controls...) and the rest of the
+# format characters (category Cf: Arabic and Syriac number signs, hieroglyph format controls).
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff0-\ufffb"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 # Blank "letters" that look like nothing (and that terminals and Rich disagree on the width
 # of): shown as a plain space.
