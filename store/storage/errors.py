@@ -43,6 +43,10 @@ class StoreLockedError(StoreError):
     """Another newsdesk holds the store's write lock."""
 
 
+class LockBusyError(StoreLockedError):
+    """The lock is held by another process and the caller asked not to wait."""
+
+
 class AmbiguousIdError(StoreError):
     """An id prefix that more than one item starts with."""
 

@@ -12,7 +12,8 @@ import gc
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tinydb.storages import Storage
 
 from store.storage.errors import (
     CorruptStoreError,
+    LockBusyError,
     StoreError,
     StoreLockedError,
     backup_path,
@@ -213,16 +215,69 @@ class OrjsonStorage(Storage):
         atomic_write(self.path, orjson.dumps(data), mode=self.mode, backup=self.backup)
 
 
+# Called once with a one-line message when a lock is busy and the caller starts to wait
+# (the CLI prints it on stderr at once); None: wait in silence.
+on_lock_wait: Callable[[str], None] | None = None
+_no_wait = threading.local()
+
+
 @contextlib.contextmanager
-def held(lock: filelock.FileLock, what: str) -> Iterator[None]:
+def without_waiting() -> Iterator[None]:
+    """In this thread, a busy lock raises LockBusyError at once instead of waiting."""
+    before = getattr(_no_wait, "on", False)
+    _no_wait.on = True
+    try:
+        yield
+    finally:
+        _no_wait.on = before
+
+
+def lock_holder(lock_file: str | os.PathLike) -> int | None:
+    """The pid holding an flock on `lock_file`, where the system says (Linux /proc/locks)."""
+    try:
+        st = os.stat(lock_file)
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    wanted = f":{st.st_ino}"
+    for line in lines:
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 4242 08:01:123456 0 EOF" (a waiter's line has "->")
+        if "->" in fields or len(fields) < 6 or fields[1] != "FLOCK":
+            continue
+        device_inode = fields[5]
+        if device_inode.endswith(wanted) and fields[4].isdigit():
+            major, minor = (int(x, 16) for x in device_inode.split(":")[:2])
+            if os.makedev(major, minor) == st.st_dev:
+                return int(fields[4])
+    return None
+
+
+@contextlib.contextmanager
+def held(lock: filelock.FileLock, what: str, busy_hint: str = "") -> Iterator[None]:
     """Hold a file lock, turning a time-out or an OS error into a one-line StoreError.
 
-    `what` names the locked thing for the message, e.g. "the store /x".
+    `what` names the locked thing for the message, e.g. "the store /x"; `busy_hint` says who
+    usually holds it ("an ingest may be running"): it is given only when the lock is busy.
+    When the lock is busy, `on_lock_wait` hears at once that we wait, and for whom.
     """
     try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise StoreLockedError(f"{what} is locked by another newsdesk — try again") from None
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            pid = lock_holder(lock.lock_file)
+            holder = f"newsdesk process {pid}" if pid else "another newsdesk"
+            if busy_hint:
+                holder += f"; {busy_hint}"
+            if getattr(_no_wait, "on", False):
+                raise LockBusyError(f"{what} is locked by {holder}") from None
+            if on_lock_wait is not None and lock.timeout > 0:
+                on_lock_wait(f"{what} is locked by {holder}: waiting up to {lock.timeout:g} s")
+            try:
+                lock.acquire()
+            except filelock.Timeout:
+                raise StoreLockedError(f"{what} is locked by {holder} — try again") from None
     except OSError as exc:
         raise StoreError(f"cannot lock {what}: {os_reason(exc)}") from exc
     try:

@@ -42,4 +42,4 @@ def write_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> filelock.FileLock:
 
 def holding(lock: filelock.FileLock, root: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the store's write lock (StoreLockedError if another newsdesk keeps it)."""
-    return held(lock, f"the store {root} (an ingest may be running)")
+    return held(lock, f"the store {root}", busy_hint="an ingest may be running")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from store import views
 from store.model import ItemRecord, public_item
 from store.paths import default_store_path
+from store.text.sanitize import visible
 from tui.cli.output import (
     ITEM_CAPS,
     ITEM_COLUMNS,
@@ -32,18 +33,32 @@ class CliError(Exception):
 # ---------------------------------------------------------------- store access
 
 
+def store_path(args) -> Path:
+    """The store folder `--db` or `NEWSDESK_DB` names (else the default); CliError if it
+    names nothing (an empty --db), a file, or a broken symbolic link."""
+    if args.db is not None and not str(args.db).strip():
+        raise CliError("--db is empty: give the store folder's path")
+    given = "--db" if args.db is not None else "NEWSDESK_DB"
+    path = Path(args.db).expanduser() if args.db is not None else default_store_path()
+    if path.is_symlink() and not path.exists():
+        raise CliError(f"the store path {path} ({given}) is a broken symbolic link")
+    if path.exists() and not path.is_dir():
+        raise CliError(f"the store path {path} ({given}) is not a folder")
+    return path
+
+
 def open_store(args, *, seed: bool = True):
     """The store `--db`/`NEWSDESK_DB` names; a new, empty one first gets the bundled seeds,
     so a fresh install answers lookups as the reader would show them."""
     from store.storage.store import Store
 
-    store = Store(Path(args.db) if args.db else default_store_path())
+    store = Store(store_path(args))
     if seed and not len(store.index):
         from store.ingest import ensure_seeded  # the parsers: only needed for a new store
 
         for result in ensure_seeded(store) or ():
             if not result.ok:
-                note(f"newsdesk: {result.path}: {result.error}")
+                note(f"newsdesk: {result.shown}: {result.error}")
     return store
 
 
@@ -92,10 +107,11 @@ def cmd_ingest(args, out: Output) -> int:
     for r in results:
         if r.ok:
             label = labels.get(r.layout or "", r.layout)
-            print(f"{r.path}: {label}, {r.new} new, {r.known} already known", flush=True)
+            done = f" ({'; '.join(r.notes)})" if r.notes else ""
+            print(f"{r.shown}: {label}, {r.new} new, {r.known} already known{done}", flush=True)
         else:
             refused += 1
-            note(f"{r.path}: refused: {r.error}")
+            note(f"{r.shown}: refused: {r.error}")
     if not results:
         note("newsdesk: no files found in the paths given")
         return 1
@@ -196,7 +212,7 @@ def cmd_show(args, out: Output) -> int:
         ("companies", companies),
         ("documents", ", ".join(record.get("documents") or [])),
     ]
-    lines += [("dim", f"{k}: {v}") for k, v in meta if v]
+    lines += [("dim", f"{k}: {visible(v)}") for k, v in meta if v]  # names: escaped
     from tui.cli.desk import desk_lines
 
     lines += desk_lines(store, record["id"])
@@ -345,12 +361,12 @@ def cmd_company(args, out: Output) -> int:
 
 
 def cmd_restore(args, out: Output) -> int:
-    store_path = Path(args.db) if args.db else default_store_path()
+    folder = store_path(args)
     from store.storage.restore import restore_backups
 
-    restored = restore_backups(store_path)
+    restored = restore_backups(folder)
     if not restored:
-        note(f"newsdesk: nothing to restore in {store_path}")
+        note(f"newsdesk: nothing to restore in {folder}")
         return 0
     for path in restored:
         print(f"restored {path} from its last good copy")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from store.text.sanitize import strip_controls, visible
 from tui.format import fit_cells, short_publisher
 
 if TYPE_CHECKING:
@@ -33,8 +34,11 @@ def print_json(value: object) -> None:
 
 
 def note(message: str) -> None:
-    """A human note on stderr (counts, 'no items match'): never mixed into data on stdout."""
-    sys.stderr.write(message + "\n")
+    """A human note on stderr (counts, 'no items match'): never mixed into data on stdout.
+
+    One line: a control character in it (a file name's) is shown as an escape."""
+    sys.stderr.write(visible(message) + "\n")
+    sys.stderr.flush()
 
 
 def short_date(published: str, *, with_time: bool = True) -> str:
@@ -159,15 +163,17 @@ class Output:
         from rich.text import Text
 
         for style, text in lines:
-            self.console.print(Text(text, style=style))
+            self.console.print(Text(strip_controls(text), style=style))
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    cells = [visible(c) for c in cells]
     return (" " * GAP).join(fit_cells(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
 def _tsv_cell(cell: str) -> str:
-    return cell.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    """A cell on one TSV line: a tab, newline or control character in it is an escape."""
+    return visible(cell)
 
 
 def item_rows(store: Store, rows: Sequence[int], *, width: int | None = None) -> list[list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -228,6 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, default in (("json", False), ("limit", None), ("wide", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    for name in ("query", "id", "publisher", "company"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):  # bytes that were not UTF-8 (surrogates) become U+FFFD
+            setattr(args, name, os.fsencode(value).decode("utf-8", "replace"))
     func: Callable[[Any, Output], int] = getattr(args, "func", commands.cmd_read)
     if func is commands.cmd_read and not has_terminal():
         note(
@@ -240,7 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # it loads the corpus only costs time.
         gc.disable()
     out = Output(wide=args.wide)
+    from store.storage import files
     from store.storage.errors import StoreError
+
+    files.on_lock_wait = lambda message: note(f"newsdesk: {message}")
 
     try:
         return func(args, out)
@@ -257,6 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        # An output encoding that cannot show a character (PYTHONIOENCODING=latin-1, an
+        # ISO-8859 locale over ssh) shows "?" for it instead of a UnicodeEncodeError.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
     try:
         code = main()
         sys.stdout.flush()
