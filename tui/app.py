@@ -13,10 +13,10 @@ from textual.worker import Worker, WorkerState
 from store.entities.companies import CompanyDirectory
 from store.storage.errors import StoreError
 from tui.commands import ReaderCommands
-from tui.config import Config
+from tui.config import Config, check_keymap
 from tui.messages import StorePolled
 from tui.screens.company import CompanyScreen
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, default_keys
 from tui.screens.reader import ReaderScreen
 
 if TYPE_CHECKING:
@@ -69,12 +69,21 @@ class NewsdeskApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, ReaderScreen))
 
     def on_mount(self) -> None:
+        problems = [self.config.problem] if self.config.problem else []
         if self.config.keymap:
-            self.set_keymap(self.config.keymap)
-        if self.config.problem:
+            keymap, conflicts = check_keymap(self.config.keymap, default_keys(self))
+            if conflicts:
+                problems.append("keymap: " + "; ".join(conflicts))
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", timeout=8, markup=False)
+        try:
+            self.store.state  # noqa: B018 - read the user's marks now, to report a damaged file
+        except StoreError as exc:
             self.notify(
-                self.config.problem, title="Config", severity="warning", timeout=8, markup=False
-            )
+                f"{exc}; bookmarks and read marks are not shown",
+                title="Store", severity="error", timeout=15, markup=False,
+            )  # fmt: skip
         self.set_interval(REFRESH_SECONDS, self.poll_store, name="poll-store")
 
     # --- the store on disk ----------------------------------------------------------

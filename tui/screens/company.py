@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -80,8 +81,9 @@ class CompanyScreen(Screen[str | None]):
     def on_mount(self) -> None:
         pane = self.query_one("#company-pane")
         company = self.company
-        pane.border_title = company.name if company is not None else self.key
-        pane.border_subtitle = plural(len(self.rows), "item")
+        # a learned company's name comes from a document: Content, never markup
+        pane.border_title = Content(company.name if company is not None else self.key)
+        pane.border_subtitle = Content(plural(len(self.rows), "item"))
         timeline = self.query_one(ArticleList)
         timeline.set_rows(self.store.index, self.rows)
         timeline.focus()

@@ -75,6 +75,19 @@ def help_rows(app: NewsdeskApp, keymap: Mapping[str, str]) -> list[tuple[str, st
     return list(rows.values())
 
 
+def default_keys(app) -> dict[str, str]:
+    """Binding id -> its default keys ("j,down"), for the bindings a keymap may change."""
+    from tui.screens.reader import ReaderScreen
+    from tui.widgets.article_list import ArticleList
+
+    keys: dict[str, str] = {}
+    for owner in (ArticleList, ReaderScreen, type(app)):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id is not None:
+                keys.setdefault(binding.id, binding.key)
+    return keys
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and what they do; any of Esc, q or ? closes it."""
 

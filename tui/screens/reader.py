@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import gc
 import threading
@@ -13,6 +14,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -21,7 +23,9 @@ from textual.worker import Worker, get_current_worker
 
 from store import views
 from store.search import search
-from store.storage.errors import StoreError
+from store.storage.errors import LockBusyError, StoreError
+from store.storage.files import without_waiting
+from tui.marks import marks_of
 from tui.messages import ALL, BookmarkToggled, FilterChanged, ReadToggled, Source
 from tui.widgets.article_list import ArticleList
 from tui.widgets.detail import DetailView
@@ -43,7 +47,7 @@ PANES = ("sources", "articles", "detail")
 
 def source_rows(store: Store, index: ItemIndex, source: Source) -> list[int] | None:
     """The index rows a source holds (None means every row)."""
-    return views.source_rows(index, store.state, source.kind, source.value)
+    return views.source_rows(index, marks_of(store), source.kind, source.value)
 
 
 def warm_search(index: ItemIndex, directory: CompanyDirectory) -> None:
@@ -114,6 +118,11 @@ class ReaderScreen(Screen):
         self._debounce: Timer | None = None
         # one search at a time: the first query waits for the warm-up's caches, not builds twins
         self._search_lock = threading.Lock()
+        # marks waiting for the state file's lock (another process holds it), in order
+        self._pending_marks: collections.deque[tuple[str, str, bool | None, str]] = (
+            collections.deque()
+        )
+        self._marks_lock = threading.Lock()
 
     @property
     def newsdesk(self) -> NewsdeskApp:
@@ -327,8 +336,9 @@ class ReaderScreen(Screen):
 
     def _update_titles(self, total: int) -> None:
         pane = self.query_one("#articles-pane")
-        pane.border_title = f"Articles · {self.source.label}"
-        pane.border_subtitle = f"{len(self.articles.rows):,} of {total:,}"
+        # a publisher or document title is data: Content, never parsed as markup
+        pane.border_title = Content(f"Articles · {self.source.label}")
+        pane.border_subtitle = Content(f"{len(self.articles.rows):,} of {total:,}")
         status = self.query_one("#filter-status", Static)
         described = self.result.describe() if self.result is not None else ""
         status.update(Text(described, end=""), layout=False)  # one line high whatever it says
@@ -379,11 +389,9 @@ class ReaderScreen(Screen):
         if record is None:
             self.notify("That item is no longer in the store.", severity="warning")
             return
-        if not record.get("read"):
-            store.state.set_read(item_id, True)
-            record["read"] = True
-            self.post_message(ReadToggled(item_id, True))
         self.detail.show_item(record, self.query_one(SourceTree).documents)
+        if not record.get("read"):  # shown first: a mark that cannot be saved is only a notice
+            self._save_mark(item_id, "read", True, failed="The read mark was not saved")
         if self.size.width < NARROW:
             self._focus_pane("detail")
         elif self.size.width < WIDE:
@@ -396,23 +404,58 @@ class ReaderScreen(Screen):
             count = len(self.newsdesk.store.index.rows_by_document.get(name, ()))
             self.detail.show_document(doc, count)
 
-    @reports_store_errors
     def action_toggle_bookmark(self) -> None:
         item_id = self.current_item_id()
-        if item_id is None:
-            return
-        on = self.newsdesk.store.state.toggle_bookmark(item_id)
-        self.post_message(BookmarkToggled(item_id, on))
+        if item_id is not None:
+            self._save_mark(item_id, "bookmark", None, failed="The bookmark was not saved")
 
-    @reports_store_errors
     def action_toggle_read(self) -> None:
         item_id = self.current_item_id()
-        if item_id is None:
-            return
+        if item_id is not None:
+            on = item_id not in marks_of(self.newsdesk.store).read
+            self._save_mark(item_id, "read", on, failed="The read mark was not saved")
+
+    def _write_mark(self, item_id: str, kind: str, on: bool | None) -> None:
+        """One mark written to the state file; posts what changed (thread-safe)."""
         state = self.newsdesk.store.state
-        on = item_id not in state.read
-        state.set_read(item_id, on)
-        self.post_message(ReadToggled(item_id, on))
+        if kind == "bookmark":
+            self.post_message(BookmarkToggled(item_id, state.toggle_bookmark(item_id)))
+        else:
+            self.post_message(ReadToggled(item_id, state.set_read(item_id, bool(on))))
+
+    def _save_mark(self, item_id: str, kind: str, on: bool | None, *, failed: str) -> None:
+        """Save a mark without ever blocking the UI: at once when the state file's lock is
+        free, else (another process holds it) in a thread that waits for it. A mark that
+        cannot be saved (read-only or full disk, busy lock, damaged file) is a notification."""
+        op = (item_id, kind, on, failed)
+        if not self._pending_marks:
+            try:
+                with without_waiting():
+                    self._write_mark(item_id, kind, on)
+                return
+            except LockBusyError as exc:
+                self.notify(f"{exc}; saving when it is free", title="Store", timeout=4)
+            except StoreError as exc:
+                self.notify(f"{failed}: {exc}", title="Store", severity="error", timeout=12,
+                            markup=False)  # fmt: skip
+                return
+        self._pending_marks.append(op)
+        self._drain_marks()
+
+    @work(thread=True, group="marks")
+    def _drain_marks(self) -> None:
+        with self._marks_lock:  # one writer thread at a time, marks saved in the order given
+            while self._pending_marks:
+                item_id, kind, on, failed = self._pending_marks[0]
+                try:
+                    self._write_mark(item_id, kind, on)
+                except StoreError as exc:
+                    self.app.call_from_thread(
+                        self.notify, f"{failed}: {exc}", title="Store", severity="error",
+                        timeout=12, markup=False,
+                    )  # fmt: skip
+                finally:
+                    self._pending_marks.popleft()
 
     def on_bookmark_toggled(self, event: BookmarkToggled) -> None:
         self._mark_changed(event.item_id)
@@ -429,7 +472,7 @@ class ReaderScreen(Screen):
         shown = self.detail.record
         if self.detail.item_id == item_id and shown is not None:
             # The record is on screen already: only its marks changed, no need to read it again.
-            state = store.state
+            state = marks_of(store)
             record: ItemRecord = {
                 **shown,
                 "bookmarked": item_id in state.bookmarks,
@@ -441,7 +484,7 @@ class ReaderScreen(Screen):
         """Open the next unread item: the cursor's own if it is unread and not open yet,
         else the first unread below it, wrapping to the top."""
         articles = self.articles
-        read = self.newsdesk.store.state.read
+        read = marks_of(self.newsdesk.store).read
         ids, rows, cursor = articles.index.ids, articles.rows, articles.cursor
         if not rows:
             return

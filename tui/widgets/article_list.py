@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.format import date_of, fit_cells, short_publisher
+from tui.marks import marks_of
 
 if TYPE_CHECKING:
     from store.storage.index import ItemIndex
@@ -328,7 +329,7 @@ class ArticleList(ScrollView, can_focus=True):
         """
         index = self.index
         item_id = index.ids[row]
-        state = self.store.state
+        state = marks_of(self.store)
         date = date_of(index.published[row])
         if width < NARROW_TICKER_WIDTH:
             date = date[5:]

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from store.text.sanitize import visible
 from tui.format import plural, when_of
 from tui.widgets.article_list import BOOKMARK_MARK
 
@@ -123,7 +124,7 @@ class DetailView(VerticalScroll, can_focus=True):
         for name in names:
             doc = documents.get(name, {})
             text.append("\n• ")
-            text.append(doc_text(doc, "title") or name)
+            text.append(doc_text(doc, "title") or visible(name))
             details = [
                 d for d in (doc_text(doc, "publisher"), doc_text(doc, "published")[:10]) if d
             ]
@@ -136,11 +137,12 @@ class DetailView(VerticalScroll, can_focus=True):
         """Show a document's own metadata and preamble (its introduction or summary)."""
         name = doc_text(doc, "name")
         self.item_id, self.document = None, name
-        self._set("title", Text(doc_text(doc, "title") or name, end=""))
+        self._set("title", Text(doc_text(doc, "title") or visible(name), end=""))
         meta = [doc_text(doc, "publisher"), when_of(doc_text(doc, "published"))]
         lines = Text("  ·  ".join(m for m in meta if m), end="")
         lines.append("\n")
-        lines.append(f"{name} · {plural(count, 'item')}", "dim")
+        # a file name may hold anything: shown with its control characters escaped
+        lines.append(f"{visible(name)} · {plural(count, 'item')}", "dim")
         self._set("meta", lines)
         self._set("companies", "")
         preamble = doc_text(doc, "preamble")

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from store.text.sanitize import visible
+from tui.marks import marks_of
 from tui.messages import ALL, Source
 from tui.widgets.detail import Document, doc_text
 
@@ -111,7 +113,7 @@ class SourceTree(Tree[Source]):
             return
         for doc in self._docs_by_publisher.get(node.data.value, []):
             name = doc_text(doc, "name")
-            title = doc_text(doc, "title") or name
+            title = doc_text(doc, "title") or visible(name)
             node.add_leaf(
                 _label(title, self._doc_counts.get(name, 0)),
                 data=Source("document", name, title),
@@ -128,7 +130,7 @@ class SourceTree(Tree[Source]):
         """Refresh the Unread and Bookmarks counts after a mark changed."""
         if not self._special:
             return
-        index, state = store.index, store.state
+        index, state = store.index, marks_of(store)
         read = sum(1 for item_id in state.read if index.row_of(item_id) is not None)
         marked = sum(1 for item_id in state.bookmarks if index.row_of(item_id) is not None)
         self._special["unread"].set_label(_label("Unread", len(index) - read))
