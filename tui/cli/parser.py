@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -268,8 +269,9 @@ def entry() -> None:
     for stream in (sys.stdout, sys.stderr):
         # An output encoding that cannot show a character (PYTHONIOENCODING=latin-1, an
         # ISO-8859 locale over ssh) shows "?" for it instead of a UnicodeEncodeError.
-        with contextlib.suppress(AttributeError, ValueError):
-            stream.reconfigure(errors="replace")
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError):
+                stream.reconfigure(errors="replace")
     try:
         code = main()
         sys.stdout.flush()
