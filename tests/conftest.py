@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TEST_USER = "tester"
+# Documents are named by their absolute path, and snapshots show it: the seeded store is
+# ingested from this fixed copy, not from wherever the checkout happens to be.
+STABLE_SEEDS = Path(tempfile.gettempdir()) / "newsdesk-tests" / "seeds"
+
+
+def stable_seeds() -> Path:
+    for seed in SEEDS.glob("*.txt"):
+        copy = STABLE_SEEDS / seed.name
+        if not copy.exists() or copy.read_bytes() != seed.read_bytes():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            tmp = copy.parent / f".{seed.name}.{os.getpid()}.tmp"  # hidden: ingest skips it
+            shutil.copyfile(seed, tmp)
+            os.replace(tmp, copy)  # several test runs at once each see a whole file
+    return STABLE_SEEDS
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +34,7 @@ def seeded_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from store.storage.store import Store
 
     root = tmp_path_factory.mktemp("seeded") / "store"
-    results = ingest_paths(Store(root, user=TEST_USER), [SEEDS])
+    results = ingest_paths(Store(root, user=TEST_USER), [stable_seeds()])
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     return root
 
