@@ -518,6 +518,20 @@ async def test_c_opens_the_company_view_of_the_filter_match(seeded_store):
         assert app.focused is app.reader.query_one(DetailView)
 
 
+async def test_the_company_timeline_shows_the_company_s_own_ticker_on_every_row(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.show_company(company_key_for(app, "0700.HK"))
+        await pilot.pause()
+        timeline = app.screen.query_one(ArticleList)
+        width = timeline.scrollable_content_region.width
+        assert len(timeline.rows) > 1
+        others = [r for r in timeline.rows if timeline.index.tickers[r][0] != "0700.HK"]
+        assert others, "some Tencent items list another ticker first"
+        for row in timeline.rows:
+            assert "0700.HK" in timeline.row_text(row, width).plain
+
+
 async def test_c_on_an_item_uses_its_first_company_and_escape_goes_back(seeded_store):
     app = NewsdeskApp(seeded_store)
     async with app.run_test(size=SIZE) as pilot:

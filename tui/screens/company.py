@@ -85,6 +85,8 @@ class CompanyScreen(Screen[str | None]):
         pane.border_title = Content(company.name if company is not None else self.key)
         pane.border_subtitle = Content(plural(len(self.rows), "item"))
         timeline = self.query_one(ArticleList)
+        if company is not None:  # its own tickers first, as the reader's filter does
+            timeline.preferred_tickers = frozenset(company.listings)
         timeline.set_rows(self.store.index, self.rows)
         timeline.focus()
 
