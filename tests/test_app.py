@@ -1009,3 +1009,112 @@ async def test_the_store_poll_runs_off_the_ui_thread(seeded_store_dir, monkeypat
     async with app.run_test(size=SIZE) as pilot:
         await poll(pilot)
         assert threads and threading.main_thread() not in threads
+
+
+# --- key paths of the README's table that had no test of their own -------------------
+
+
+async def test_q_quits_from_the_list_types_in_the_filter_and_closes_help(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "q")
+        assert app.reader.query_one("#filter", Input).value == "q" and app.is_running
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, ReaderScreen) and app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_home_end_and_space_move_the_list_like_g_g_and_page_down(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = articles(app)
+        await pilot.press("end")
+        assert lst.cursor == len(lst.rows) - 1
+        await pilot.press("home")
+        assert lst.cursor == 0
+        await pilot.press("space")
+        assert lst.cursor == lst.scrollable_content_region.height - 1
+        await pilot.press("pageup")
+        assert lst.cursor == 0
+
+
+async def test_space_in_the_sources_shows_a_publisher_s_documents_and_enter_chooses_one(
+    seeded_store,
+):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        tree = app.reader.query_one(SourceTree)
+        await pilot.press("shift+tab", "j", "j", "j")  # the first publisher
+        publisher = tree.cursor_node
+        assert publisher.data.kind == "publisher" and not publisher.is_expanded
+        await pilot.press("space")
+        assert publisher.is_expanded and publisher.children
+        await pilot.press("j")  # its first document
+        await settle(pilot)
+        doc = tree.cursor_node.data
+        assert doc.kind == "document" and app.reader.source == doc
+        await pilot.press("enter")
+        assert app.focused is articles(app)
+        index = seeded_store.index
+        assert listed_ids(app) == [index.ids[r] for r in index.rows_by_document[doc.value]]
+        await pilot.press("shift+tab", "k", "space")  # back on the publisher: folds it
+        assert not publisher.is_expanded
+
+
+async def test_b_and_m_in_the_detail_pane_act_on_the_open_item(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("j", "j", "enter")
+        opened = articles(app).current_id
+        await pilot.press("shift+tab", "shift+tab")  # list -> sources -> detail
+        assert app.focused is app.reader.query_one(DetailView)
+        articles(app).move_cursor(0)  # the list's cursor is elsewhere now
+        await pilot.press("b")
+        await pilot.pause()
+        state = seeded_store.state
+        assert opened in state.bookmarks and articles(app).current_id not in state.bookmarks
+        title = plain(app.reader.query_one("#detail-title", Static))
+        assert title.startswith(BOOKMARK_MARK)
+        await pilot.press("m")  # it was read when opened: now unread again
+        await pilot.pause()
+        assert opened not in state.read
+        meta = plain(app.reader.query_one("#detail-meta", Static))
+        assert "Unread" in meta
+
+
+async def test_n_with_nothing_unread_and_c_without_a_company_say_so(seeded_store, notifications):
+    index = seeded_store.index
+    for item_id in index.ids:
+        seeded_store.state.set_read(item_id, True)
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE, message_hook=notifications) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.reader.query_one(DetailView).item_id is None
+        lonely = next(p for p, r in enumerate(articles(app).rows) if not index.companies[r])
+        articles(app).move_cursor(lonely)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert notifications.messages() == [
+            "No unread items here.",
+            "No company for this item or filter.",
+        ]
+
+
+async def test_tab_in_the_company_view_moves_focus_and_escape_returns(seeded_store):
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.show_company(company_key_for(app, "0700.HK"))
+        await pilot.pause()
+        timeline = app.screen.query_one(ArticleList)
+        assert app.focused is timeline
+        await pilot.press("j", "k", "G")
+        assert timeline.cursor == len(timeline.rows) - 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.focused is articles(app)
