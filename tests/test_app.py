@@ -895,6 +895,49 @@ async def test_sources_come_after_the_first_frame_and_the_heap_is_frozen_until_e
     assert gc.get_freeze_count() == 0
 
 
+async def test_the_heap_stays_frozen_after_opening_every_item_and_a_reload(seeded_store_dir):
+    """The reader owns the freeze: segment loads and an index reload must not undo it."""
+    import gc
+
+    store = Store(seeded_store_dir, user=TEST_USER)
+    app = NewsdeskApp(store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        assert gc.get_freeze_count() > 0
+        for item_id in list(store.index.ids):  # every segment read
+            app.reader.open_item(item_id)
+        assert gc.get_freeze_count() > 0
+        other = Store(seeded_store_dir, user=TEST_USER)
+        document = {
+            "name": "later.txt",
+            "layout": "caixin_listing",
+            "publisher": "Caixin Global",
+            "title": "Later",
+            "published": "2031-05-05",
+            "preamble": "",
+        }
+        item = {
+            "title": "Written while the heap was frozen",
+            "publisher": "Caixin Global",
+            "documents": ["later.txt"],
+            "section": "",
+            "authors": [],
+            "published": "2031-05-05T09:00:00+08:00",
+            "body": "Body.",
+            "related": [],
+            "companies": [],
+            "tickers": [],
+        }
+        before = len(store.index)
+        other.add_documents([(document, [item])])
+        await poll(pilot)  # the index is reloaded in a worker, then the heap settled again
+        await wait_for_workers(app)
+        assert len(store.index) == before + 1
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
 async def test_the_ticker_column_puts_the_filtered_company_first(seeded_store):
     app = NewsdeskApp(seeded_store)
     async with app.run_test(size=SIZE) as pilot:
