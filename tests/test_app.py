@@ -1052,6 +1052,13 @@ async def test_the_store_poll_runs_off_the_ui_thread(seeded_store_dir, monkeypat
     async with app.run_test(size=SIZE) as pilot:
         await poll(pilot)
         assert threads and threading.main_thread() not in threads
+        threads.clear()
+        app.poll_store()
+        app.poll_store()  # one poll at a time: a slow reload is not started twice
+        await wait_for_workers(app)
+        assert len(threads) == 1
+        await poll(pilot)  # the next tick polls again
+        assert len(threads) == 2
 
 
 # --- key paths of the README's table that had no test of their own -------------------

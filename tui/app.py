@@ -91,7 +91,7 @@ class NewsdeskApp(App[None]):
     def poll_store(self) -> None:
         """Pick up what another process changed, off the UI thread (an index reload at
         100,000 items takes a while); one poll at a time, the next tick tries again."""
-        if self._poll is not None and self._poll.is_running:
+        if self._poll is not None and not self._poll.is_finished:  # pending or running
             return
         self._poll = self._poll_worker()
 
