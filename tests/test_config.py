@@ -50,3 +50,25 @@ async def test_a_config_problem_is_shown_as_written_not_as_markup(
         [problem] = [n for n in notifications if n.title == "Config"]
         assert "[odd] dir" in problem.message and "[keymap] must be a table" in problem.message
         assert not problem.markup  # shown as written: "[odd]" is not a markup tag
+
+
+async def test_the_ids_of_the_sources_and_the_company_view_are_known_to_the_keymap(
+    seeded_store, tmp_path, notifications
+):
+    from tui.screens.company import CompanyScreen
+    from tui.widgets.sources import SourceTree
+
+    path = tmp_path / "config.toml"
+    path.write_text('[keymap]\nexpand = "x"\ncompany_back = "backspace"\n', encoding="utf-8")
+    app = NewsdeskApp(seeded_store, config=load_config(path))
+    async with app.run_test(size=(160, 48), message_hook=notifications) as pilot:
+        await pilot.pause()
+        assert [n for n in notifications if n.title == "Config"] == []
+        tree = app.reader.query_one(SourceTree)
+        await pilot.press("shift+tab", "j", "j", "j", "x")  # the first publisher, expanded
+        assert tree.cursor_node.is_expanded
+        app.show_company(app.directory.by_ticker("0700.HK").key)
+        await pilot.pause()
+        assert isinstance(app.screen, CompanyScreen)
+        await pilot.press("backspace")
+        assert not isinstance(app.screen, CompanyScreen)

@@ -76,13 +76,11 @@ def help_rows(app: NewsdeskApp, keymap: Mapping[str, str]) -> list[tuple[str, st
     return list(rows.values())
 
 
-def default_keys(app) -> dict[str, str]:
-    """Binding id -> its default keys ("j,down"), for the bindings a keymap may change."""
-    from tui.screens.reader import ReaderScreen
-    from tui.widgets.article_list import ArticleList
-
+def default_keys(app: NewsdeskApp) -> dict[str, str]:
+    """Binding id -> its default keys ("j,down"), for every binding a keymap may change
+    (the panes' and screens' of binding_owners: `expand` and `company_back` are ids too)."""
     keys: dict[str, str] = {}
-    for owner in (ArticleList, ReaderScreen, type(app)):
+    for owner in binding_owners(app):
         for binding in owner.BINDINGS:
             if isinstance(binding, Binding) and binding.id is not None:
                 keys.setdefault(binding.id, binding.key)
