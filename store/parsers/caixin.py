@@ -23,11 +23,11 @@ import re
 from datetime import date, datetime
 
 from store.model import ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout
+from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines, is_prose
 from store.text.dates import CHINA_OFFSET, DATE_TIME, iso_published
-from store.text.prose import first_sentence, fold, headline, split_authors
+from store.text.prose import first_sentence, fold, folded_lines, headline, split_authors
 
 NAME = "caixin_listing"
 PUBLISHER = "Caixin Global"
@@ -50,30 +50,34 @@ _CONTACT = re.compile(
     r"contact\s+(?:the\s+)?(?:reporter|editor|writer|author|us|reporters|editors)\b", re.I
 )
 _RELATED = re.compile(r"related\s*(?:stories|articles|reading)?\s*[:：]\s*(?P<headline>.*)", re.I)
-_FURNITURE = [
-    re.compile(pattern, re.I)
-    for pattern in (
-        r"(?:photo|photos|image|picture|video|source|graphic)\s*(?:by|credit)?\s*[:：].{0,80}",
-        r"\(?(?:photo|image)\s*[:：].{0,80}\)?",
-        r"(?:to\s+)?read\s+(?:the\s+)?(?:full|whole|complete)\s+(?:story|article|report)\b.{0,40}",
-        r"(?:.{0,40}\s)?click\s+here\.?",
-        r"share\s+(?:this\s+)?(?:article|story|on\s+\w+)\.?",
-        r"open\s+wechat\s+and\s+scan\s+the\s+qr\s+code.{0,40}",
-        r"scan\s+the\s+qr\s+code.{0,60}",
-        r"download\s+our\s+app\b.{0,120}",
-        r"get\s+our\s+(?:weekly\s+)?(?:free\s+)?.{0,40}newsletter.{0,40}",
-        r"(?:sign\s+up|subscribe)\b.{0,80}",
-        r"you(?:'|’)ve\s+accessed\s+an\s+article\b.{0,120}",
-        r"(?:(?:load|read|see|view|show)\s+)?more(?:\s+(?:stories|news|articles))?\.?",
-        r"(?:follow\s+us|like\s+us)\b.{0,60}",
-        r"(?:copyright|©).{0,120}",
-        r"all\s+rights\s+reserved\.?",
-        r"home\s*>.{0,80}",
-        r"advertisement|ad",
-        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?",
-        r"[()\s]+",
-    )
-]
+# Lines of the page, not of a story (one pattern, matched once per line).
+_FURNITURE = re.compile(
+    "|".join(
+        f"(?:{pattern})"
+        for pattern in (
+            r"(?:photo|photos|image|picture|video|source|graphic)\s*(?:by|credit)?\s*[:：].{0,80}",
+            r"\(?(?:photo|image)\s*[:：].{0,80}\)?",
+            r"(?:to\s+)?read\s+(?:the\s+)?(?:full|whole|complete)\s+(?:story|article|report)\b.{0,40}",
+            r"(?:.{0,40}\s)?click\s+here\.?",
+            r"share\s+(?:this\s+)?(?:article|story|on\s+\w+)\.?",
+            r"open\s+wechat\s+and\s+scan\s+the\s+qr\s+code.{0,40}",
+            r"scan\s+the\s+qr\s+code.{0,60}",
+            r"download\s+our\s+app\b.{0,120}",
+            r"get\s+our\s+(?:weekly\s+)?(?:free\s+)?.{0,40}newsletter.{0,40}",
+            r"(?:sign\s+up|subscribe)\b.{0,80}",
+            r"you(?:'|’)ve\s+accessed\s+an\s+article\b.{0,120}",
+            r"(?:(?:load|read|see|view|show)\s+)?more(?:\s+(?:stories|news|articles))?\.?",
+            r"(?:follow\s+us|like\s+us)\b.{0,60}",
+            r"(?:copyright|©).{0,120}",
+            r"all\s+rights\s+reserved\.?",
+            r"home\s*>.{0,80}",
+            r"advertisement|ad",
+            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?",
+            r"[()\s]+",
+        )
+    ),
+    re.IGNORECASE,
+)
 _CHANNEL_BLURB = re.compile(r"(?P<channel>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})\s+is\s+Caixin\b")
 
 
@@ -82,7 +86,7 @@ def _is_page_title(line: str) -> bool:
 
 
 def _is_furniture(line: str) -> bool:
-    return _is_label(line) or any(pattern.fullmatch(line) for pattern in _FURNITURE)
+    return _is_label(line) or bool(_FURNITURE.fullmatch(line))
 
 
 def _is_label(line: str) -> bool:
@@ -126,6 +130,7 @@ def _entry(
     the byline, else by the lede's first sentence); None when it has no text."""
     body: list[str] = []
     related: list[str] = []
+    seen: set[str] = set()
     in_trailer = related_next = False  # after a Contact line; after a bare "Related:"
     for line in _drop_captions([line for line in lines if not _is_furniture(line)]):
         headline_found = ""
@@ -137,7 +142,8 @@ def _entry(
             headline_found = line
         else:
             body.append(line)
-        if headline_found and headline_found not in related:
+        if headline_found and headline_found not in seen:
+            seen.add(headline_found)
             related.append(headline_found)
         related_next = bool(related_match) and not headline_found
     if not body:
@@ -248,8 +254,7 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
     """Parse a Caixin Global listing page; never raises, whatever the text."""
     rows: list[tuple[str, int]] = []  # (line, blank lines before it)
     blank = 0
-    for raw in text.split("\n"):
-        line = fold(raw)
+    for line in folded_lines(text):
         if line:
             rows.append((line, blank))
             blank = 0
@@ -281,6 +286,8 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
     items: list[ParsedItem] = []
     newest: tuple[datetime, str] | None = None
     for byline, entry_lines, title in entries:
+        if len(items) > MAX_ITEMS:
+            break  # no listing holds this many: the registry refuses it
         parsed = _entry(byline, entry_lines, title)
         if parsed is None:
             continue
@@ -305,13 +312,14 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
 _NAME_MENTION = re.compile(r"\bCaixin\b", re.IGNORECASE)
 _HEAD_LINES = 12
 _LEDE_MIN_WORDS = 8
+_LEDE_LOOKAHEAD = 8  # furniture and captions between a byline and its lede: a few lines
 
 
 def _lede_follows(lines: list[str], start: int) -> bool:
     """Whether the first line after a byline at `start - 1` that is not furniture (a photo
     credit, a caption printed twice) opens a story: a sentence-like paragraph."""
     index = start
-    while index < len(lines):
+    while index < min(len(lines), start + _LEDE_LOOKAHEAD):
         line = lines[index]
         if _is_furniture(line):
             index += 1

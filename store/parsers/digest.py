@@ -20,11 +20,11 @@ import re
 from datetime import date
 
 from store.model import ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout
+from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines, is_prose, word_count
 from store.text.dates import CLOCK, ISO_DATE, iso_numeric
-from store.text.prose import fold, shorten
+from store.text.prose import folded_lines, shorten
 
 NAME = "search_digest"
 PUBLISHER = "Search digest"
@@ -84,7 +84,7 @@ def source_line(line: str) -> re.Match[str] | None:
 
 def parse_search_digest(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse a search-results digest. Never raises; a digest with no results gives none."""
-    lines = [line for line in (fold(raw) for raw in text.split("\n")) if line]
+    lines = [line for line in folded_lines(text) if line]
     sources = [index for index, line in enumerate(lines) if source_line(line)]
     first_result = len(lines)
     if sources:
@@ -94,6 +94,8 @@ def parse_search_digest(text: str, name: str, file_date: date | None = None) -> 
 
     items: list[ParsedItem] = []
     for position, source_index in enumerate(sources):
+        if len(items) > MAX_ITEMS:
+            break  # no results page holds this many: the registry refuses it
         previous_source = sources[position - 1] if position else -1
         headline_index = _headline_index(lines, source_index, previous_source)
         body_end = len(lines)
@@ -102,7 +104,7 @@ def parse_search_digest(text: str, name: str, file_date: date | None = None) -> 
             next_headline = _headline_index(lines, next_source, source_index)
             body_end = next_source if next_headline is None else next_headline
         summary = " ".join(_summary_lines(lines[source_index + 1 : body_end]))
-        body = summary_paragraphs(summary)
+        body = _body(summary)
         title = lines[headline_index] if headline_index is not None else ""
         if not title:
             title = _title_from_body(summary) or "(untitled)"
@@ -205,6 +207,19 @@ def _title_from_body(summary: str) -> str:
     return shorten(text, _FALLBACK_TITLE_CHARS)[0]
 
 
+# A summary is a few hundred characters; past this many, the rest is one plain paragraph
+# (its headings and bullets are not looked for: that work grows with every bullet).
+_SUMMARY_STRUCTURE_CHARS = 20_000
+
+
+def _body(summary: str) -> list[str]:
+    if len(summary) <= _SUMMARY_STRUCTURE_CHARS:
+        return summary_paragraphs(summary)
+    cut = summary.rfind(" ", 0, _SUMMARY_STRUCTURE_CHARS) + 1 or _SUMMARY_STRUCTURE_CHARS
+    rest = _clean(summary[cut:])
+    return [*summary_paragraphs(summary[:cut]), *([rest] if rest else [])]
+
+
 def summary_paragraphs(summary: str) -> list[str]:
     """A digest summary as readable paragraphs, one per heading, bullets on their own lines.
 
@@ -258,8 +273,9 @@ def _drop_citations(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    text = _drop_citations(text)
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    text = " ".join(_drop_citations(text).split())
+    if any(gap in text for gap in (" .", " ,", " ;", " :")):  # the pattern is slow to fail
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
     if ".." in text:
         text = _DOUBLED_PERIOD.sub(".", text)  # "the U.S. [5]." lost its citation
     return " ".join(text.split())

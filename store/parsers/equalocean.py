@@ -30,7 +30,7 @@ from datetime import date
 
 from store.entities.tickers import canonical_ticker
 from store.model import Mention, ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout
+from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines
 from store.text.dates import DATE_TIME, iso_published, utc_offset
@@ -38,6 +38,7 @@ from store.text.prose import (
     COMPANY_SUFFIXES,
     first_sentence,
     fold,
+    folded_lines,
     headline,
     split_authors,
     strip_bullet,
@@ -166,8 +167,13 @@ class _Report:
         self.authors = authors
         self.items: list[ParsedItem] = []
 
+    @property
+    def full(self) -> bool:
+        """One item more than any report holds: the registry refuses it."""
+        return len(self.items) > MAX_ITEMS
+
     def add(self, title: str, body: list[str], section: str, mentions: list[Mention]) -> None:
-        if not title:
+        if not title or self.full:
             return
         self.items.append(
             ParsedItem(
@@ -192,6 +198,8 @@ class _Report:
     def add_updates(self, paragraphs: list[str], section: str) -> None:
         header: list[Mention] = []
         for raw in paragraphs:
+            if self.full:
+                return
             paragraph = strip_bullet(raw)[0]
             mentions = _header_mentions(paragraph)
             if mentions is not None:
@@ -215,6 +223,8 @@ class _Report:
             else:
                 groups.append((None, [text]))
         for head, body in groups:
+            if self.full:
+                return
             if head is None:
                 self.add_paragraph(body[0], section, [])
                 continue
@@ -225,7 +235,7 @@ class _Report:
 
 def parse_equalocean_report(text: str, name: str, file_date: date | None = None) -> ParsedDocument:
     """Parse an EqualOcean sector report; never raises, whatever the text."""
-    paragraphs = [p for p in (fold(line) for line in text.split("\n")) if p]
+    paragraphs = [p for p in folded_lines(text) if p]
 
     title = ""
     meta: re.Match[str] | None = None
@@ -253,6 +263,8 @@ def parse_equalocean_report(text: str, name: str, file_date: date | None = None)
 
     report = _Report(published, authors)
     for kind, heading, part in parts:
+        if report.full:
+            break
         if kind == "updates":
             report.add_updates(part, heading)
         elif kind == "events":

@@ -14,6 +14,18 @@ from typing import Protocol
 
 from store.model import ParsedDocument
 
+# A document holds at most this many items: a text that gives more is a list of lines in a
+# layout's shape, not a document of it. Parsers stop once they have found one more.
+MAX_ITEMS = 1_000
+# Nor more than this many lines with text: a parser's work is linear in its lines, and this
+# bounds it for any one file (a 32 MB page has ~100,000 lines).
+MAX_LINES = 250_000
+
+
+def text_lines(text: str) -> int:
+    """About how many lines of `text` hold something (counted at C speed)."""
+    return text.count("\n") - text.count("\n\n") + 1
+
 
 class UnknownLayoutError(ValueError):
     """The text is of no known layout, or looks like one but holds no items; `str()` is the

@@ -12,7 +12,14 @@ from datetime import date
 
 from store.model import ParsedDocument
 from store.parsers import article, caixin, digest, equalocean, star_daily
-from store.parsers.layout import Detection, Layout, UnknownLayoutError
+from store.parsers.layout import (
+    MAX_ITEMS,
+    MAX_LINES,
+    Detection,
+    Layout,
+    UnknownLayoutError,
+    text_lines,
+)
 from store.parsers.shapes import not_a_document
 
 LAYOUTS: tuple[Layout, ...] = (
@@ -107,7 +114,17 @@ def parse_document(text: str, name: str, file_date: date | None = None) -> Parse
     verdict = examine(text)
     if verdict.layout is None:
         raise UnknownLayoutError(verdict.reason)
+    if text_lines(text) > MAX_LINES:
+        raise UnknownLayoutError(
+            f"looks like {_with_article(verdict.layout.label)} but has more than "
+            f"{MAX_LINES:,} lines: a list in its shape, not a document"
+        )
     document = verdict.layout.parse(text, name, file_date)
+    if len(document.items) > MAX_ITEMS:
+        raise UnknownLayoutError(
+            f"looks like {_with_article(verdict.layout.label)} but has more than "
+            f"{MAX_ITEMS:,} entries: a list in its shape, not a document"
+        )
     if not document.items:
         raise UnknownLayoutError(
             f"looks like {_with_article(verdict.layout.label)} but no entries were found"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from store.text.prose import fold
+from store.text.prose import folded_lines
 
 # Only the opening of a text is examined: structure shows early, and detection stays fast
 # however large the file.
@@ -26,7 +26,7 @@ TERMINAL = (".", "。", "!", "！", "?", "？", '."', ".”", "…", ")", "）",
 
 def head_lines(text: str, limit: int = HEAD_CHARS) -> list[str]:
     """The non-empty lines of the opening of `text`, whitespace folded."""
-    return [line for line in (fold(raw) for raw in text[:limit].split("\n")) if line]
+    return [line for line in folded_lines(text[:limit]) if line]
 
 
 def word_count(line: str) -> int:

@@ -24,7 +24,7 @@ from functools import cache
 from itertools import pairwise
 
 from store.model import Mention, ParsedDocument, ParsedItem
-from store.parsers.layout import Detection, Layout
+from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import TERMINAL, head_lines, is_prose
 from store.text.dates import (
@@ -38,7 +38,7 @@ from store.text.dates import (
     unnamed,
     year_from_dates,
 )
-from store.text.prose import fold, shorten
+from store.text.prose import folded_lines, shorten
 
 NAME = "star_daily"
 PUBLISHER = "STAR Market Daily"
@@ -130,7 +130,7 @@ def parse_star_daily(text: str, name: str, file_date: date | None = None) -> Par
     """
     lines = _content_lines(text)
     preamble, rest = _split_preamble(lines)
-    day, inferred = brief_date(preamble, rest, text, file_date)
+    day, inferred = brief_date(preamble, rest, "\n".join(lines), file_date)
     published = day.isoformat()
     edition = _edition(preamble)
 
@@ -200,8 +200,7 @@ def _content_lines(text: str) -> list[str]:
     page's furniture."""
     lines: list[str | None] = []  # None: something was dropped here that no sentence spans
     in_table = False
-    for raw in text.split("\n"):
-        line = fold(raw)
+    for line in folded_lines(text):
         if not line:
             continue
         if not any(ch.isalnum() for ch in line):
@@ -304,7 +303,9 @@ _PLAIN_HEADING_MAX_WORDS = 5
 _PLAIN_HEADING_MAX_CHARS = 50
 
 
-def _is_plain_heading(line: str, following: str | None, after: str | None) -> bool:
+def _is_plain_heading(
+    line: str, following: str | None, after: str | None, following_heading: list[str | None]
+) -> bool:
     """A heading written as a plain line ("Announcements", "Company announcements"): short,
     no sentence, and what follows it is a headline over its body (or another heading)."""
     if (
@@ -317,11 +318,10 @@ def _is_plain_heading(line: str, following: str | None, after: str | None) -> bo
         or all(word.casefold() in _DANGLING for word in line.split())
     ):
         return False
-    if _heading(following) is not None:
+    if following_heading and following_heading[0] is not None:
         return True
     return (
         after is not None
-        and _heading(after) is None
         and not following.endswith(_TERMINAL)
         and len(following) > len(line)
         and len(after) >= 1.2 * len(following)
@@ -342,15 +342,22 @@ def _parse_items(lines: list[str]) -> list[_Item]:
     section = ""
     current: _Item | None = None
     expecting_body = False
+    headings = [_heading(line) for line in lines]
+    # Each line's next line when that is content (not a marker or label), else None.
+    following_content = [
+        lines[i + 1] if headings[i + 1] is None else None for i in range(len(lines) - 1)
+    ] + [None]
     for index, line in enumerate(lines):
-        heading = _heading(line)
-        following = _following_content(lines, index)
-        after = _following_content(lines, index + 1) if following is not None else None
+        if len(items) > MAX_ITEMS:
+            break  # no brief holds this many: the registry refuses it
+        heading = headings[index]
+        following = following_content[index]
+        after = following_content[index + 1] if following is not None else None
         next_line = lines[index + 1] if index + 1 < len(lines) else None
         if (
             heading is None
             and (current is None or not expecting_body)
-            and _is_plain_heading(line, next_line, after)
+            and _is_plain_heading(line, next_line, after, headings[index + 1 : index + 2])
         ):
             heading = line
         if heading is not None:
@@ -379,16 +386,6 @@ def _parse_items(lines: list[str]) -> list[_Item]:
     return items
 
 
-def _following_content(lines: list[str], index: int) -> str | None:
-    """The line after `index` if it is content (not a marker or label), else None."""
-    if index + 1 >= len(lines):
-        return None
-    line = lines[index + 1]
-    if _heading(line) is not None:
-        return None
-    return line
-
-
 def _is_headline_shaped(line: str) -> bool:
     return len(line) <= _HEADLINE_MAX_CHARS and len(line.split()) <= _HEADLINE_MAX_WORDS
 
@@ -402,8 +399,11 @@ def _is_headline(line: str, following: str | None, after: str | None, current: _
     A headline is short, usually "Name: claim" or one sentence without a final period, and
     is followed by a longer body paragraph that often repeats its subject.
     """
-    if following is None or not _is_headline_shaped(line):
-        return False
+    if following is None or " " not in line or not _is_headline_shaped(line):
+        return False  # a headline has words, and a body under it
+    lower = _starts_lowercase(line)
+    if lower and current.pieces and not current.last_piece.endswith(_TERMINAL):
+        return False  # it continues a line that broke off mid-sentence
     score = 0
     if _name_colon(line):
         score += 2
@@ -417,10 +417,8 @@ def _is_headline(line: str, following: str | None, after: str | None, current: _
         score += 1
         if len(following) >= 2.5 * len(line) and _shares_names(line, following):
             score += 1  # "Moore Threads opens …." over "GPU designer Moore Threads said …"
-    if _starts_lowercase(line):
+    if lower:
         score -= 2
-        if current.pieces and not current.last_piece.endswith(_TERMINAL):
-            score -= 2  # the previous line broke off mid-sentence
     if (
         after is not None
         and _name_colon(following)
@@ -643,6 +641,8 @@ def _header_date(lines: list[str]) -> tuple[date | None, tuple[int, int] | None]
     return full, month_day
 
 
+# A brief's year shows in its opening; a huge text is read that far for it.
+_DATE_SCAN_CHARS = 50_000
 _YEAR_NAMED = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)")
 
 
@@ -650,6 +650,7 @@ def brief_year(text: str, month_day: tuple[int, int], latest: int | None = None)
     """The year of a brief dated `month_day` (no year written beside it), from its text:
     the year its full dates point to (`year_from_dates`), else the latest year it names no
     later than `latest`; None when it names none."""
+    text = text[:_DATE_SCAN_CHARS]
     dated = year_from_dates(month_day, full_dates(text))
     if dated is not None:
         return dated
