@@ -61,9 +61,9 @@ def folded_lines(text: str, repeats: int = 2) -> list[str]:
     if len(lines) % 2:
         paired.append(lines[-1])
     kept: list[str] = []
-    for raw, run in groupby(paired):
-        group = islice(run, repeats) if raw.strip() else run  # noqa: B031 (used once)
-        kept.extend(group)
+    for raw, same in groupby(paired):
+        copies = islice(same, repeats) if raw.strip() else same  # noqa: B031 (used once)
+        kept.extend(copies)
     return [" ".join(raw.split()) for raw in kept]
 
 
