@@ -29,19 +29,19 @@ from store import views
 from store.search import SearchResult, search
 
 if TYPE_CHECKING:
-    from store.entities.companies import CompanyDirectory
+    from store.entities.companies import Company, CompanyDirectory
 
 FLAGS = ("unread", "read", "bookmarked", "tagged", "noted")
 _RELATIVE = re.compile(r"^(\d{1,4})([dw])$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 HELP = (
-    ("words", "company, ticker (any spelling), 中文, pinyin or title words; note words too"),
+    ("words", "company, ticker, 中文, pinyin, title or note words"),
     ("#tag", "items you tagged so"),
     ("is:unread", "also is:read, is:bookmarked, is:tagged, is:noted"),
     ("from:caixin", "publisher contains it (quote names with spaces)"),
-    ("since:7d", "published in the last 7 days; also 2w, 2025-03-01, 2025-03, today"),
-    ("-word", "leave out what a term finds (-game, -#old, -is:read)"),
+    ("since:7d", "published in the last 7 days (2w, 2025-03-01, today)"),
+    ("-word", "leave out what a term finds (-nio, -#old, -is:read)"),
 )
 
 
@@ -160,15 +160,36 @@ def parse(text: str, today: date | None = None) -> Query:
 
 @dataclass(slots=True)
 class QueryResult:
-    """The rows a query matched (newest first) and the fuzzy search behind its words."""
+    """The rows a query matched (newest first) and the fuzzy search behind its words.
 
-    query: Query
+    `query`, `companies`, `tickers` and `describe()` read as a SearchResult's do, so the
+    reader shows either the same way."""
+
+    parsed: Query
     rows: list[int]
     search: SearchResult | None = None
 
+    @property
+    def query(self) -> str:
+        return self.parsed.text
+
+    @property
+    def companies(self) -> list[Company]:
+        return self.search.companies if self.search is not None else []
+
+    @property
+    def tickers(self) -> list[str]:
+        return self.search.tickers if self.search is not None else []
+
+    @property
+    def errors(self) -> list[str]:
+        return self.parsed.errors
+
     def describe(self) -> str:
+        """What matched ("Tencent · 0700.HK; #ai, unread"), and any term not understood."""
         parts = [self.search.describe()] if self.search is not None else []
-        parts.append(self.query.describe())
+        parts.append(self.parsed.describe())
+        parts.extend(f"⚠ {error}" for error in self.parsed.errors)
         return "; ".join(p for p in parts if p)
 
 

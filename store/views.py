@@ -149,8 +149,19 @@ class Marks(Protocol):
     def bookmarks(self) -> frozenset[str] | set[str]: ...
 
 
-def source_rows(index: IndexColumns, marks: Marks, kind: str, value: str = "") -> list[int] | None:
-    """The rows of a source in the reader's sources pane (None: every row)."""
+def source_rows(
+    index: IndexColumns,
+    marks: Marks,
+    kind: str,
+    value: str = "",
+    watched: Sequence[Company] = (),
+) -> list[int] | None:
+    """The rows of a source in the reader's sources pane (None: every row). `watched` are
+    the watchlist's companies ("watchlist": all of them, "watch": the one keyed `value`)."""
+    if kind == "watchlist":
+        return watchlist_rows(index, watched)
+    if kind == "watch":
+        return watchlist_rows(index, [c for c in watched if c.key == value])
     if kind == "publisher":
         return list(index.rows_by_publisher.get(value, ()))
     if kind == "document":

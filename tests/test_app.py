@@ -957,15 +957,15 @@ async def test_a_failing_filter_is_a_notification_and_the_list_keeps_its_rows(
 ):
     import tui.screens.reader as reader_module
 
-    real_search = reader_module.search
+    real_evaluate = reader_module.evaluate  # the filter: the query language over search
     broken = [False]
 
-    def search(index, directory, query, **options):
+    def evaluate(query, *args, **options):
         if broken[0]:
             raise RuntimeError("the search index exploded")
-        return real_search(index, directory, query, **options)
+        return real_evaluate(query, *args, **options)
 
-    monkeypatch.setattr(reader_module, "search", search)
+    monkeypatch.setattr(reader_module, "evaluate", evaluate)
     app = NewsdeskApp(seeded_store)
     async with app.run_test(size=SIZE, message_hook=notifications) as pilot:
         await pilot.pause()

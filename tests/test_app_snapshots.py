@@ -123,14 +123,14 @@ def test_error_notification(seeded_store, snap_compare, monkeypatch, size):
     """A failed filter: a notification naming what failed, over a reader still running."""
     import tui.screens.reader as reader_module
 
-    def search(index, directory, query, **options):
+    def evaluate(query, *args, **options):  # the filter: the query language over search
         raise RuntimeError("the search index is damaged")
 
     app = NewsdeskApp(seeded_store)
 
     async def run_before(pilot) -> None:
         await _settle(pilot)
-        monkeypatch.setattr(reader_module, "search", search)
+        monkeypatch.setattr(reader_module, "evaluate", evaluate)
         await pilot.press("slash")
         box = pilot.app.reader.query_one("#filter", Input)
         box.cursor_blink = False

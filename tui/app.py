@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from store.entities.companies import CompanyDirectory
+from store.storage.desk import Desk
 from store.storage.errors import StoreError
 from tui.commands import ReaderCommands
 from tui.config import Config, check_keymap
@@ -47,6 +48,13 @@ class NewsdeskApp(App[None]):
         self.store = store
         self.directory = directory if directory is not None else CompanyDirectory.for_store(store)
         self.config = config or Config()
+        # the user's watchlist, saved searches, tags and notes (None: its file is damaged)
+        self.desk: Desk | None = None
+        self.desk_problem: str | None = None
+        try:
+            self.desk = Desk(store.root, store.user)
+        except StoreError as exc:
+            self.desk_problem = str(exc)
         self._poll_error: str | None = None
         self._poll: Worker[None] | None = None
         self.keymap: dict[
@@ -84,6 +92,8 @@ class NewsdeskApp(App[None]):
                 f"{exc}; bookmarks and read marks are not shown",
                 title="Store", severity="error", timeout=15, markup=False,
             )  # fmt: skip
+        if self.desk_problem:
+            self.notify(self.desk_problem, title="Desk", severity="error", timeout=12, markup=False)
         self.set_interval(REFRESH_SECONDS, self.poll_store, name="poll-store")
 
     # --- the store on disk ----------------------------------------------------------
@@ -101,6 +111,8 @@ class NewsdeskApp(App[None]):
         index = store.index
         try:
             changed = store.refresh()  # a cheap stat when nothing changed
+            if self.desk is not None and self.desk.refresh():  # tags, notes, watchlist…
+                changed = True
         except StoreError as exc:  # e.g. locked or damaged by another process: try again later
             self.post_message(StorePolled(error=str(exc)))
             return

@@ -19,6 +19,12 @@ READER_COMMANDS: list[tuple[str, str, str]] = [
     ("Toggle read", "Mark the current item read or unread (m)", "toggle_read"),
     ("Next unread", "Open the next unread item (n)", "next_unread"),
     ("Company view", "The company of the filter or the current item (c)", "company"),
+    ("Save filter as…", "Save the filter as a search under Sources (Ctrl+S)", "save_filter"),
+    ("Watch company", "Watch or stop watching the item's company (w)", "watch"),
+    ("Tag item…", "Tag the current item (t)", "tag"),
+    ("Note on item…", "Write a note on the current item (N)", "note"),
+    ("Undo mark change", "Undo the last bookmark, read, tag or note change (u)", "undo"),
+    ("Export view…", "Export the listed items: md, csv, json, Obsidian (e)", "export"),
     ("Keys and help", "Every key the reader knows (?)", "app.help"),
 ]
 

@@ -12,6 +12,7 @@ from store.paths import config_path
 @dataclass(slots=True)
 class Config:
     keymap: dict[str, str] = field(default_factory=dict)
+    bell: bool = False  # [alerts] bell = true: ring for new items about watched companies
     problem: str | None = None  # why the file was not (fully) used, for a notification
 
 
@@ -23,6 +24,9 @@ def load_config(path: Path | None = None) -> Config:
         [keymap]
         bookmark = "s"          # binding ids are listed in the help screen (?)
         next_unread = "n,space"
+
+        [alerts]
+        bell = true             # ring when items about watched companies arrive
     """
     path = path or config_path()
     try:
@@ -39,7 +43,11 @@ def load_config(path: Path | None = None) -> Config:
     good = {str(k): v for k, v in keymap.items() if isinstance(v, str) and v.strip()}
     bad = sorted(set(map(str, keymap)) - set(good))
     problem = f"{path}: ignored keymap entries {', '.join(bad)}" if bad else None
-    return Config(keymap=good, problem=problem)
+    alerts = data.get("alerts", {})
+    bell = isinstance(alerts, dict) and alerts.get("bell") is True
+    if isinstance(alerts, dict) and "bell" in alerts and not isinstance(alerts["bell"], bool):
+        problem = f"{path}: [alerts] bell must be true or false; no bell"
+    return Config(keymap=good, bell=bell, problem=problem)
 
 
 def check_keymap(

@@ -15,7 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from store.entities.companies import CompanyDirectory
-    from store.search import SearchResult
+    from store.query import QueryResult
     from store.storage.index import ItemIndex
 
 
@@ -38,7 +38,7 @@ class FilterChanged(Message):
     generation: int
     index: ItemIndex
     rows: list[int]
-    result: SearchResult | None
+    result: QueryResult | None
     source: Source
     keep_id: str | None
     total: int
@@ -73,3 +73,25 @@ class StorePolled(Message):
     reloaded: bool = False
     directory: CompanyDirectory | None = None
     error: str | None = None
+
+
+@dataclass
+class DeskCounted(Message):
+    """The desk's counts for the sources pane, computed off the UI thread.
+
+    `watch_total`: unread items about any watched company; `watched`: (key, name, unread)
+    per watched company; `saved`: (name, items) per saved search."""
+
+    watch_total: int
+    watched: list[tuple[str, str, int]]
+    saved: list[tuple[str, int]]
+
+
+@dataclass
+class DeskChanged(Message):
+    """A desk write finished (already persisted): `what` changed, for `item_id` if any;
+    `message` is what to tell the user."""
+
+    what: str
+    item_id: str | None = None
+    message: str = ""

@@ -38,6 +38,12 @@ HELP_TEXT: dict[str, str] = {
     "next_unread": "Next unread item: move to it and open it",
     "company": "Company view: the filter's company, else the item's",
     "company_back": "Company view: back to the reader",
+    "watch": "Watch/unwatch the item's company (asks if several)",
+    "save_filter": "Save the filter as a search (shown in Sources)",
+    "tag": "Tag the item (→ completes a tag in use)",
+    "note": "Note on the item (several lines; Ctrl+S saves)",
+    "undo": "Undo the last bookmark, read, tag or note change",
+    "export": "Export this view: md, csv, json or Obsidian",
     "command_palette": "Command palette",
     "help": "This help",
     "quit": "Quit",
@@ -87,6 +93,19 @@ def default_keys(app: NewsdeskApp) -> dict[str, str]:
     return keys
 
 
+def query_help() -> Text:
+    """The filter's query language (store.query.HELP), under the keys."""
+    from store.query import HELP
+
+    text = Text("\nIn the filter (terms combine; Ctrl+S saves the filter)\n", "bold", end="")
+    width = max(cell_len(term) for term, _ in HELP)
+    for term, what in HELP:
+        text.append(term + " " * (width - cell_len(term) + 2), "bold")
+        text.append(what + "\n")
+    text.rstrip()
+    return text
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and what they do; any of Esc, q or ? closes it."""
 
@@ -107,6 +126,7 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = "newsdesk keys"
             box.border_subtitle = "Esc closes"
             yield Static(table, id="help-text")
+            yield Static(query_help(), id="help-query")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -22,19 +22,36 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from store import views
+from store.query import evaluate
 from store.search import search
 from store.storage.errors import LockBusyError, StoreError
 from store.storage.files import without_waiting
 from tui.marks import marks_of
-from tui.messages import ALL, BookmarkToggled, FilterChanged, ReadToggled, Source
+from tui.messages import (
+    ALL,
+    BookmarkToggled,
+    DeskChanged,
+    DeskCounted,
+    FilterChanged,
+    ReadToggled,
+    Source,
+)
+from tui.screens.desk import (
+    ChoiceDialog,
+    ExportDialog,
+    NameDialog,
+    NoteDialog,
+    TagDialog,
+)
 from tui.widgets.article_list import ArticleList
 from tui.widgets.detail import DetailView
 from tui.widgets.sources import SourceTree
 
 if TYPE_CHECKING:
-    from store.entities.companies import CompanyDirectory
+    from store.entities.companies import Company, CompanyDirectory
     from store.model import ItemRecord
-    from store.search import SearchResult
+    from store.query import QueryResult
+    from store.storage.desk import Desk
     from store.storage.index import ItemIndex
     from store.storage.store import Store
     from tui.app import NewsdeskApp
@@ -45,9 +62,34 @@ DEBOUNCE_SECONDS = 0.1
 PANES = ("sources", "articles", "detail")
 
 
-def source_rows(store: Store, index: ItemIndex, source: Source) -> list[int] | None:
-    """The index rows a source holds (None means every row)."""
-    return views.source_rows(index, marks_of(store), source.kind, source.value)
+UNDO_DEPTH = 50  # mark changes `u` can undo
+ALERTS_SHOWN = 3  # new watched items named one by one; more are counted in one notification
+
+
+def watched_companies(desk: Desk | None, directory: CompanyDirectory) -> list[Company]:
+    """The watchlist's companies, in order (keys the directory no longer knows skipped)."""
+    if desk is None:
+        return []
+    found = (directory.by_key(key) for key in desk.watchlist)
+    return [company for company in found if company is not None]
+
+
+def source_rows(
+    store: Store,
+    index: ItemIndex,
+    source: Source,
+    desk: Desk | None = None,
+    directory: CompanyDirectory | None = None,
+) -> list[int] | None:
+    """The index rows a source holds (None means every row); a saved search's are what its
+    query finds, the watchlist's the items about watched companies."""
+    if source.kind == "saved":
+        found = desk.saved_query(source.value) if desk is not None else None
+        if found is None or directory is None or desk is None:
+            return []
+        return evaluate(found[1], index, directory, marks_of(store), desk.tags, desk.notes).rows
+    watched = watched_companies(desk, directory) if directory is not None else []
+    return views.source_rows(index, marks_of(store), source.kind, source.value, watched)
 
 
 def warm_search(index: ItemIndex, directory: CompanyDirectory) -> None:
@@ -107,12 +149,18 @@ class ReaderScreen(Screen):
         Binding("m", "toggle_read", "Read", id="toggle_read"),
         Binding("n", "next_unread", "Next", id="next_unread"),
         Binding("c", "company", "Company", id="company"),
+        Binding("w", "watch", "Watch", show=False, id="watch"),
+        Binding("ctrl+s", "save_filter", "Save filter", show=False, id="save_filter"),
+        Binding("t", "tag", "Tag", show=False, id="tag"),
+        Binding("N", "note", "Note", show=False, id="note"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("e", "export", "Export", show=False, id="export"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.source: Source = ALL
-        self.result: SearchResult | None = None
+        self.result: QueryResult | None = None
         self.active_pane = "articles"
         self._generation = 0
         self._debounce: Timer | None = None
@@ -123,6 +171,10 @@ class ReaderScreen(Screen):
             collections.deque()
         )
         self._marks_lock = threading.Lock()
+        # desk writes (tags, notes, watchlist, saved searches, undo) one at a time, in order
+        self._desk_lock = threading.Lock()
+        self._undo: list[tuple[str, str, object]] = []  # (kind, item id, value before)
+        self._seen_index: ItemIndex | None = None  # the index the last alerts compared with
 
     @property
     def newsdesk(self) -> NewsdeskApp:
@@ -155,6 +207,8 @@ class ReaderScreen(Screen):
         """The list has painted: now the sources pane, then search's caches off the UI thread."""
         store = self.newsdesk.store
         self.query_one(SourceTree).rebuild(store)
+        self._seen_index = store.index
+        self.count_desk()
         self._warm_up(store.index, self.newsdesk.directory)
 
     @work(
@@ -292,10 +346,12 @@ class ReaderScreen(Screen):
     def _run_filter(
         self, generation: int, index: ItemIndex, query: str, source: Source, keep_id: str | None
     ) -> FilterChanged:
-        store = self.newsdesk.store
-        base = source_rows(store, index, source)
+        store, desk, directory = self.newsdesk.store, self.newsdesk.desk, self.newsdesk.directory
+        tags = desk.tags if desk is not None else {}
+        notes = desk.notes if desk is not None else {}
         with self._search_lock:
-            result = search(index, self.newsdesk.directory, query, rows=base)
+            base = source_rows(store, index, source, desk, directory)
+            result = evaluate(query, index, directory, marks_of(store), tags, notes, rows=base)
         total = len(index) if base is None else len(base)
         return FilterChanged(generation, index, result.rows, result, source, keep_id, total)
 
@@ -390,6 +446,7 @@ class ReaderScreen(Screen):
             self.notify("That item is no longer in the store.", severity="warning")
             return
         self.detail.show_item(record, self.query_one(SourceTree).documents)
+        self._show_desk(item_id)
         if not record.get("read"):  # shown first: a mark that cannot be saved is only a notice
             self._save_mark(item_id, "read", True, failed="The read mark was not saved")
         if self.size.width < NARROW:
@@ -407,12 +464,15 @@ class ReaderScreen(Screen):
     def action_toggle_bookmark(self) -> None:
         item_id = self.current_item_id()
         if item_id is not None:
+            before = item_id in marks_of(self.newsdesk.store).bookmarks
+            self._remember("bookmark", item_id, before)
             self._save_mark(item_id, "bookmark", None, failed="The bookmark was not saved")
 
     def action_toggle_read(self) -> None:
         item_id = self.current_item_id()
         if item_id is not None:
             on = item_id not in marks_of(self.newsdesk.store).read
+            self._remember("read", item_id, not on)
             self._save_mark(item_id, "read", on, failed="The read mark was not saved")
 
     def _write_mark(self, item_id: str, kind: str, on: bool | None) -> None:
@@ -469,6 +529,7 @@ class ReaderScreen(Screen):
         store = self.newsdesk.store
         self.articles.refresh_item(item_id)
         self.query_one(SourceTree).update_counts(store)
+        self.count_desk()
         shown = self.detail.record
         if self.detail.item_id == item_id and shown is not None:
             # The record is on screen already: only its marks changed, no need to read it again.
@@ -479,6 +540,7 @@ class ReaderScreen(Screen):
                 "read": item_id in state.read,
             }
             self.detail.show_item(record, self.query_one(SourceTree).documents)
+            self._show_desk(item_id)
 
     def action_next_unread(self) -> None:
         """Open the next unread item: the cursor's own if it is unread and not open yet,
@@ -525,7 +587,12 @@ class ReaderScreen(Screen):
         """Another process changed bookmarks or read marks: redraw, re-run mark-based sources."""
         self.articles.refresh()
         self.query_one(SourceTree).update_counts(self.newsdesk.store)
-        if self.source.kind in ("unread", "bookmarks"):
+        self.count_desk()
+        if self.detail.item_id is not None:
+            self._show_desk(self.detail.item_id)
+        if self.source.kind in ("unread", "bookmarks", "saved", "watchlist", "watch") or (
+            self.filter_input.value.strip()
+        ):
             self._apply_filter(keep_current=True)
 
     @reports_store_errors
@@ -533,5 +600,325 @@ class ReaderScreen(Screen):
         """The store changed on disk: rebuild sources and re-run the filter in place."""
         store = self.newsdesk.store
         self.query_one(SourceTree).rebuild(store)
+        self._alert_watched(self._seen_index, store.index)
+        self._seen_index = store.index
+        self.count_desk()
         self._apply_filter(keep_current=True)
         self._warm_up(store.index, self.newsdesk.directory, full=True)
+
+    # --- the analyst's desk: watchlist, saved searches, tags, notes, undo, export -----
+
+    def _desk(self) -> Desk | None:
+        """The user's desk, or None after saying why it cannot be used."""
+        desk = self.newsdesk.desk
+        if desk is None:
+            problem = self.newsdesk.desk_problem or "the desk file cannot be read"
+            self.notify(problem, title="Desk", severity="error", timeout=12, markup=False)
+        return desk
+
+    def _show_desk(self, item_id: str) -> None:
+        desk = self.newsdesk.desk
+        if desk is not None and self.detail.item_id == item_id:
+            self.detail.show_desk(desk.tags_of(item_id), desk.note_of(item_id))
+
+    def _item_title(self, item_id: str) -> str:
+        index = self.newsdesk.store.index
+        row = index.row_of(item_id)
+        return index.title[row] if row is not None else item_id
+
+    def count_desk(self) -> None:
+        """Recount the Watchlist and saved-search sources (off the UI thread)."""
+        if self.newsdesk.desk is not None:
+            self._count_desk_worker(self.newsdesk.store.index)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="desk-counts",
+        exit_on_error=False,
+        description="counting the watchlist and saved searches",
+    )
+    def _count_desk_worker(self, index: ItemIndex) -> None:
+        store, desk, directory = self.newsdesk.store, self.newsdesk.desk, self.newsdesk.directory
+        if desk is None:
+            return
+        state = marks_of(store)
+        companies = watched_companies(desk, directory)
+        with self._search_lock:
+            each = views.watched_companies(index, state, companies)
+            total = views.unread_count(index, state, views.watchlist_rows(index, companies))
+            saved = []
+            for name, query in desk.saved.items():
+                found = evaluate(query, index, directory, state, desk.tags, desk.notes)
+                saved.append((name, len(found.rows)))
+        watched = [(w.company.key, w.company.display_name, w.unread) for w in each]
+        if not get_current_worker().is_cancelled:
+            self.post_message(DeskCounted(total, watched, saved))
+
+    def on_desk_counted(self, event: DeskCounted) -> None:
+        self.query_one(SourceTree).set_desk(event.watch_total, event.watched, event.saved)
+
+    @work(thread=True, group="desk-write", exit_on_error=False, description="saving to the desk")
+    def _desk_write(self, what: str, item_id: str | None, change, message: str = "") -> None:
+        """Run `change()` (a desk or state write) in a thread, one at a time; a failure is a
+        notification naming it (the app's worker report)."""
+        with self._desk_lock:
+            result = change()
+        self.post_message(
+            DeskChanged(what, item_id, message(result) if callable(message) else message)
+        )
+
+    def on_desk_changed(self, event: DeskChanged) -> None:
+        if event.message:
+            self.notify(event.message, timeout=2.5, markup=False)
+        if event.item_id is not None:
+            self.articles.refresh_item(event.item_id)
+            self.query_one(SourceTree).update_counts(self.newsdesk.store)
+            if self.detail.item_id == event.item_id:
+                self._mark_changed(event.item_id)
+        self.count_desk()
+        uses_desk = self.source.kind in ("saved", "watchlist", "watch", "unread", "bookmarks")
+        if uses_desk or self.filter_input.value.strip():
+            self._apply_filter(keep_current=True)
+
+    def _remember(self, kind: str, item_id: str, before: object) -> None:
+        """Keep what a mark was before a change, for `u`."""
+        self._undo.append((kind, item_id, before))
+        del self._undo[:-UNDO_DEPTH]
+
+    # w: watch or stop watching the item's company
+
+    def item_companies(self, item_id: str) -> list[Company]:
+        """The companies an item is about: linked by name, then by its tickers."""
+        index, directory = self.newsdesk.store.index, self.newsdesk.directory
+        row = index.row_of(item_id)
+        if row is None:
+            return []
+        found: list[Company] = []
+        for company in (
+            *(directory.by_key(key) for key in index.companies[row]),
+            *(directory.by_ticker(ticker) for ticker in index.tickers[row]),
+        ):
+            if company is not None and company not in found:
+                found.append(company)
+        return found
+
+    def action_watch(self) -> None:
+        item_id = self.current_item_id()
+        desk = self._desk()
+        if item_id is None or desk is None:
+            return
+        companies = self.item_companies(item_id)
+        if not companies:
+            self.notify("No company for this item.", severity="warning", timeout=2)
+            return
+        if len(companies) == 1:
+            self._toggle_watch(companies[0])
+            return
+        by_key = {c.key: c for c in companies}
+        choices = [
+            (c.key, ("✓ " if c.key in desk.watchlist else "  ") + _company_line(c))
+            for c in companies
+        ]
+
+        def chosen(key: object) -> None:
+            if isinstance(key, str) and key in by_key:
+                self._toggle_watch(by_key[key])
+
+        self.app.push_screen(
+            ChoiceDialog("Watch which company?", choices, "✓ watched · Enter switches it"),
+            chosen,
+        )
+
+    def _toggle_watch(self, company: Company) -> None:
+        desk = self._desk()
+        if desk is None:
+            return
+        watching = company.key in desk.watchlist
+
+        def change() -> bool:
+            if watching:
+                return desk.unwatch(company.key)
+            return desk.watch(company.key, company.name)
+
+        verb = "Stopped watching" if watching else "Watching"
+        self._desk_write("watchlist", None, change, f"{verb} {_company_line(company)}")
+
+    # Ctrl+S: save the filter under a name
+
+    def action_save_filter(self) -> None:
+        query = " ".join(self.filter_input.value.split())
+        desk = self._desk()
+        if desk is None:
+            return
+        if not query:
+            self.notify("Type a filter first, then Ctrl+S saves it.", severity="warning")
+            return
+        from store.query import parse
+
+        errors = parse(query).errors
+        if errors:
+            self.notify("; ".join(errors), title="Filter", severity="warning", markup=False)
+            return
+
+        def named(name: object) -> None:
+            if isinstance(name, str):
+                self._desk_write(
+                    "saved", None, lambda: desk.save_search(name, query),
+                    lambda stored: f"Saved “{stored}”: {query}",
+                )  # fmt: skip
+
+        self.app.push_screen(
+            NameDialog("Save filter as…", f"Filter: {query}", self._suggest_name(query)), named
+        )
+
+    def _suggest_name(self, query: str) -> str:
+        if self.result is not None and self.result.companies:
+            return self.result.companies[0].display_name
+        return query[:40]
+
+    # t: tags, N: note
+
+    def action_tag(self) -> None:
+        item_id = self.current_item_id()
+        desk = self._desk()
+        if item_id is None or desk is None:
+            return
+        before = desk.tags_of(item_id)
+        known = [tag for tag, _ in desk.tag_counts()]
+
+        def tagged(tags: object) -> None:
+            if not isinstance(tags, list) or tags == before:
+                return
+            self._remember("tags", item_id, before)
+            shown = " ".join("#" + t for t in tags) or "no tags"
+            self._desk_write(
+                "tags", item_id, lambda: desk.set_tags(item_id, tags), f"Tags: {shown}"
+            )
+
+        title = f"Tags · {self._item_title(item_id)}"
+        self.app.push_screen(TagDialog(title[:60], before, known), tagged)
+
+    def action_note(self) -> None:
+        item_id = self.current_item_id()
+        desk = self._desk()
+        if item_id is None or desk is None:
+            return
+        before = desk.note_of(item_id)
+
+        def written(text: object) -> None:
+            if not isinstance(text, str) or text.strip() == before:
+                return
+            self._remember("note", item_id, before)
+            self._desk_write(
+                "note", item_id, lambda: desk.set_note(item_id, text),
+                lambda note: "Note saved" if note else "Note removed",
+            )  # fmt: skip
+
+        title = f"Note · {self._item_title(item_id)}"
+        self.app.push_screen(NoteDialog(title[:60], before), written)
+
+    # u: undo the last mark change
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        kind, item_id, before = self._undo.pop()
+        store, desk = self.newsdesk.store, self.newsdesk.desk
+        title = self._item_title(item_id)
+
+        def change() -> None:
+            if kind in ("bookmark", "read"):
+                with self._marks_lock:  # after any mark still waiting for the state file
+                    if kind == "bookmark":
+                        store.state.set_bookmarked(item_id, bool(before))
+                    else:
+                        store.state.set_read(item_id, bool(before))
+            elif kind == "tags" and desk is not None:
+                desk.set_tags(item_id, before if isinstance(before, list) else [])
+            elif kind == "note" and desk is not None:
+                desk.set_note(item_id, str(before))
+
+        what = {"bookmark": "bookmark", "read": "read mark", "tags": "tags", "note": "note"}[kind]
+        self._desk_write(kind, item_id, change, f"Undone: the {what} of “{title[:50]}”")
+
+    # e: export the current view
+
+    def action_export(self) -> None:
+        rows = list(self.articles.rows)
+        if not rows:
+            self.notify("Nothing to export in this view.", severity="warning", timeout=2)
+            return
+        index = self.articles.index
+        ids = [index.ids[row] for row in rows]
+        view = self.source.label + (
+            f" · {self.filter_input.value.strip()}" if self.filter_input.value.strip() else ""
+        )
+
+        def chosen(answer: object) -> None:
+            if isinstance(answer, tuple):
+                fmt, path = answer
+                self._export_worker(ids, fmt, path, view)
+
+        self.app.push_screen(ExportDialog(f"Export {len(ids):,} items · {view}"[:60]), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False, description="exporting")
+    def _export_worker(self, ids: list[str], fmt: str, path: str, view: str) -> None:
+        from pathlib import Path
+
+        from store import export
+        from store.storage.files import atomic_write
+
+        store, desk = self.newsdesk.store, self.newsdesk.desk
+        tags = desk.tags if desk is not None else {}
+        notes = desk.notes if desk is not None else {}
+        records = store.get_many(ids)
+        target = Path(path)
+        if fmt == "obsidian":
+            done = export.to_obsidian(records, tags, notes, target)
+            message = (
+                f"Exported {len(records)} items to {target}: {len(done.written)} new, "
+                f"{len(done.updated)} updated"
+            )
+        else:
+            if target.is_dir():
+                raise StoreError(f"{target} is a folder; give a file name")
+            options = {"title": f"newsdesk: {view}"} if fmt == "md" else {}
+            atomic_write(target, export.export_text(fmt, records, tags, notes, **options))
+            message = f"Exported {len(records)} items to {target}"
+        self.post_message(DeskChanged("export", None, message))
+
+    # new items about watched companies, while the reader runs
+
+    def _alert_watched(self, before: ItemIndex | None, after: ItemIndex) -> None:
+        """Name the company and headline of each new item about a watched company."""
+        desk = self.newsdesk.desk
+        if before is None or desk is None or not desk.watchlist:
+            return
+        watched = watched_companies(desk, self.newsdesk.directory)
+        keys = {c.key: c for c in watched}
+        tickers = {t: c for c in watched for t in c.listings}
+        alerts: list[tuple[Company, str]] = []
+        for row, item_id in enumerate(after.ids):
+            if before.row_of(item_id) is not None:
+                continue
+            company = next((keys[k] for k in after.companies[row] if k in keys), None)
+            if company is None:
+                company = next((tickers[t] for t in after.tickers[row] if t in tickers), None)
+            if company is not None:
+                alerts.append((company, after.title[row]))
+        if not alerts:
+            return
+        for company, title in alerts[:ALERTS_SHOWN]:
+            self.notify(title, title=f"Watchlist · {company.display_name}", timeout=8, markup=False)
+        if len(alerts) > ALERTS_SHOWN:
+            more = len(alerts) - ALERTS_SHOWN
+            self.notify(f"and {more} more about watched companies", title="Watchlist", timeout=8)
+        if self.newsdesk.config.bell:
+            self.app.bell()
+
+
+def _company_line(company: Company) -> str:
+    listings = " ".join(company.listings)
+    return f"{company.name} ({listings})" if listings else company.name

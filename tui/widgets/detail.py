@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -65,6 +65,9 @@ class DetailView(VerticalScroll, can_focus=True):
             Text("Press Enter on an item to read it here.", end=""), id="detail-meta", markup=False
         )
         yield Static("", id="detail-companies", markup=False)
+        desk = Static("", id="detail-desk", markup=False)  # the user's tags and note
+        desk.display = False
+        yield desk
         yield Static("", id="detail-body", markup=False)
         yield Static("", id="detail-related", markup=False)
         yield Static("", id="detail-documents", markup=False)
@@ -106,6 +109,7 @@ class DetailView(VerticalScroll, can_focus=True):
             companies.append(" · " if companies.plain else "Tickers: ", "dim")
             companies.append(" ".join(extra))
         self._set("companies", companies)
+        self._set("desk", "")
 
         self._set("body", Text(record["body"], end=""))
 
@@ -133,6 +137,19 @@ class DetailView(VerticalScroll, can_focus=True):
         self._set("documents", text)
         self.scroll_home(animate=False)
 
+    def show_desk(self, tags: Sequence[str], note: str) -> None:
+        """The user's tags and note on the item shown (plain text)."""
+        text = Text(end="")
+        if tags:
+            text.append("Tags: ", "dim")
+            text.append(" ".join("#" + tag for tag in tags), "bold")
+        if note:
+            if text.plain:
+                text.append("\n")
+            text.append("Note: ", "dim")
+            text.append(note, "italic")
+        self._set("desk", text)
+
     def show_document(self, doc: Document, count: int) -> None:
         """Show a document's own metadata and preamble (its introduction or summary)."""
         name = doc_text(doc, "name")
@@ -145,6 +162,7 @@ class DetailView(VerticalScroll, can_focus=True):
         lines.append(f"{visible(name)} · {plural(count, 'item')}", "dim")
         self._set("meta", lines)
         self._set("companies", "")
+        self._set("desk", "")
         preamble = doc_text(doc, "preamble")
         self._set("body", Text(preamble or "(this document has no introduction)", end=""))
         self._set("related", "")

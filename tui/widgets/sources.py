@@ -61,6 +61,12 @@ class SourceTree(Tree[Source]):
         self.auto_expand = False
         self.guide_depth = 2
         self._special: dict[str, TreeNode[Source]] = {}
+        # the desk: (source, label name, count) rows for the watchlist and saved searches
+        self._watch_rows: list[tuple[Source, str, int]] = []
+        self._saved_rows: list[tuple[Source, str, int]] = []
+        self._watch_total: int | None = None
+        self._desk_nodes: dict[str, TreeNode[Source]] = {}
+        self._desk_expanded = {"watchlist": True, "saved": True}
         self.documents: dict[str, Document] = {}
         self._docs_by_publisher: dict[str, list[Document]] = {}
         self._doc_counts: dict[str, int] = {}
@@ -83,6 +89,8 @@ class SourceTree(Tree[Source]):
             ),
         }
         self.update_counts(store)
+        self._desk_nodes = {}
+        self._add_desk_nodes()
 
         documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
         self.documents = {d["name"]: d for d in documents}
@@ -106,6 +114,68 @@ class SourceTree(Tree[Source]):
                 self._populate(node)
                 node.expand()
         self.select_source(current)
+
+    # --- the desk: Watchlist at the top, saved searches after Bookmarks -------------------
+
+    def set_desk(
+        self,
+        watch_total: int,
+        watched: list[tuple[str, str, int]],
+        saved: list[tuple[str, int]],
+    ) -> None:
+        """The watchlist (unread total; key, name, unread per company) and the saved searches
+        (name, items): labels change in place, nodes only when the lists did."""
+        watch_rows = [(Source("watch", key, name), name, n) for key, name, n in watched]
+        saved_rows = [(Source("saved", name, f"⌕ {name}"), name, n) for name, n in saved]
+        same_shape = [r[0] for r in watch_rows] == [r[0] for r in self._watch_rows] and [
+            r[0] for r in saved_rows
+        ] == [r[0] for r in self._saved_rows]
+        self._watch_total, self._watch_rows, self._saved_rows = watch_total, watch_rows, saved_rows
+        if not self._special:
+            return  # rebuild() adds them
+        if same_shape:
+            self._label_desk_nodes()
+            return
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        for name, node in self._desk_nodes.items():
+            if node.children:  # an empty group keeps the state it had
+                self._desk_expanded[name] = node.is_expanded
+            node.remove()
+        self._add_desk_nodes()
+        if current is not None:
+            self.select_source(current)
+
+    def _add_desk_nodes(self) -> None:
+        """Watchlist first (once something is watched), saved searches after Bookmarks."""
+        self._desk_nodes = {}
+        if self._watch_rows:
+            watch = self.root.add(
+                "Watchlist", Source("watchlist", "", "Watchlist"), before=self._special["all"]
+            )
+            for source, name, _ in self._watch_rows:
+                watch.add_leaf(name, source)
+            self._desk_nodes["watchlist"] = watch
+        if self._saved_rows:
+            saved = self.root.add("Saved searches", None, after=self._special["bookmarks"])
+            for source, name, _ in self._saved_rows:
+                saved.add_leaf(name, source)
+            self._desk_nodes["saved"] = saved
+        for name, node in self._desk_nodes.items():
+            if self._desk_expanded.get(name) and node.children:
+                node.expand()
+        self._label_desk_nodes()
+
+    def _label_desk_nodes(self) -> None:
+        watch = self._desk_nodes.get("watchlist")
+        if watch is not None:
+            watch.set_label(_label("Watchlist", self._watch_total))
+            for node, (_, name, n) in zip(watch.children, self._watch_rows, strict=False):
+                node.set_label(_label(name, n))
+        saved = self._desk_nodes.get("saved")
+        if saved is not None:
+            saved.set_label(_label("Saved searches", None))
+            for node, (_, name, n) in zip(saved.children, self._saved_rows, strict=False):
+                node.set_label(_label(f"⌕ {name}", n))
 
     def _populate(self, node: TreeNode[Source]) -> None:
         """Add a publisher's documents under it (on first expansion: thousands at 100k)."""
