@@ -56,7 +56,9 @@ class CompanyRef(TypedDict):
 class ItemRecord(TypedDict):
     """One stored item: what ingest produces, storage keeps, `--json` prints and the reader
     shows. `body` is paragraphs separated by blank lines; `documents` names every source the
-    story appeared in. Marks (`bookmarked`, `read`) are the user's, added when read back."""
+    story appeared in. Marks (`bookmarked`, `read`) are the user's, added when read back, and
+    so is `link` (the page a feed entry or saved page came from; "" for items from documents),
+    kept beside the corpus in `feed-items.json` (store.intake.feedlist.attach_links)."""
 
     id: str
     title: str
@@ -69,14 +71,15 @@ class ItemRecord(TypedDict):
     related: list[str]
     companies: list[CompanyRef]
     tickers: list[str]
+    link: NotRequired[str]
     bookmarked: NotRequired[bool]
     read: NotRequired[bool]
 
 
 # The documented item fields, in the order `--json` prints them.
 ITEM_FIELDS: tuple[str, ...] = (
-    "id", "title", "publisher", "documents", "section", "authors", "published", "body",
-    "related", "companies", "tickers", "bookmarked", "read",
+    "id", "title", "publisher", "documents", "section", "authors", "published", "link",
+    "body", "related", "companies", "tickers", "bookmarked", "read",
 )  # fmt: skip
 
 
@@ -86,6 +89,7 @@ def public_item(record: ItemRecord) -> dict[str, object]:
     item["companies"] = [
         {"name": c.get("name"), "ticker": c.get("ticker")} for c in record.get("companies") or []
     ]
+    item["link"] = record.get("link") or ""  # a store from before links: none
     item["bookmarked"] = bool(record.get("bookmarked"))
     item["read"] = bool(record.get("read"))
     return item

@@ -155,9 +155,16 @@ def source_rows(
     kind: str,
     value: str = "",
     watched: Sequence[Company] = (),
+    feeds: Sequence[str] = (),
 ) -> list[int] | None:
     """The rows of a source in the reader's sources pane (None: every row). `watched` are
-    the watchlist's companies ("watchlist": all of them, "watch": the one keyed `value`)."""
+    the watchlist's companies ("watchlist": all of them, "watch": the one keyed `value`);
+    `feeds` the followed feeds' source names ("feeds": all of them, "feed": the feed named
+    `value`)."""
+    if kind == "feeds":
+        return feed_rows(index, feeds)
+    if kind == "feed":
+        return feed_rows(index, [f"feed:{value}"])
     if kind == "watchlist":
         return watchlist_rows(index, watched)
     if kind == "watch":
@@ -219,3 +226,69 @@ def tagged_rows(index: IndexColumns, tags: dict[str, Sequence[str]], tag: str) -
     """Items the user tagged `tag`, newest first."""
     rows = (index.row_of(item_id) for item_id, item_tags in tags.items() if tag in item_tags)
     return sorted(row for row in rows if row is not None)
+
+
+# ---------------------------------------------------------------- feeds
+
+
+class FeedLike(Protocol):
+    """A followed feed as the feed list holds it (store.intake.feedlist.Feed)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def document(self) -> str: ...
+    @property
+    def last_fetch(self) -> str: ...
+    @property
+    def last_status(self) -> str: ...
+    @property
+    def last_error(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """A followed feed with its items, how many are unread, and how its last fetch went."""
+
+    name: str
+    url: str
+    title: str
+    document: str  # the source name its items carry ("feed:NAME")
+    rows: list[int]
+    unread: int
+    last_fetch: str
+    last_status: str
+    last_error: str  # "" when the last fetch worked
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.last_error)
+
+
+def feed_sources(index: IndexColumns, marks: Marks, feeds: Iterable[FeedLike]) -> list[FeedSource]:
+    """Each feed (in the feed list's order) with its items and unread count."""
+    out = []
+    by_document = index.rows_by_document
+    for feed in feeds:
+        rows = sorted(by_document.get(feed.document, ()))
+        out.append(
+            FeedSource(
+                feed.name, feed.url, feed.title, feed.document, rows,
+                unread_count(index, marks, rows), feed.last_fetch, feed.last_status,
+                feed.last_error,
+            )
+        )  # fmt: skip
+    return out
+
+
+def feed_rows(index: IndexColumns, documents: Iterable[str]) -> list[int]:
+    """Every item from any of the feeds whose source names are `documents`, newest first."""
+    rows: set[int] = set()
+    by_document = index.rows_by_document
+    for document in documents:
+        rows.update(by_document.get(document, ()))
+    return sorted(rows)

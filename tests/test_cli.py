@@ -18,8 +18,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NEWSDESK = shutil.which("newsdesk", path=str(Path(sys.executable).parent)) or "newsdesk"
 
 ITEM_FIELDS = [
-    "id", "title", "publisher", "documents", "section", "authors", "published", "body",
-    "related", "companies", "tickers", "bookmarked", "read",
+    "id", "title", "publisher", "documents", "section", "authors", "published", "link",
+    "body", "related", "companies", "tickers", "bookmarked", "read",
 ]  # fmt: skip
 
 

@@ -47,9 +47,33 @@ def test_feeds_add_list_remove(db, server):
     nd(db, "fetch")
     (row,) = json.loads(nd(db, "feeds", "list", "--json").stdout)
     assert row["items"] == 3 and row["last_status"] == "3 new, 0 known" and row["tags"] == ["cn"]
+    assert row["unread"] == 3
     assert nd(db, "feeds", "remove", "36kr").stderr == "its 3 items stay in the store\n"
     assert nd(db, "feeds", "list").stderr.startswith("newsdesk: no feeds yet")
     assert len(json.loads(nd(db, "list", "--json").stdout)) == 3
+
+
+def test_an_item_from_a_feed_shows_its_link(db, server):
+    """`show`, `show --json` and `list --json` give a feed item's link; an item from a
+    document has none (""), and a store without a feed-items file reads as before."""
+    nd(db, "ingest", str(ff.seed_path("caixin")))
+    documents_only = json.loads(nd(db, "list", "--json", "--limit", "0").stdout)
+    assert documents_only and all(item["link"] == "" for item in documents_only)
+    server.route("/36kr.xml", body=ff.kr36())
+    nd(db, "feeds", "add", server.url("/36kr.xml"), "--name", "36kr")
+    nd(db, "fetch")
+    items = json.loads(nd(db, "list", "--json", "--limit", "0").stdout)
+    by_title = {item["title"]: item for item in items}
+    xiaomi = by_title["小米集团2024年营收3659亿元，汽车业务首年交付超13.5万辆"]
+    assert xiaomi["link"] == "https://36kr.com/p/3216548862419072?f=rss"
+    assert xiaomi["documents"] == ["feed:36kr"]
+    shown = json.loads(nd(db, "show", xiaomi["id"], "--json").stdout)
+    assert shown["link"] == xiaomi["link"]
+    assert list(shown).index("link") == list(shown).index("published") + 1
+    text = nd(db, "show", xiaomi["id"]).stdout
+    assert "link: https://36kr.com/p/3216548862419072?f=rss" in text
+    other = next(i for i in items if i["documents"] != ["feed:36kr"])
+    assert "link:" not in nd(db, "show", other["id"]).stdout
 
 
 def test_fetch_one_line_per_feed_and_exit_1_when_one_failed(db, server):

@@ -12,7 +12,9 @@ writes it atomically (temp, fsync, os.replace): two processes at once lose nothi
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from store.model import ItemRecord
 from store.storage.errors import CorruptStoreError
 from store.storage.files import atomic_write, parse_json, read_bytes, remove_stale_temps
 from store.storage.layout import holding, write_lock
@@ -284,6 +287,25 @@ class ItemLinks:
         links._fill(_read_json(links.path, "feed items"))
         return links
 
+    @classmethod
+    def current(cls, root: Path | str) -> ItemLinks:
+        """The links as the file holds them now, read again only when it changed (the reader
+        asks for each item it opens). Read it, do not add to it."""
+        path = Path(root) / LINKS_FILE
+        try:
+            st = os.stat(path)
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            stamp = (0, 0, 0)
+        with _CACHE_LOCK:
+            cached = _CACHE.get(path)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+        links = cls.load(root) if stamp != (0, 0, 0) else cls(root)
+        with _CACHE_LOCK:
+            _CACHE[path] = (stamp, links)
+        return links
+
     def _fill(self, data: dict) -> None:
         items = data.get("items", {})
         if not isinstance(items, dict):
@@ -343,3 +365,19 @@ class ItemLinks:
                 current[item_id] = value
             atomic_write(self.path, orjson.dumps({"version": 1, "items": current}), backup=True)
         self._added.clear()
+
+
+_CACHE: dict[Path, tuple[tuple[int, int, int], ItemLinks]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def attach_links(root: Path | str, records: list[ItemRecord]) -> list[ItemRecord]:
+    """The records with their `link` ("" when none is known), for `show`, `--json` and the
+    reader: the link of a feed entry or saved page is kept in feed-items.json, by item id."""
+    try:
+        links = ItemLinks.current(root)
+    except CorruptStoreError:  # the item is still shown; `newsdesk fetch` names the file
+        links = ItemLinks(root)
+    for record in records:
+        record["link"] = links.link_of(record["id"])
+    return records

@@ -70,7 +70,14 @@ def open_directory(store):
 
 def records_for_rows(store: Store, rows: Sequence[int]) -> list[ItemRecord]:
     index = store.index
-    return store.get_many([index.ids[r] for r in rows])
+    return with_links(store, store.get_many([index.ids[r] for r in rows]))
+
+
+def with_links(store: Store, records: list[ItemRecord]) -> list[ItemRecord]:
+    """The records with their `link` (a feed entry's or saved page's page; "" if none)."""
+    from store.intake.feedlist import attach_links
+
+    return attach_links(store.root, records)
 
 
 def resolve_item(store, item_id: str) -> str:
@@ -192,6 +199,7 @@ def cmd_show(args, out: Output) -> int:
     record = store.get(resolve_item(store, args.id))
     if record is None:
         raise CliError(f"no item with id {args.id!r}")
+    record = with_links(store, [record])[0]
     if args.json:
         print_json(public_item(record))
         return 0
@@ -211,6 +219,7 @@ def cmd_show(args, out: Output) -> int:
         ("section", record.get("section", "")),
         ("companies", companies),
         ("documents", ", ".join(record.get("documents") or [])),
+        ("link", record.get("link", "")),
     ]
     lines += [("dim", f"{k}: {visible(v)}") for k, v in meta if v]  # names: escaped
     from tui.cli.desk import desk_lines

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from store import views
-from tui.cli.commands import CliError, open_directory, open_store, resolve_item
+from tui.cli.commands import CliError, open_directory, open_store, records_for_rows, resolve_item
 from tui.cli.output import Output, note, print_items, print_json
 
 SCOPE_ALL = "all"
@@ -399,7 +399,7 @@ def cmd_export(args, out: Output) -> int:
     if args.group == "company" and args.format == "md":
         directory = open_directory(store)
         prefer += [c.name for c in watched(desk, directory)]
-    records = store.get_many([index.ids[r] for r in rows])
+    records = records_for_rows(store, rows)  # with their links
     what = f"{len(records)} item{'' if len(records) == 1 else 's'}" + (
         f" ({', '.join(described)})" if described else ""
     )

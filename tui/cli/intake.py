@@ -34,25 +34,27 @@ def cmd_feeds_add(args, out: Output) -> int:
 
 
 def feed_rows(store) -> list[dict]:
-    """Each feed with its item count (from the index) and last fetch, for list and JSON."""
-    index = store.index
-    by_document = index.rows_by_document
-    rows = []
-    for feed in _feed_list(store).load():
-        rows.append(
-            {
-                "name": feed.name,
-                "url": feed.url,
-                "title": feed.title,
-                "tags": list(feed.tags),
-                "full": feed.full,
-                "items": len(by_document.get(feed.document, ())),
-                "last_fetch": feed.last_fetch,
-                "last_status": feed.last_status,
-                "last_error": feed.last_error,
-            }
-        )
-    return rows
+    """Each feed with its item and unread counts and last fetch (views.feed_sources: what
+    the reader's Feeds group shows), for list and JSON."""
+    from store import views
+
+    feeds = _feed_list(store).load()
+    sources = views.feed_sources(store.index, store.state, feeds)
+    return [
+        {
+            "name": feed.name,
+            "url": feed.url,
+            "title": feed.title,
+            "tags": list(feed.tags),
+            "full": feed.full,
+            "items": len(source.rows),
+            "unread": source.unread,
+            "last_fetch": source.last_fetch,
+            "last_status": source.last_status,
+            "last_error": source.last_error,
+        }
+        for feed, source in zip(feeds, sources, strict=True)
+    ]
 
 
 def cmd_feeds_list(args, out: Output) -> int:

@@ -213,11 +213,13 @@ def print_items(
     total: int | None = None,
 ) -> None:
     """Items as JSON (full records) or as a table (from the index)."""
+    from store.intake.feedlist import attach_links
     from store.model import public_item
 
     if as_json:
         index = store.index
-        print_json([public_item(r) for r in store.get_many([index.ids[i] for i in rows])])
+        records = attach_links(store.root, store.get_many([index.ids[i] for i in rows]))
+        print_json([public_item(r) for r in records])
         return
     out.table(ITEM_COLUMNS, item_rows(store, rows, width=out.width), title=title, caps=ITEM_CAPS)
     if total is not None and total > len(rows):

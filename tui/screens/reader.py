@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from store import views
+from store.intake.feedlist import attach_links
 from store.query import evaluate
 from store.search import search
 from store.storage.errors import LockBusyError, StoreError
@@ -445,6 +446,7 @@ class ReaderScreen(Screen):
         if record is None:
             self.notify("That item is no longer in the store.", severity="warning")
             return
+        attach_links(store.root, [record])
         self.detail.show_item(record, self.query_one(SourceTree).documents)
         self._show_desk(item_id)
         if not record.get("read"):  # shown first: a mark that cannot be saved is only a notice
@@ -873,7 +875,7 @@ class ReaderScreen(Screen):
         store, desk = self.newsdesk.store, self.newsdesk.desk
         tags = desk.tags if desk is not None else {}
         notes = desk.notes if desk is not None else {}
-        records = store.get_many(ids)
+        records = attach_links(store.root, store.get_many(ids))
         target = Path(path)
         if fmt == "obsidian":
             done = export.to_obsidian(records, tags, notes, target)

@@ -93,6 +93,9 @@ class DetailView(VerticalScroll, can_focus=True):
         if record["section"]:
             lines.append("\n")
             lines.append_text(_field("Section", record["section"]))
+        if record.get("link"):
+            lines.append("\n")
+            lines.append_text(_field("Link", record.get("link", "")))
         lines.append("\n")
         lines.append(("Read" if record.get("read") else "Unread") + f" · id {record['id']}", "dim")
         self._set("meta", lines)
