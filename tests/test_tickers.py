@@ -119,3 +119,23 @@ def test_ticker_functions_never_raise(text):
         assert match.ticker.rsplit(".", 1)[1] in {"SH", "SZ", "BJ", "HK", "US"}
     for ticker in parse_ticker_query(text):
         assert canonical_ticker(*ticker.rsplit(".", 1)) == ticker
+
+
+TICKER_PIECES = [
+    "(0700: HK)", "(NASDAQ: BIDU)", "688052.SH", "BABA.US", "9988.HK", "联想(00992)",
+    "中芯国际（688981）", "(SZ: 002415)", " ", "  ", "Tencent", ".", "(", "）", "：", "HK",
+    "SH", "0700", "a", "\n", "SH688184", "AAPL.O", "IBM.N", ".NYSE", "(01810)", "Xiaomi (",
+    "688630)", "X", "9", "中", "(3690: HKEX)", "0",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(TICKER_PIECES), max_size=16).map("".join) | st.text(max_size=60))
+def test_anchored_spellings_find_what_scanning_the_whole_text_finds(text):
+    # Each spelling is tried only around its anchors; that must find exactly what running
+    # its pattern over the whole text finds.
+    from store.entities.tickers import _SPELLINGS
+
+    for spelling in _SPELLINGS:
+        assert [m.span() for m in spelling.matches(text)] == [
+            m.span() for m in spelling.pattern.finditer(text)
+        ], spelling.pattern.pattern

@@ -8,6 +8,7 @@ digits (`0700.HK`), mainland codes are six digits (`600941.SH`), US symbols uppe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 MARKETS = ("SH", "SZ", "BJ", "HK", "US")
@@ -79,25 +80,124 @@ class TickerMatch:
 
 
 _MKT = r"(?:HK|HKG|HKEX|SEHK|SH|SS|SSE|SZ|SZSE|BJ|BSE|NYSE|NASDAQ|Nasdaq|AMEX|US)"
-# Each pattern names groups `code` and optionally `market`.
-_TEXT_PATTERNS = [
+
+
+def _positions(text: str, literals: tuple[str, ...]) -> list[int]:
+    """Where any of `literals` occurs in `text`, in order (found by str.find, at C speed)."""
+    found: list[int] = []
+    for literal in literals:
+        at = text.find(literal)
+        while at != -1:
+            found.append(at)
+            at = text.find(literal, at + 1)
+    return sorted(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    """A ticker spelling (groups `code`, optionally `market`), and where to look for it:
+    with `anchors`, the pattern is tried only where one of those literal strings occurs
+    (after backing over the `back` characters a match may start with), so the text itself
+    is scanned at C speed."""
+
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...] = ()  # empty: scan the text with the pattern itself
+    back: re.Pattern[str] | None = None
+    reach: int = 0  # how far back from an anchor a match can start
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        if not self.anchors:
+            yield from self.pattern.finditer(text)
+            return
+        after = 0  # matches of one spelling do not overlap (as finditer's)
+        for at in _positions(text, self.anchors):
+            if at < after:
+                continue
+            start = at
+            while (
+                self.back is not None
+                and start > max(after, at - self.reach)
+                and self.back.match(text, start - 1)
+            ):
+                start -= 1
+            for begin in range(start, at + 1):
+                found = self.pattern.match(text, begin)
+                if found and found.end() > at:
+                    yield found
+                    after = found.end()
+                    break
+
+
+_SPACE = re.compile(r"\s")
+_CODE_CHAR = re.compile(r"[0-9A-Z]")
+_BRACKETS = ("(", "（")
+_MARKETS = tuple(
+    "." + market
+    for market in [
+        "HK",
+        "HKG",
+        "HKEX",
+        "SEHK",
+        "SH",
+        "SS",
+        "SSE",
+        "SZ",
+        "SZSE",
+        "BJ",
+        "BSE",
+        "NYSE",
+        "NASDAQ",
+        "Nasdaq",
+        "AMEX",
+        "US",
+    ]
+)
+_SPELLINGS = [
     # (0700: HK), (BABA: NYSE), (600941: SH)
-    re.compile(rf"\(\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*[:：]\s*(?P<market>{_MKT})\s*\)"),
+    _Spelling(
+        re.compile(rf"\(\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*[:：]\s*(?P<market>{_MKT})\s*\)")
+    ),
     # (NASDAQ: BIDU), (HKG: 0700), (SZ: 002415)
-    re.compile(rf"\(\s*(?P<market>{_MKT})\s*[:：]\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*\)"),
+    _Spelling(
+        re.compile(rf"\(\s*(?P<market>{_MKT})\s*[:：]\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*\)")
+    ),
     # 688052.SH, 0700.HK, 9988.HK, BABA.US (with or without parentheses)
-    re.compile(rf"(?<![\w.])(?P<code>[0-9]{{4,6}}|[A-Z]{{1,5}})\.(?P<market>{_MKT})(?![\w])"),
+    _Spelling(
+        re.compile(rf"(?<![\w.])(?P<code>[0-9]{{4,6}}|[A-Z]{{1,5}})\.(?P<market>{_MKT})(?![\w])"),
+        _MARKETS,
+        _CODE_CHAR,
+        reach=6,
+    ),
     # 联想(00992), 中芯国际（688981）: a bare code in brackets right after a CJK name
-    re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*(?P<code>[0-9]{4,6})\s*[)）]"),
+    _Spelling(
+        re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*(?P<code>[0-9]{4,6})\s*[)）]"),
+        _BRACKETS,
+        _SPACE,
+        reach=64,
+    ),
     # Xinqi Micro (688630), Xiaomi Group (01810), Lenovo (0992): a bare code in brackets
     # after a name; six digits in a mainland range, or a Hong Kong code with its leading
     # zero (a bare "(2024)" or "(8500)" is a year or a count)
-    re.compile(r"(?<=[A-Za-z.’'])\s*[（(]\s*(?P<code>[0-9]{6}|0[0-9]{3,4})\s*[)）]"),
+    _Spelling(
+        re.compile(r"(?<=[A-Za-z.’'])\s*[（(]\s*(?P<code>[0-9]{6}|0[0-9]{3,4})\s*[)）]"),
+        _BRACKETS,
+        _SPACE,
+        reach=64,
+    ),
     # SH688184, SZ000001, BJ830799: the market before the code
-    re.compile(r"(?<![A-Za-z0-9])(?P<market>SH|SZ|BJ)(?P<code>[0-9]{6})(?![0-9])"),
+    _Spelling(
+        re.compile(r"(?<![A-Za-z0-9])(?P<market>SH|SZ|BJ)(?P<code>[0-9]{6})(?![0-9])"),
+        ("SH", "SZ", "BJ"),
+    ),
     # AAPL.O, IBM.N: Reuters codes of US listings (.O Nasdaq, .N NYSE)
-    re.compile(r"(?<![\w.])(?P<code>[A-Z]{1,5})\.(?P<market>O|OQ|N)(?![\w.])"),
+    _Spelling(
+        re.compile(r"(?<![\w.])(?P<code>[A-Z]{1,5})\.(?P<market>O|OQ|N)(?![\w.])"),
+        (".O", ".N"),
+        _CODE_CHAR,
+        reach=5,
+    ),
 ]
+_TEXT_PATTERNS = [spelling.pattern for spelling in _SPELLINGS]
 _REUTERS_MARKETS = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE"}
 
 
@@ -118,8 +218,8 @@ def find_tickers(text: str) -> list[TickerMatch]:
         return []
     found: list[TickerMatch] = []
     taken: set[int] = set()  # character positions already claimed by an earlier pattern
-    for pattern in _TEXT_PATTERNS:
-        for m in pattern.finditer(text):
+    for spelling in _SPELLINGS:
+        for m in spelling.matches(text):
             if not taken.isdisjoint(range(m.start(), m.end())):
                 continue
             market = m.groupdict().get("market")

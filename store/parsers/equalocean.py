@@ -302,6 +302,8 @@ def detect_equalocean_report(text: str) -> Detection:
     lines = head_lines(text)
     named = any(_NAME_MENTION.search(line) for line in lines[:_HEAD_LINES])
     author = any(_author_line(line) for line in lines[:_HEAD_LINES])
+    if not (named or author):
+        return Detection(0, "no report structure")  # no author line, no EqualOcean
     parts = sum(1 for line in lines if len(line) <= 80 and _part_kind(line))
     headers = sum(1 for line in lines if len(line) <= 160 and _header_mentions(line) is not None)
     if parts and (author or (named and headers >= 2)):

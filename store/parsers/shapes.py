@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.text.prose import folded_lines
 
@@ -25,25 +26,36 @@ TERMINAL = (".", "。", "!", "！", "?", "？", '."', ".”", "…", ")", "）",
 
 
 def head_lines(text: str, limit: int = HEAD_CHARS) -> list[str]:
-    """The non-empty lines of the opening of `text`, whitespace folded."""
-    return [line for line in folded_lines(text[:limit]) if line]
+    """The non-empty lines of the opening of `text`, whitespace folded (every detector reads
+    them: the last few openings are kept, each at most `limit` characters)."""
+    return list(_head_lines(text[:limit]))
+
+
+@lru_cache(maxsize=8)
+def _head_lines(head: str) -> tuple[str, ...]:
+    return tuple(line for line in folded_lines(head) if line)
 
 
 def word_count(line: str) -> int:
     """Words in a line; a run of Chinese characters counts one word per two characters."""
+    if not _CJK.search(line):
+        return line.count(" ") + 1 if line.strip() else 0  # a folded line: one space a gap
     cjk = sum(len(run) for run in _CJK_RUN.findall(line))
     latin = len(_CJK_RUN.sub(" ", line).split())
     return latin + cjk // 2
 
 
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
 def is_prose(line: str, min_words: int = 8) -> bool:
-    """A sentence-like paragraph: enough words, opening like a sentence, mostly letters, and
-    few of the characters code and markup are made of."""
+    """A sentence-like (folded) paragraph: enough words, opening like a sentence, mostly
+    letters, and few of the characters code and markup are made of."""
     if word_count(line) < min_words or not _PROSE_START.match(line):
         return False
-    letters = sum(ch.isalpha() for ch in line)
-    visible = sum(not ch.isspace() for ch in line)
-    code = sum(ch in _CODE_CHARS for ch in line)
+    visible = len(line) - line.count(" ")
+    letters = len(_NOT_LETTER.sub("", line))
+    code = sum(line.count(ch) for ch in _CODE_CHARS)
     return letters >= 0.6 * visible and code <= max(1, 0.05 * visible)
 
 
@@ -53,14 +65,12 @@ _CODE_LINE = re.compile(
     r"(?:def|class|import|from\s+[\w.]+\s+import|return|elif|else|try|except|finally|while"
     r"|async|await|package|func|var|let|const|function|export|public|private|static"
     r"|#include|#!|using|namespace|set\s+-|echo|grep|mkdir|done|fi|then|for\s+\w+\s+in)\b"
-    r"|.*(?:[{};\[]|=>|\):|\*/)$"  # ends like a statement or a block
     r"|(?://|/\*)"  # a comment
     r"|[\w.\[\]\"'$]+\s*[-+*/|&]?=\s*\S"  # an assignment
     r"|<[!/?]?[A-Za-z][^>]*>"  # a markup tag
 )
 _MARKDOWN_LINE = re.compile(
     r"#{1,6}\s|```|~~~|>\s?|\|.*\|$|[-*+]\s+\[[ xX]\]|(?:-{3,}|\*{3,}|_{3,})$"
-    r"|.*\[[^\]\n]+\]\([^)\s]+\)"  # a link
 )
 _EMAIL_HEADER = re.compile(
     r"(?P<name>From|To|Cc|Bcc|Subject|Date|Sent|Reply-To|Message-ID|Content-Type"
@@ -86,8 +96,22 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,.]*%?(?![\w])")
 _QUOTED_FIELD = re.compile(r'"(?:[^"]|"")*"')
 _JSON_LINE = re.compile(r'\s*[\[{]?\s*"[^"]{1,60}"\s*:')
 
+# How a line of code ends: a statement, a block, a call's arguments, a comment.
+_CODE_ENDS = ("{", "}", ";", "[", "=>", "):", "*/")
+_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
+
+
+def _is_code(line: str) -> bool:
+    return line.endswith(_CODE_ENDS) or bool(_CODE_LINE.match(line))
+
+
+def _is_markdown(line: str) -> bool:
+    return bool(_MARKDOWN_LINE.match(line)) or ("](" in line and bool(_LINK.search(line)))
+
+
 # A kind is counted when this share of the lines, and at least `_MIN_LINES`, have its shape.
 _MIN_LINES = 3
+_MAX_LINES = 300  # the opening's first lines are enough to tell
 _MIN_SHARE = 0.15
 
 
@@ -106,12 +130,15 @@ class Foreign:
 def _is_table_row(raw: str) -> bool:
     line = raw.strip()
     return (
-        len(line) <= 200 and len(_TABLE_GAP.findall(line)) >= 3 and len(_NUMBER.findall(line)) >= 2
+        ("  " in line or "\t" in line)
+        and len(line) <= 200
+        and len(_TABLE_GAP.findall(line)) >= 3
+        and len(_NUMBER.findall(line)) >= 2
     )
 
 
 def _delimited_fields(line: str) -> int:
-    unquoted = _QUOTED_FIELD.sub("", line)
+    unquoted = _QUOTED_FIELD.sub("", line) if '"' in line else line
     return max(unquoted.count(","), unquoted.count("\t"), unquoted.count(";"))
 
 
@@ -122,6 +149,7 @@ def not_a_document(text: str) -> Foreign | None:
     Judged on the opening's lines by shape, never by the words they hold.
     """
     raw_lines = [raw.rstrip() for raw in text[:HEAD_CHARS].split("\n") if raw.strip()]
+    raw_lines = raw_lines[:_MAX_LINES]
     if not raw_lines:
         return None
     total = len(raw_lines)
@@ -132,7 +160,12 @@ def not_a_document(text: str) -> Foreign | None:
         for line in stripped[:30]
         if (match := _EMAIL_HEADER.match(line))
     }
-    forwarded = sum(bool(_FORWARD_SEPARATOR.search(line)) for line in stripped)
+    forwarded = sum(
+        1
+        for line in stripped
+        if "orward" in line or "riginal" in line
+        if _FORWARD_SEPARATOR.search(line)
+    )
     if len(headers) >= 3 or ({"from", "subject"} <= headers) or forwarded:
         return Foreign("an e-mail", len(headers) + forwarded, total)
 
@@ -142,15 +175,15 @@ def not_a_document(text: str) -> Foreign | None:
         return Foreign("a JSON file", json_lines, total)
 
     counts = {
-        "source code or markup": sum(bool(_CODE_LINE.match(line)) for line in stripped),
-        "markdown": sum(bool(_MARKDOWN_LINE.match(line)) for line in stripped),
+        "source code or markup": sum(_is_code(line) for line in stripped),
+        "markdown": sum(_is_markdown(line) for line in stripped),
         "a chat log": sum(bool(_CHAT_LINE.match(line)) for line in stripped),
         "a log file": sum(bool(_LOG_LINE.match(line)) for line in stripped),
         "a table": sum(_is_table_row(raw) for raw in raw_lines),
     }
-    fields = [_delimited_fields(line) for line in stripped]
-    if fields[0] >= 2:
-        counts["a CSV export"] = sum(count == fields[0] for count in fields)
+    header_fields = _delimited_fields(stripped[0])
+    if header_fields >= 2:
+        counts["a CSV export"] = sum(_delimited_fields(line) == header_fields for line in stripped)
     kind, lines = max(counts.items(), key=lambda pair: pair[1])
     # Code and markup often come mixed with markdown (a README's code blocks).
     mixed = counts["source code or markup"] + counts["markdown"]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -525,8 +524,8 @@ def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
         rf"(?<![A-Za-z])(?<![A-Za-z]['’])(?:{alternatives})(?![A-Za-z]|['’][A-Za-z])",
         re.IGNORECASE | re.ASCII,
     )
-    alone: dict[str, Counter[str]] = {}
-    in_names: dict[str, Counter[str]] = {}
+    alone: dict[str, dict[str, int]] = {}
+    in_names: dict[str, dict[str, int]] = {}
     for match in pattern.finditer(text):
         start, end = match.span()
         before = text[max(0, start - 3) : start]
@@ -534,12 +533,9 @@ def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
         if not before or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—")):
             continue  # a sentence start says nothing about the word's own case
         word = match.group(0)
-        named = word[0].isupper() and bool(
-            _CAPITALISED_BEFORE.search(text, max(0, start - 2), start)
-            or _CAPITALISED_AFTER.match(text, end)
-        )
-        counts = in_names if named else alone
-        counts.setdefault(word.lower(), Counter())[word] += 1
+        counts = in_names if word[0].isupper() and _beside_a_capital(text, start, end) else alone
+        forms = counts.setdefault(word.lower(), {})
+        forms[word] = forms.get(word, 0) + 1
     # The most frequent form; on a tie the lower-case one (a name is capitalised every time).
     return {
         key: max(forms, key=lambda form: (forms[form], form == key))
@@ -570,8 +566,15 @@ def _initialisms(lines: list[str], wanted: set[str]) -> dict[str, str]:
     return found
 
 
-_CAPITALISED_BEFORE = re.compile(r"[A-Z][A-Za-z]* $")
-_CAPITALISED_AFTER = re.compile(r" [A-Z]")
+def _beside_a_capital(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] has a capitalised word right before or after it
+    on its line (one space between)."""
+    if text[end : end + 1] == " " and text[end + 1 : end + 2].isupper():
+        return True
+    if start >= 2 and text[start - 1] == " ":
+        word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        return text[word_start : word_start + 1].isupper()
+    return False
 
 
 @cache
@@ -738,21 +741,24 @@ _BRIEF_HEAD_LINES = 12
 _PAIR_BODY_MIN_WORDS = 12
 
 
-def _headline_body_pairs(lines: list[str]) -> int:
-    """Headline lines each followed by a longer body paragraph that ends a sentence."""
+def _headline_body_pairs(lines: list[str], enough: int = 20) -> int:
+    """Headline lines each followed by a longer body paragraph that ends a sentence (counted
+    up to `enough`)."""
     pairs = 0
     for line, following in pairwise(lines):
         if (
-            3 <= len(line.split()) <= _HEADLINE_MAX_WORDS
+            len(following) >= 1.2 * len(line)
             and len(line) <= _HEADLINE_MAX_CHARS
+            and following.endswith(TERMINAL)
             and not line.endswith((":", "："))
+            and 3 <= len(line.split()) <= _HEADLINE_MAX_WORDS
             and not _SECTION_MARKER.match(line)
             and is_prose(line, min_words=3)
-            and len(following) >= 1.2 * len(line)
-            and following.endswith(TERMINAL)
             and is_prose(following, min_words=_PAIR_BODY_MIN_WORDS)
         ):
             pairs += 1
+            if pairs >= enough:
+                break
     return pairs
 
 
@@ -764,6 +770,8 @@ def detect_star_daily(text: str) -> Detection:
     named = any(BRIEF_NAME.search(line) for line in top)
     summary = any(_SUMMARY_LINE.match(line) or _CIRCLED_SUMMARY.match(line) for line in top)
     dated = named and any(_DATE_LINE.match(line) for line in top)
+    if not (named or summary):
+        return Detection(0, "no brief structure")  # no brief's name, no summary line
     markers = sum(1 for line in lines if _SECTION_MARKER.match(line) or _is_sub_label(line))
     pairs = _headline_body_pairs(lines)
     header = summary or dated

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import chain, groupby, islice
+from operator import eq
 
 from store.text.dates import MONTH_NAMES
 
@@ -52,19 +53,20 @@ def folded_lines(text: str, repeats: int = 2) -> list[str]:
     nothing more than two of them, and costs a parser nothing. Runs of blank lines stay as
     they are (gaps can matter). The runs are found at C speed, whatever their length.
     """
-    lines = text.split("\n")
+    lines = [" ".join(raw.split()) for raw in text.split("\n")]
+    filled = [line for line in lines if line]
+    if not any(map(eq, filled, filled[1:])) and not any(map(eq, filled, filled[2:])):
+        return lines  # no line repeats the one or two before it (the usual case)
     paired: list[str] = []
     for pair, run in groupby(zip(lines[0::2], lines[1::2], strict=False)):
-        blank = not (pair[0].strip() or pair[1].strip())
-        group = run if blank else islice(run, repeats)  # noqa: B031 (one of the two, used once)
+        group = run if not (pair[0] or pair[1]) else islice(run, repeats)  # noqa: B031
         paired.extend(chain.from_iterable(group))
     if len(lines) % 2:
         paired.append(lines[-1])
     kept: list[str] = []
-    for raw, same in groupby(paired):
-        copies = islice(same, repeats) if raw.strip() else same  # noqa: B031 (used once)
-        kept.extend(copies)
-    return [" ".join(raw.split()) for raw in kept]
+    for line, same in groupby(paired):
+        kept.extend(islice(same, repeats) if line else same)  # noqa: B031 (one, used once)
+    return kept
 
 
 def strip_bullet(text: str) -> tuple[str, bool]:
