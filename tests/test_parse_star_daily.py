@@ -562,8 +562,13 @@ def reference_full_dates(text: str) -> list[date]:
 
 
 def reference_word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
-    """Every word of every line that is not all caps, looked at one by one."""
-    counts: dict[str, dict[str, int]] = {}
+    """Every word of every line that is not all caps, looked at one by one.
+
+    A capitalised word with a capitalised word one space before or after it is part of a
+    name: its forms count only when the word is never written outside a name.
+    """
+    alone: dict[str, dict[str, int]] = {}
+    in_names: dict[str, dict[str, int]] = {}
     for line in lines:
         if _is_all_caps(line):
             continue
@@ -576,11 +581,16 @@ def reference_word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]
                 or before.endswith((".", "!", "?", ":", '"', "“", "-", "–", "—"))
             ):
                 continue
+            start, end = match.span()
+            word_before = line[: start - 1].split(" ")[-1] if line[start - 1] == " " else ""
+            word_after = line[end + 1 :] if line[end : end + 1] == " " else ""
+            named = word[0].isupper() and (word_before[:1].isupper() or word_after[:1].isupper())
+            counts = in_names if named else alone
             forms = counts.setdefault(word.casefold(), {})
             forms[word] = forms.get(word, 0) + 1
     return {
         key: max(forms, key=lambda form: (forms[form], form == key))
-        for key, forms in counts.items()
+        for key, forms in (in_names | alone).items()
     }
 
 
