@@ -32,6 +32,25 @@ BATCH_DOCUMENTS = 200
 POOL_MIN_FILES = 16  # fewer files are parsed faster than a pool starts
 
 
+# Files whose name says they are programs, data or settings: whatever they quote, they are
+# not news documents (a test module can hold a whole brief in a string).
+_PROGRAM_SUFFIXES = (
+    ".py .pyi .pyx .ipynb .js .mjs .cjs .ts .tsx .jsx .go .rs .java .kt .scala .swift .c .h .cc"
+    " .cpp .hpp .cs .rb .php .pl .lua .r .sh .bash .zsh .fish .ps1 .bat .sql .css .scss .vue"
+)
+_DATA_SUFFIXES = ".json .jsonl .ndjson .csv .tsv .xlsx .xls .parquet .svg"
+_SETTINGS_SUFFIXES = ".yaml .yml .toml .ini .cfg .conf .lock"
+NOT_DOCUMENT_SUFFIXES = {
+    suffix: kind
+    for kind, suffixes in (
+        ("source code", _PROGRAM_SUFFIXES),
+        ("data", _DATA_SUFFIXES),
+        ("settings", _SETTINGS_SUFFIXES),
+    )
+    for suffix in suffixes.split()
+}
+
+
 class IngestError(Exception):
     """A file newsdesk will not store, with the reason in words."""
 
@@ -179,6 +198,9 @@ def read_document(path: Path, notes: list[str] | None = None) -> tuple[ParsedDoc
         size = st.st_size
         if not path.is_file():
             raise IngestError("not a regular file")
+        kind = NOT_DOCUMENT_SUFFIXES.get(path.suffix.lower())
+        if kind:
+            raise IngestError(f"a {path.suffix.lower()} file ({kind}), not a news document")
         if size > MAX_DOCUMENT_BYTES:
             raise IngestError(
                 f"too large ({size / 1e6:.1f} MB; documents up to "

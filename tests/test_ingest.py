@@ -87,3 +87,23 @@ def test_a_worker_that_dies_does_not_end_the_ingest(tmp_path, monkeypatch):
     results = ingest_paths(store, [folder], workers=2)
     assert [r.path.name for r in results if not r.ok] == ["broken.txt"]
     assert len(store.index) == 75 + POOL_MIN_FILES
+
+
+def test_programs_data_and_settings_are_refused_by_name_whatever_they_quote(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    listing = (SEEDS / "001_ce5775964d962981.txt").read_text(encoding="utf-8")
+    # Each holds a whole Caixin listing, which would parse; the name says what the file is.
+    (folder / "sample.py").write_text(f'PAGE = """\n{listing}\n"""\n', encoding="utf-8")
+    (folder / "items.csv").write_text(listing, encoding="utf-8")
+    (folder / "config.YAML").write_text(listing, encoding="utf-8")
+    (folder / "listing.txt").write_text(listing, encoding="utf-8")
+    store = Store(tmp_path / "db")
+
+    results = {r.path.name: r for r in ingest_paths(store, [folder], workers=1)}
+
+    assert results["listing.txt"].ok and results["listing.txt"].new == 20
+    assert results["sample.py"].error == "a .py file (source code), not a news document"
+    assert results["items.csv"].error == "a .csv file (data), not a news document"
+    assert results["config.YAML"].error == "a .yaml file (settings), not a news document"
+    assert len(store.index.ids) == 20

@@ -109,6 +109,13 @@ def _is_markdown(line: str) -> bool:
     return bool(_MARKDOWN_LINE.match(line)) or ("](" in line and bool(_LINK.search(line)))
 
 
+# A string literal's delimiter on a line of its own, or ending a line that opens one.
+_STRING_DELIMITER = re.compile(r"""(?:.*(?:=|\(|return)\s*)?[rbuf]?(?:\"\"\"|'''|`)\s*[)\];,]*$""")
+# A line-number prefix as `cat -n`, `grep -n` or a code review print it ("  12\t", "12: ").
+_NUMBERED_LINE = re.compile(r"(?P<number>\d{1,6})(?:\t|:(?!\d)|\|)")
+# How many lines at each end of a file show that it opens and closes as source code.
+_ENDS = 5
+
 # A kind is counted when this share of the lines, and at least `_MIN_LINES`, have its shape.
 _MIN_LINES = 3
 _MAX_LINES = 300  # the opening's first lines are enough to tell
@@ -169,6 +176,13 @@ def not_a_document(text: str) -> Foreign | None:
     if len(headers) >= 3 or ({"from", "subject"} <= headers) or forwarded:
         return Foreign("an e-mail", len(headers) + forwarded, total)
 
+    code_ends = _code_at_both_ends(text)
+    if code_ends:
+        return Foreign("source code with a document quoted in it", code_ends, total)
+    numbered = _numbered_lines(raw_lines)
+    if numbered >= _MIN_LINES and numbered >= 0.5 * total:
+        return Foreign("a listing with line numbers", numbered, total)
+
     first = stripped[0][:1]
     json_lines = sum(bool(_JSON_LINE.match(line)) for line in stripped)
     if first in "{[" and json_lines >= min(_MIN_LINES, total):
@@ -192,3 +206,33 @@ def not_a_document(text: str) -> Foreign | None:
     if mixed >= _MIN_LINES and mixed >= _MIN_SHARE * total:
         return Foreign("source code, markup or markdown", mixed, total)
     return None
+
+
+def _is_code_end(line: str) -> bool:
+    return bool(_CODE_LINE.match(line) or _STRING_DELIMITER.fullmatch(line))
+
+
+def _code_at_both_ends(text: str) -> int:
+    """How many of the first and last lines are code, when both ends of `text` are: a
+    program or test that holds a whole document in a string (0 otherwise).
+
+    A document's own opening and closing lines are headlines, bylines and prose; a quoted
+    document sits between a program's first statements and its last, however long it is.
+    """
+    head = [line.strip() for line in text[:HEAD_CHARS].split("\n") if line.strip()][:_ENDS]
+    tail = [line.strip() for line in text[-HEAD_CHARS:].split("\n") if line.strip()][-_ENDS:]
+    opening = sum(_is_code_end(line) for line in head)
+    closing = sum(_is_code_end(line) for line in tail)
+    return opening + closing if opening and closing and opening + closing >= 3 else 0
+
+
+def _numbered_lines(raw_lines: list[str]) -> int:
+    """Lines that open with a line number counting up (a `cat -n` or `grep -n` print)."""
+    count = 0
+    last = -1
+    for raw in raw_lines:
+        match = _NUMBERED_LINE.match(raw.lstrip())
+        if match and int(match.group("number")) > last:
+            last = int(match.group("number"))
+            count += 1
+    return count
