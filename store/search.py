@@ -6,7 +6,6 @@ body matches (they need the full records, which the reader never loads at once).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -46,50 +45,10 @@ class SearchResult:
         return "; ".join(parts)
 
 
-class _TitleText:
-    """Every title, casefolded, in one string: word lookups run at C speed over it."""
-
-    __slots__ = ("ends", "size", "text")
-
-    def __init__(self, titles: Sequence[str]) -> None:
-        folded = [t.casefold().replace("\n", " ") for t in titles]
-        self.text = "\n".join(folded) + "\n"
-        self.ends: list[int] = []
-        end = -1
-        for title in folded:
-            end += len(title) + 1
-            self.ends.append(end)
-        self.size = len(titles)
-
-    def rows_with(self, word: str) -> list[int]:
-        """Rows whose title contains `word` (casefolded), ascending."""
-        rows: list[int] = []
-        ends, find = self.ends, self.text.find
-        pos = find(word)
-        while pos != -1:
-            row = bisect_left(ends, pos)
-            rows.append(row)
-            pos = find(word, ends[row] + 1)  # next title
-        return rows
-
-
-def _title_text(index) -> _TitleText:
-    return index.derived("search.title_text", lambda: _TitleText(index.title))
-
-
 def title_rows(index, query: str) -> list[int]:
     """Rows whose title holds every word of `query` (case-insensitive), ascending."""
     words = [w for w in query.casefold().split() if w and "\n" not in w]
-    if not words:
-        return []
-    text = _title_text(index)
-    words.sort(key=len, reverse=True)  # the longest word is usually the rarest
-    rows = text.rows_with(words[0])
-    titles = text.text
-    for word in words[1:]:
-        ends = text.ends
-        rows = [r for r in rows if titles.find(word, ends[r - 1] + 1 if r else 0, ends[r]) != -1]
-    return rows
+    return index.title_rows(words) if words else []
 
 
 def _merge_sorted(lists: Iterable[Sequence[int]]) -> list[int]:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from store.storage.layout import DOCUMENTS_TABLE
 from store.storage.restore import reindex, restore_backups
 from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
@@ -104,7 +103,7 @@ def snapshot(root: Path) -> tuple:
         assert index.tickers[row] == tuple(record["tickers"])
     assert [r["id"] for r in store.get_many(index.ids)] == index.ids
     documents = store.documents()
-    stored_documents = store._documents_data()[DOCUMENTS_TABLE]
+    stored_documents = list(store._document_table().records())
     assert len(documents) == len(stored_documents), "a document lists uncommitted items"
     names = {d["name"] for d in documents}
     assert set(index.rows_by_document) <= names, "an item names a document `sources` lacks"

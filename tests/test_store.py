@@ -18,7 +18,6 @@ from store.storage.errors import (
     StoreLockedError,
 )
 from store.storage.files import OrjsonStorage
-from store.storage.index import ItemIndex
 from store.storage.restore import restore_backups
 from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
@@ -529,11 +528,3 @@ def test_permission_denied_is_a_store_error(tmp_path: Path) -> None:
             open_store(tmp_path / "s").get(store.index.ids[0])
     finally:
         os.chmod(segment, 0o644)
-
-
-def test_item_index_rejects_malformed_json() -> None:
-    good = ItemIndex.from_rows([]).to_json()
-    assert len(ItemIndex.from_json(good)) == 0
-    for bad in (b"", b"[]", b'{"version": 99}', good.replace(b'"rows":0', b'"rows":3')):
-        with pytest.raises(ValueError):
-            ItemIndex.from_json(bad)

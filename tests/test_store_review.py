@@ -48,10 +48,8 @@ def test_a_linking_error_refuses_that_file_only(tmp_path):
 def test_a_hand_edited_index_with_wrong_types_is_rebuilt(seeded_store_dir):
     import orjson
 
-    path = index_file(seeded_store_dir)
-    data = orjson.loads(path.read_bytes())
-    data["ids"] = list(range(len(data["ids"])))
-    path.write_bytes(orjson.dumps(data))
+    path = index_file(seeded_store_dir)  # replaced by what a hand edit might leave
+    path.write_bytes(orjson.dumps({"version": 4, "ids": list(range(75))}))
     store = Store(seeded_store_dir, user="tester")
     assert len(store.index) == 75
     assert all(isinstance(i, str) for i in store.index.ids)

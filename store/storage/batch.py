@@ -17,14 +17,15 @@ from typing import Protocol
 from store.storage import dedupe
 from store.storage.dedupe import NO_KEY
 from store.storage.errors import CorruptStoreError
-from store.storage.index import COLUMNS, MERGED_COLUMNS, ItemIndex, Row, newer
+from store.storage.index import PATCHABLE, ItemIndex, Row
 from store.storage.records import merged
 from store.storage.segments import CORPUS_HINT, NO_SPAN, Segment
 
 ID_LENGTH = 8
+PATCHABLE_FIELDS = tuple({"spans": "span"}.get(name, name) for name in PATCHABLE)  # of Row
 
 # hashed key -> the id of the one story having it, or the list of the stories sharing it
-KeyMap = dict[str, str | list[str]]
+KeyMap = dict[int, str | list[str]]
 
 
 @dataclass(slots=True)
@@ -60,7 +61,7 @@ def key_maps(index: ItemIndex) -> tuple[KeyMap, KeyMap]:
     return _key_map(index.title_key, index.ids), _key_map(index.body_key, index.ids)
 
 
-def _key_map(keys: list[str], ids: list[str]) -> KeyMap:
+def _key_map(keys: list[int], ids: list[str]) -> KeyMap:
     """key -> id, or -> [ids] for the keys several stories share (built at C speed)."""
     mapping: KeyMap = dict(zip(keys, ids, strict=True))
     shared = {key for key, count in Counter(keys).items() if count > 1}
@@ -75,7 +76,7 @@ def _key_map(keys: list[str], ids: list[str]) -> KeyMap:
     return mapping
 
 
-def ids_under(mapping: KeyMap, key: str) -> tuple[str, ...]:
+def ids_under(mapping: KeyMap, key: int) -> tuple[str, ...]:
     found = mapping.get(key)
     if found is None:
         return ()
@@ -105,10 +106,10 @@ class Batch:
         self.segment_size = segment_size
         self.keys = dedupe.Keys()
         self.title_ids, self.body_ids = maps
-        self.new_title_ids: dict[str, list[str]] = {}
-        self.new_body_ids: dict[str, list[str]] = {}
+        self.new_title_ids: dict[int, list[str]] = {}
+        self.new_body_ids: dict[int, list[str]] = {}
         # stored stories whose body key a merge changed: old key -> their ids
-        self.dropped_body_ids: dict[str, set[str]] = {}
+        self.dropped_body_ids: dict[int, set[str]] = {}
         self.records: dict[str, dict] = {}  # id -> record, new or changed
         self.segments: dict[str, int] = {}  # id -> segment, for new and changed records
         self.new_ids: list[str] = []
@@ -116,7 +117,7 @@ class Batch:
         self.last_segment = max(self.counts, default=0)
         self.fetched: dict[str, dict] = {}  # id -> stored record read by its span
         self.pinned: dict[int, Segment] = {}  # segments loaded whole, kept for the batch
-        self.spans: dict[str, str] = {}  # id -> span, for every record of written segments
+        self.spans: dict[str, int] = {}  # id -> span, for every record of written segments
         self.tokens: dict[int, str] = {}  # the written segments' new tokens
 
     def segment(self, number: int) -> Segment:
@@ -268,65 +269,38 @@ class Batch:
                 items[doc_id] = self.records[item_id]
             yield number, items
 
-    def written(self, number: int, token: str, spans: dict[str, str]) -> None:
+    def written(self, number: int, token: str, spans: dict[str, int]) -> None:
         """Segment `number` was written as version `token` with these spans."""
         self.spans.update(spans)
         self.tokens[number] = token
 
-    def new_index(self, generation: int) -> ItemIndex:
-        """The index (of `generation`) with this batch's changed rows updated and new rows
-        merged in."""
+    def new_index(
+        self, generation: int, documents: dict[str, tuple[str, str]], next_doc: int
+    ) -> ItemIndex:
+        """The index of `generation`: this batch's new rows added, its merged rows and the
+        rows whose records moved in a rewritten segment changed, its documents named."""
         old = self.index
-        columns = {name: getattr(old, name) for name in COLUMNS}
         new_ids = set(self.new_ids)
-        changed = [i for i in self.records if i not in new_ids]
-        if changed:
-            for name in MERGED_COLUMNS:
-                columns[name] = list(columns[name])
-            for item_id in changed:
-                row = old.row_of(item_id)
-                assert row is not None
-                values = Row.of(self.records[item_id], old.segment[row], keys=self.keys)
-                for name in MERGED_COLUMNS:
-                    columns[name][row] = getattr(values, name)
-        new_rows = sorted(
-            (Row.of(self.records[i], self.segments[i], NO_SPAN, self.keys) for i in self.new_ids),
-            key=Row.order,
-            reverse=True,
-        )
-        positions = []
-        lo = 0
-        for row in new_rows:  # each new row goes after every older row newer than it
-            hi = len(old)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if newer((old.published[mid], old.ids[mid]), row.order()):
-                    lo = mid + 1
-                else:
-                    hi = mid
-            positions.append(lo)
-        merged_columns = {}
-        for i, name in enumerate(COLUMNS):
-            source = columns[name]
-            out: list = []
-            start = 0
-            for position, row in zip(positions, new_rows, strict=True):
-                out.extend(source[start:position])
-                out.append(row[i])
-                start = position
-            out.extend(source[start:])
-            merged_columns[name] = out
-        spans = self.spans
-        if spans:  # every record of a rewritten segment moved
-            merged_columns["spans"] = [
-                spans.get(item_id, span)
-                for item_id, span in zip(
-                    merged_columns["ids"], merged_columns["spans"], strict=True
-                )
-            ]
-        tokens = dict(old.tokens)
-        tokens.update(self.tokens)
-        return ItemIndex(merged_columns, generation, tokens=tokens)
+        changed: dict[str, tuple] = {}
+        for item_id, record in self.records.items():
+            if item_id not in new_ids:
+                span = self.spans.get(item_id, NO_SPAN)
+                row = Row.of(record, self.segments[item_id], span, self.keys)
+                changed[item_id] = tuple(getattr(row, field) for field in PATCHABLE_FIELDS)
+        for item_id, span in self.spans.items():  # records after a changed one moved
+            if item_id in new_ids or item_id in changed:
+                continue
+            row_number = old.row_of(item_id)
+            if row_number is None or old.spans[row_number] == span:
+                continue
+            values = [getattr(old, name)[row_number] for name in PATCHABLE]
+            values[-1] = span
+            changed[item_id] = tuple(values)
+        new_rows = [
+            Row.of(self.records[i], self.segments[i], self.spans.get(i, NO_SPAN), self.keys)
+            for i in self.new_ids
+        ]
+        return old.with_batch(new_rows, changed, self.tokens, generation, documents, next_doc)
 
     def carried_maps(self) -> tuple[KeyMap, KeyMap]:
         """The dedupe maps of the committed index, carried over (cheaper than rebuilding)."""

@@ -58,39 +58,42 @@ def same_story(a: dict, b: dict) -> bool:
     return body_similarity(a_body, b_body) >= 90
 
 
-# Hashed keys: what the index keeps of a record to find and settle its duplicates.
+# Hashed keys: what the index keeps of a record to find and settle its duplicates, as
+# 64-bit integers (0: no key).
 
-KEY_CHARS = 12  # hex digits of a hashed dedupe key
-NO_KEY = "0" * KEY_CHARS
+NO_KEY = 0
 
 
-def key_hash(key: str) -> str:
+def _hash(data: bytes) -> int:
+    """A non-zero 62-bit hash."""
+    value = int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    return (value >> 2) or 1
+
+
+def key_hash(key: str) -> int:
     """A fixed-size stand-in for a dedupe key (NO_KEY for "": no key, no candidates)."""
-    if not key:
-        return NO_KEY
-    return hashlib.blake2b(key.encode(), digest_size=KEY_CHARS // 2).hexdigest()
+    return _hash(key.encode()) if key else NO_KEY
 
 
-def body_print(body: str) -> str:
+def body_print(body: str) -> int:
     """A fingerprint of the body opening `same_story` compares (NO_KEY: no body).
 
-    The first character says whether the body is short (under 80 characters, "s") or not
-    ("l"), which `same_story` also needs; equal prints mean equal compared openings.
+    Its sign says whether the body is long (positive) or short (negative: under 80
+    characters), which `same_story` also needs; equal prints mean equal compared openings.
     """
     if not body:
         return NO_KEY
-    kind = "s" if len(body) < SHORT_BODY_CHARS else "l"
-    opening = body_opening(body).encode()
-    return kind + hashlib.blake2b(opening, digest_size=KEY_CHARS // 2).hexdigest()[1:]
+    value = _hash(body_opening(body).encode())
+    return value if len(body) >= SHORT_BODY_CHARS else -value
 
 
-def settled(title_a: str, print_a: str, title_b: str, print_b: str) -> bool | None:
+def settled(title_a: int, print_a: int, title_b: int, print_b: int) -> bool | None:
     """`same_story` decided from hashed title keys and body prints; None: compare bodies."""
     if title_a == title_b:  # the same headline (both NO_KEY: both fold to "")
         if NO_KEY in (print_a, print_b) or print_a == print_b:
             return True
         return None
-    if print_a[0] != "l" or print_b[0] != "l":  # a short or missing body
+    if print_a <= 0 or print_b <= 0:  # a short or missing body
         return False
     return True if print_a == print_b else None
 
@@ -103,9 +106,9 @@ class Keys:
 
     def __init__(self) -> None:
         self._title_key: dict[str, str] = {}
-        self._title_hash: dict[str, str] = {}
-        self._body_hash: dict[str, str] = {}
-        self._body_print: dict[str, str] = {}
+        self._title_hash: dict[str, int] = {}
+        self._body_hash: dict[str, int] = {}
+        self._body_print: dict[str, int] = {}
 
     def title_key(self, title: str) -> str:
         key = self._title_key.get(title)
@@ -113,19 +116,19 @@ class Keys:
             key = self._title_key[title] = title_key(title)
         return key
 
-    def title_hash(self, title: str) -> str:
+    def title_hash(self, title: str) -> int:
         key = self._title_hash.get(title)
         if key is None:
             key = self._title_hash[title] = key_hash(self.title_key(title))
         return key
 
-    def body_hash(self, body: str) -> str:
+    def body_hash(self, body: str) -> int:
         key = self._body_hash.get(body)
         if key is None:
             key = self._body_hash[body] = key_hash(body_key(body))
         return key
 
-    def body_print(self, body: str) -> str:
+    def body_print(self, body: str) -> int:
         key = self._body_print.get(body)
         if key is None:
             key = self._body_print[body] = body_print(body)

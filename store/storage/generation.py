@@ -1,9 +1,9 @@
 """Reading one generation of a store, and writing the next one as a single commit.
 
-`read_index` and `read_documents` read the files a manifest names. `NextGeneration` is a
-write in progress (the caller holds the write lock): it writes new files under the next
-generation's names, then `commit()` replaces the manifest (the commit point) and deletes
-files no generation needs any more.
+`read_index` reads the index a manifest names (store/storage/documents.py reads the
+documents). `NextGeneration` is a write in progress (the caller holds the write lock): it
+writes new files under the next generation's names, then `commit()` replaces the manifest
+(the commit point) and deletes files no generation needs any more.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from store.storage import manifest as manifests
-from store.storage.errors import CorruptStoreError, StoreError, os_reason
-from store.storage.files import (
-    OrjsonStorage,
-    atomic_write,
-    check_tinydb_shape,
-    remove_stale_temps,
-)
-from store.storage.index import ItemIndex
+from store.storage.columns import DamagedColumnFile
+from store.storage.errors import StoreError, os_reason
+from store.storage.files import OrjsonStorage, atomic_write, remove_stale_temps
+from store.storage.index import ItemIndex, open_index
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE, WRITER_TEMPS
 from store.storage.manifest import Manifest, Version
 from store.storage.segments import Corpus
@@ -30,41 +26,19 @@ def read_index(root: Path, manifest: Manifest) -> ItemIndex | None:
     if manifest.index is None:
         return None
     path = Path(root) / manifest.index.name
+    delta = Path(root) / manifest.delta.name if manifest.delta else None
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        index = open_index(path, delta)
     except FileNotFoundError:
+        return None
+    except DamagedColumnFile:
         return None
     except OSError as exc:
         raise StoreError(f"cannot read store file {path}: {os_reason(exc)}") from exc
-    try:
-        index = ItemIndex.from_json(raw)
-    except ValueError:
-        return None
     segments = manifest.segments
     if not set(index.segment_counts) <= set(segments) or not set(index.tokens) <= set(segments):
         return None
     return index
-
-
-def read_documents(root: Path, manifest: Manifest) -> dict:
-    """The documents and companies tables of the manifest's documents file."""
-    data: dict = {}
-    if manifest.documents is not None:
-        path = Path(root) / manifest.documents.name
-        backup = Path(root) / manifest.documents.backup if manifest.documents.backup else None
-        try:
-            read = OrjsonStorage(path, hint=DOCUMENTS_HINT).read()
-            if read is None and not manifest.legacy:
-                raise CorruptStoreError(path, "the file is missing", DOCUMENTS_HINT)
-            data = check_tinydb_shape(
-                path, read or {}, (DOCUMENTS_TABLE, COMPANIES_TABLE), DOCUMENTS_HINT
-            )
-        except CorruptStoreError as exc:
-            raise exc.with_backup(backup) from None
-    else:
-        data = {DOCUMENTS_TABLE: {}, COMPANIES_TABLE: {}}
-    return data
 
 
 class NextGeneration:
@@ -78,7 +52,10 @@ class NextGeneration:
         self.generation = max(current.generation, manifests.highest_generation(root)) + 1
         self.segments: dict[int, Version] = dict(current.segments)
         self.documents = current.documents
+        self.doc_segments: dict[int, Version] = dict(current.doc_segments)
+        self.companies = current.companies
         self.index = current.index
+        self.delta = current.delta
         self.changed = False
         for prefix in WRITER_TEMPS:
             remove_stale_temps(self.root, prefix)
@@ -100,20 +77,59 @@ class NextGeneration:
         self.segments[number] = Version(name)
         self.changed = True
 
-    def write_documents(self, data: dict, *, keep_backup: bool = True) -> None:
-        name = manifests.documents_name(self.generation)
-        OrjsonStorage(self.root / name, backup=False, hint=DOCUMENTS_HINT).write(data)
-        self.documents = self._succeed(self.documents if keep_backup else None, name)
+    def write_document_segment(
+        self, number: int, table: dict[str, dict], *, keep_backup: bool = True
+    ) -> None:
+        """Document segment `number` anew (doc id -> record)."""
+        name = manifests.documents_name(number, self.generation)
+        storage = OrjsonStorage(self.root / name, backup=False, hint=DOCUMENTS_HINT)
+        storage.write({DOCUMENTS_TABLE: table})
+        old = self.doc_segments.get(number) if keep_backup else None
+        self.doc_segments[number] = self._succeed(old, name)
         self.changed = True
 
-    def write_index(self, index: ItemIndex) -> None:
-        name = manifests.index_name(self.generation)
-        atomic_write(self.root / name, index.to_json())
-        self.index = Version(name)  # derived: a damaged index is rebuilt, not restored
+    def write_companies(self, table: dict[str, dict], *, keep_backup: bool = True) -> None:
+        name = manifests.companies_name(self.generation)
+        storage = OrjsonStorage(self.root / name, backup=False, hint=DOCUMENTS_HINT)
+        storage.write({COMPANIES_TABLE: table})
+        self.companies = self._succeed(self.companies if keep_backup else None, name)
         self.changed = True
+
+    def drop_single_documents_file(self) -> None:
+        """The documents now live in segments: the old single file is no longer named."""
+        self.documents = None
+        self.changed = True
+
+    def write_index(self, index: ItemIndex) -> ItemIndex:
+        """Write the index: its delta over the current base, or, when the delta has grown
+        (or there is no base file yet), a new base. The index as written (its base named)."""
+        # derived files: a damaged index is rebuilt from the corpus, not restored
+        base_name = index.base.name
+        current = self.index.name if self.index is not None else None
+        if base_name is None or base_name != current or index.needs_compaction():
+            if index.delta_rows or index.patches or base_name is not None:
+                index = index.compacted()
+            name = manifests.index_name(self.generation, "base")
+            index.write_base(self.root / name)
+            index.base.name = name
+            self.index, self.delta = Version(name), None
+        else:
+            name = manifests.index_name(self.generation, "delta")
+            index.write_delta(self.root / name, base_name)
+            self.delta = Version(name)
+        self.changed = True
+        return index
 
     def manifest(self) -> Manifest:
-        return Manifest(self.generation, dict(self.segments), self.documents, self.index)
+        return Manifest(
+            self.generation,
+            dict(self.segments),
+            self.documents,
+            self.index,
+            self.delta,
+            doc_segments=dict(self.doc_segments),
+            companies=self.companies,
+        )
 
     def commit(self, *, keep_backup: bool = True) -> Manifest:
         """Replace the manifest: from here on every reader that refreshes sees this write.

@@ -1,25 +1,42 @@
-"""ItemIndex: the compact columnar index of every item, rows sorted newest first.
+"""ItemIndex: the columnar index of every item, rows sorted newest first.
 
 One `Row` per item; its fields are the columns, in the order they are written once, here.
-An index is never changed in place: a write produces a new one.
+
+On disk the index is two column files (store/storage/columns.py), both named by the
+manifest: a **base**, written whole only when it is compacted, and a **delta**, written by
+every batch, holding the rows added since the base (each with its insertion point in the
+base) and the new values of base rows a batch changed (patches). A batch therefore writes
+what it adds plus the delta, which compaction keeps under `max(DELTA_MIN, rows / DELTA_SHARE)`
+rows; compaction rewrites the base with everything, so each row is rewritten a bounded
+number of times on average (the base at least doubles... see `needs_compaction`).
+
+Reading is lazy: a column (`index.title`) is a `Column`, a sequence that reads one value
+from the mapped base file without decoding the rest, and decodes the whole column the first
+time it is iterated. Postings (`index.rows_by_ticker[t]`) are read per key from the base's
+posting sections. A one-shot command therefore reads only the columns and postings it uses;
+the reader, which uses everything, decodes each column once at C speed.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from itertools import accumulate, groupby
+from pathlib import Path
 from typing import Any, NamedTuple
 
-import orjson
-
 from store.storage import dedupe
-from store.storage.dedupe import KEY_CHARS
-from store.storage.files import no_gc
+from store.storage.columns import ColumnFile, DamagedColumnFile, Writer, decode_codes
+from store.storage.errors import CorruptStoreError
 from store.storage.records import company_key, normalize_record
-from store.storage.segments import NO_SPAN, SPAN_CHARS, Corpus, decode_span
+from store.storage.segments import NO_SPAN, Corpus, decode_span
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+DELTA_MIN = 20_000  # a delta may hold this many rows and patches before compaction ...
+DELTA_SHARE = 16  # ... or one sixteenth of the base, whichever is more
+_REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
 
 
 class Row(NamedTuple):
@@ -34,13 +51,13 @@ class Row(NamedTuple):
     companies: tuple[str, ...]  # company keys
     documents: tuple[str, ...]  # document names
     segment: int
-    title_key: str  # hashed dedupe keys (dedupe.Keys), NO_KEY where there is none
-    body_key: str
-    body_print: str
-    span: str  # the record's byte span in its segment file (segments.encode_span)
+    title_key: int  # hashed dedupe keys (dedupe.Keys), NO_KEY where there is none
+    body_key: int
+    body_print: int
+    span: int  # the record's byte span in its segment file (segments.encode_span)
 
     @classmethod
-    def of(cls, record: dict, segment: int, span: str = NO_SPAN, keys: dedupe.Keys | None = None):
+    def of(cls, record: dict, segment: int, span: int = NO_SPAN, keys: dedupe.Keys | None = None):
         """The row of a normalized record stored in `segment` at `span`."""
         keys = keys or dedupe.Keys()
         return cls(
@@ -68,16 +85,24 @@ class Row(NamedTuple):
 COLUMNS: tuple[str, ...] = tuple(
     {"id": "ids", "span": "spans"}.get(name, name) for name in Row._fields
 )
-# The columns a merge can change ("spans" changes with every rewrite of a segment).
-MERGED_COLUMNS = ("section", "tickers", "companies", "documents", "body_key", "body_print")
-# How each column is kept in index.json.
+# The columns a later write can change; the others never change once a row exists.
+PATCHABLE = ("section", "tickers", "companies", "documents", "body_key", "body_print", "spans")
+MERGED_COLUMNS = PATCHABLE[:-1]  # what merging a reprint changes ("spans": any rewrite)
+_STRINGS = ("ids", "published", "title")
+_CATEGORICAL = ("publisher", "section", "tickers", "companies", "documents")
 _MULTI = ("tickers", "companies", "documents")
-_CATEGORICAL = ("publisher", "section", *_MULTI)  # distinct values + one code per row
-_PLAIN = ("ids", "published", "title", "segment")
-_PACKED = {"title_key": KEY_CHARS, "body_key": KEY_CHARS, "body_print": KEY_CHARS}
-_PACKED["spans"] = SPAN_CHARS  # one string of fixed-width entries, one per row
-assert set(_CATEGORICAL) | set(_PLAIN) | set(_PACKED) == set(COLUMNS)
-_HEX = frozenset("0123456789abcdef")
+_INTS = {"segment": "u32", "title_key": "i64", "body_key": "i64", "body_print": "i64"}
+_INTS["spans"] = "i64"
+_POSTED = {"tickers": "tickers", "companies": "companies", "documents": "documents"}
+_POSTED["publisher"] = "publisher"
+assert set(_STRINGS) | set(_CATEGORICAL) | set(_INTS) == set(COLUMNS)
+_DEFAULTS: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+_DEFAULTS.update(dict.fromkeys(_MULTI, ()))
+_DEFAULTS.update(dict.fromkeys(_INTS, 0))
+
+
+def _damaged(path: Path, exc: Exception) -> CorruptStoreError:
+    return CorruptStoreError(path, f"damaged index: {exc}", _REINDEX_HINT, backup=False)
 
 
 def newer(a: tuple[str, str], b: tuple[str, str]) -> bool:
@@ -85,219 +110,553 @@ def newer(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return a > b
 
 
-class ItemIndex:
-    """The compact columnar index of every item, rows sorted newest first.
+def fold_title(title: str) -> str:
+    return title.casefold().replace("\n", " ")
 
-    Columns are plain lists with one entry per row (`tickers`, `companies`, `documents` hold
-    tuples). On disk (`index.json`) repeated values are stored once: a categorical column is
-    its distinct values plus one integer code per row, and rows with equal values share one
-    object in memory. The dedupe keys (`title_key`, `body_key`, `body_print`, only the writer
-    needs them) and the records' byte spans in their segment files (`spans`) stay packed in
-    one string each until first used. `tokens` names the version of each segment file the
-    spans point into.
+
+class TitleText:
+    """Titles casefolded into one string: word lookups run at C speed over it."""
+
+    __slots__ = ("ends", "text")
+
+    def __init__(self, text: str, ends: list[int]) -> None:
+        self.text, self.ends = text, ends
+
+    @classmethod
+    def of(cls, titles: Iterable[str]) -> TitleText:
+        folded = [fold_title(t) for t in titles]
+        ends = [end - 1 for end in accumulate(len(t) + 1 for t in folded)]
+        return cls("\n".join(folded) + "\n" if folded else "", ends)
+
+    def rows_with(self, words: list[str]) -> list[int]:
+        """Rows whose title holds every word (casefolded), ascending."""
+        words = sorted(words, key=len, reverse=True)  # the longest is usually the rarest
+        rows: list[int] = []
+        ends, find = self.ends, self.text.find
+        pos = find(words[0])
+        while pos != -1:
+            row = bisect_left(ends, pos)
+            rows.append(row)
+            pos = find(words[0], ends[row] + 1)  # next title
+        text = self.text
+        for word in words[1:]:
+            rows = [r for r in rows if text.find(word, ends[r - 1] + 1 if r else 0, ends[r]) != -1]
+        return rows
+
+
+# ----------------------------------------------------------------------------- the base
+
+
+class Base:
+    """The compacted rows: a column file, or columns in memory (not yet written)."""
+
+    def __init__(
+        self,
+        n: int,
+        meta: dict,
+        file: ColumnFile | None = None,
+        columns=None,
+        directory: dict[str, tuple[str, str]] | None = None,
+    ):
+        self.n = n
+        self.meta = meta
+        self._directory_of_documents = directory
+        self.file = file
+        self.name = file.path.name if file is not None else None
+        self._full: dict[str, list] = dict(columns or {})
+        self._strings: dict[str, Any] = {}
+        self._codes: dict[str, Any] = {}
+        self._values: dict[str, list] = {}
+        self._ints: dict[str, Any] = {}
+        self._directories: dict[str, dict] = {}
+        self._rows_by_id: dict[str, int] | None = None
+        self._lookups = 0
+
+    @classmethod
+    def open(cls, path: Path) -> Base:
+        file = ColumnFile(path)
+        meta = file.meta
+        if meta.get("version") != INDEX_VERSION or meta.get("kind") != "base":
+            raise DamagedColumnFile("not a base index of this version")
+        n = meta.get("rows")
+        if type(n) is not int or n < 0:
+            raise DamagedColumnFile("no row count")
+        return cls(n, meta, file)
+
+    @classmethod
+    def of_columns(
+        cls,
+        columns: dict[str, list],
+        meta: dict,
+        directory: dict[str, tuple[str, str]] | None = None,
+    ) -> Base:
+        return cls(len(columns["ids"]), meta, None, columns, directory or {})
+
+    def document_directory(self) -> dict[str, tuple[str, str]]:
+        """name -> (doc id, sha256) of the documents the base knows."""
+        if self._directory_of_documents is None:
+            self._directory_of_documents = self._guard(lambda: _directory(self.file.json("docdir")))
+        return self._directory_of_documents
+
+    def _guard(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except (DamagedColumnFile, IndexError, KeyError, TypeError, ValueError) as exc:
+            assert self.file is not None
+            raise _damaged(self.file.path, exc) from None
+
+    # whole columns
+
+    def column(self, name: str) -> list:
+        full = self._full.get(name)
+        if full is None:
+            full = self._full[name] = self._guard(lambda: self._decode(name))
+            if len(full) != self.n:
+                raise _damaged(self.file.path, ValueError(f"column {name} has the wrong length"))
+        return full
+
+    def _decode(self, name: str) -> list:
+        assert self.file is not None
+        if name in _STRINGS:
+            return self._string_column(name).all()
+        if name in _CATEGORICAL:
+            return decode_codes(self._code_column(name), self._value_table(name))
+        return self._int_column(name).tolist()
+
+    # single values
+
+    def value(self, name: str, row: int) -> Any:
+        full = self._full.get(name)
+        if full is not None:
+            return full[row]
+        return self._guard(lambda: self._value(name, row))
+
+    def _value(self, name: str, row: int) -> Any:
+        if not 0 <= row < self.n:
+            raise IndexError(row)
+        if name in _STRINGS:
+            return self._string_column(name).get(row)
+        if name in _CATEGORICAL:
+            return self._value_table(name)[self._code_column(name)[row]]
+        return self._int_column(name)[row]
+
+    def _string_column(self, name: str):
+        strings = self._strings.get(name)
+        if strings is None:
+            assert self.file is not None
+            strings = self._strings[name] = self.file.strings(name)
+            if len(strings) != self.n:
+                raise DamagedColumnFile(f"column {name} has the wrong length")
+        return strings
+
+    def _code_column(self, name: str):
+        codes = self._codes.get(name)
+        if codes is None:
+            assert self.file is not None
+            codes = self._codes[name] = self.file.u32(name + ".codes")
+            if len(codes) != self.n:
+                raise DamagedColumnFile(f"column {name} has the wrong length")
+        return codes
+
+    def _value_table(self, name: str) -> list:
+        values = self._values.get(name)
+        if values is None:
+            assert self.file is not None
+            values = self.file.json(name + ".values")
+            if not isinstance(values, list):
+                raise DamagedColumnFile(f"column {name} has no value table")
+            if name in _MULTI:
+                if not all(isinstance(v, list) and all(type(s) is str for s in v) for v in values):
+                    raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
+                values = [tuple(v) for v in values]
+            elif not all(type(v) is str for v in values):
+                raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
+            self._values[name] = values
+        return values
+
+    def _int_column(self, name: str):
+        ints = self._ints.get(name)
+        if ints is None:
+            assert self.file is not None
+            kind = _INTS[name]
+            ints = self.file.u32(name) if kind == "u32" else self.file.i64(name)
+            if len(ints) != self.n:
+                raise DamagedColumnFile(f"column {name} has the wrong length")
+            self._ints[name] = ints
+        return ints
+
+    # lookups
+
+    def order_key(self, row: int) -> tuple[str, str]:
+        return (self.value("published", row), self.value("ids", row))
+
+    def newer_than(self, order: tuple[str, str]) -> int:
+        """How many base rows sort before (are newer than) a row with sort key `order`."""
+        lo, hi = 0, self.n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if newer(self.order_key(mid), order):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def find_id(self, item_id: str) -> int | None:
+        """The base row of an id, None if absent: a binary search over the id order, or,
+        after many lookups (a base lives as long as a writer's batches), one dictionary."""
+        rows = self._rows_by_id
+        if rows is not None:
+            return rows.get(item_id)
+        self._lookups += 1
+        if self._lookups > 64 or self.file is None:
+            ids = self.column("ids")
+            self._rows_by_id = dict(zip(ids, range(self.n), strict=True))
+            return self._rows_by_id.get(item_id)
+        lo, hi = self._id_range(item_id)
+        return self._id_rows()[lo] if lo < hi else None
+
+    def id_lookups_are_cheap(self) -> bool:
+        return self._rows_by_id is not None or self.file is None
+
+    def rows_with_prefix(self, prefix: str) -> list[int]:
+        order = self._id_rows()
+        lo = self._id_bisect(prefix)
+        rows = []
+        while lo < len(order) and self.value("ids", order[lo]).startswith(prefix):
+            rows.append(order[lo])
+            lo += 1
+        return rows
+
+    def _id_range(self, item_id: str) -> tuple[int, int]:
+        lo = self._id_bisect(item_id)
+        order = self._id_rows()
+        if lo < len(order) and self.value("ids", order[lo]) == item_id:
+            return lo, lo + 1
+        return lo, lo
+
+    def _id_bisect(self, key: str) -> int:
+        order = self._id_rows()
+        lo, hi = 0, len(order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.value("ids", order[mid]) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    @cached_property
+    def _id_order(self) -> Sequence[int]:
+        if self.file is None:
+            ids = self._full["ids"]
+            return sorted(range(self.n), key=ids.__getitem__)
+        order = self._guard(lambda: self.file.u32("ids.order"))
+        if len(order) != self.n:
+            raise _damaged(self.file.path, ValueError("the id order has the wrong length"))
+        return order
+
+    def _id_rows(self) -> Sequence[int]:
+        return self._id_order
+
+    def posting(self, name: str, key: str) -> list[int]:
+        """Base rows whose `name` column holds `key`, ascending."""
+        if self.file is None:
+            return list(self._memory_postings(name).get(key, ()))
+        directory = self._directory(name)
+        entry = directory.get(key)
+        if entry is None:
+            return []
+
+        def read() -> list[int]:
+            start, count = entry
+            rows = self.file.u32(f"post.{name}.rows")[start : start + count].tolist()
+            if rows and not (rows[0] >= 0 and rows[-1] < self.n):
+                raise DamagedColumnFile(f"postings of {name} are out of range")
+            return rows
+
+        return self._guard(read)
+
+    def posting_keys(self, name: str) -> list[str]:
+        if self.file is None:
+            return list(self._memory_postings(name))
+        return list(self._directory(name))
+
+    def _directory(self, name: str) -> dict:
+        directory = self._directories.get(name)
+        if directory is None:
+            directory = self._guard(lambda: self.file.json(f"post.{name}.keys"))
+            if not isinstance(directory, dict):
+                raise _damaged(self.file.path, ValueError(f"postings of {name} are malformed"))
+            self._directories[name] = directory
+        return directory
+
+    def _memory_postings(self, name: str) -> dict[str, list[int]]:
+        cached = self._directories.get(name)
+        if cached is None:
+            column = self._full[name]
+            cached = postings(((v,) for v in column) if name == "publisher" else column)
+            self._directories[name] = cached
+        return cached
+
+    @cached_property
+    def title_text(self) -> TitleText:
+        if self.file is None or "title_text" not in self.file:
+            return TitleText.of(self.column("title"))
+
+        def read() -> TitleText:
+            assert self.file is not None
+            text = str(self.file.raw("title_text"), "utf-8", "surrogatepass")
+            ends = self.file.u32("title_text.ends").tolist()
+            if len(ends) != self.n or (ends and ends[-1] != len(text) - 1):
+                raise DamagedColumnFile("the title text does not match its rows")
+            return TitleText(text, ends)
+
+        return self._guard(read)
+
+
+def postings(column: Iterable) -> dict[str, list[int]]:
+    """value -> the rows (ascending) whose tuple of values holds it."""
+    found: dict[str, list[int]] = {}
+    for row, values in enumerate(column):
+        for value in values:
+            rows = found.get(value)
+            if rows is None:
+                found[value] = [row]
+            elif rows[-1] != row:
+                rows.append(row)
+    return found
+
+
+# ----------------------------------------------------------------------------- the index
+
+
+class ItemIndex:
+    """Every item's row, newest first: the base with the delta's rows and patches applied.
+
+    `delta` holds the rows added since the base (columns as lists, sorted newest first)
+    with `ops` (each row's insertion point in the base: how many base rows are newer), and
+    `patches` (base row -> the new values of the PATCHABLE columns).
     """
 
     def __init__(
         self,
-        columns: dict[str, list],
+        base: Base | dict[str, list],
+        delta: dict[str, list] | None = None,
+        ops: list[int] | None = None,
+        patches: dict[int, tuple] | None = None,
         generation: int = 0,
-        packed: dict[str, str] | None = None,
         tokens: dict[int, str] | None = None,
+        documents: dict[str, tuple[str, str]] | None = None,
+        next_doc: int = 1,
     ) -> None:
+        if isinstance(base, dict):  # columns by name; the ones not given take defaults
+            n = len(base["ids"])
+            columns = {name: base.get(name) or [_DEFAULTS[name]] * n for name in COLUMNS}
+            base = Base.of_columns(columns, {"generation": generation})
+        self.base = base
+        self.delta: dict[str, list] = delta or {name: [] for name in COLUMNS}
+        self.ops: list[int] = ops or []
+        self.patches: dict[int, tuple] = patches or {}
         self.generation = generation
-        self.tokens: dict[int, str] = tokens or {}
-        self.ids: list[str] = columns["ids"]
-        self.published: list[str] = columns["published"]
-        self.publisher: list[str] = columns["publisher"]
-        self.title: list[str] = columns["title"]
-        self.section: list[str] = columns["section"]
-        self.tickers: list[tuple[str, ...]] = columns["tickers"]
-        self.companies: list[tuple[str, ...]] = columns["companies"]
-        self.documents: list[tuple[str, ...]] = columns["documents"]
-        self.segment: list[int] = columns["segment"]
-        # packed columns: either unpacked lists given here, or packed strings read from disk
-        self._unpacked: dict[str, list[str]] = {n: columns[n] for n in _PACKED if n in columns}
-        self._packed: dict[str, str] = dict(packed or {})
+        self.tokens: dict[int, str] = dict(tokens or {})
+        self.documents_added: dict[str, tuple[str, str]] = dict(documents or {})  # since base
+        self.next_doc_id = next_doc  # the TinyDB doc id the next new document gets
+        self._d = len(self.delta["ids"])
+        self._n = base.n + self._d
+        self._positions = [op + k for k, op in enumerate(self.ops)]  # final rows, ascending
+        self._columns: dict[str, Column] = {}
         self._derived: dict[str, Any] = {}
 
-    def _packed_column(self, name: str) -> list[str]:
-        column = self._unpacked.get(name)
-        if column is None:
-            packed, width = self._packed[name], _PACKED[name]
-            column = [packed[i : i + width] for i in range(0, len(packed), width)]
-            self._unpacked[name] = column
-        return column
+    # construction
+
+    @classmethod
+    def empty(cls) -> ItemIndex:
+        return cls.from_rows([])
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[Row],
+        generation: int = 0,
+        tokens: dict[int, str] | None = None,
+        documents: dict[str, tuple[str, str]] | None = None,
+        next_doc: int = 1,
+    ) -> ItemIndex:
+        """An index (all base) from unsorted rows (and the documents' directory)."""
+        ordered = sorted(rows, key=Row.order, reverse=True)
+        columns = {name: [row[i] for row in ordered] for i, name in enumerate(COLUMNS)}
+        base = Base.of_columns(columns, {"generation": generation}, documents)
+        return cls(base, generation=generation, tokens=tokens, next_doc=next_doc)
+
+    # documents
+
+    @cached_property
+    def document_directory(self) -> dict[str, tuple[str, str]]:
+        """name -> (doc id, sha256) of every ingested document."""
+        directory = dict(self.base.document_directory())
+        directory.update(self.documents_added)
+        return directory
+
+    # columns
+
+    def __getattr__(self, name: str) -> Column:
+        if name in COLUMNS:
+            column = self._columns.get(name)
+            if column is None:
+                column = self._columns[name] = Column(self, name)
+            return column
+        raise AttributeError(name)
+
+    def __len__(self) -> int:
+        return self._n
 
     @property
-    def title_key(self) -> list[str]:
-        """Hashed dedupe title keys, one per row (NO_KEY where there is none)."""
-        return self._packed_column("title_key")
+    def delta_rows(self) -> int:
+        """How many rows the delta holds (rows added since the base was written)."""
+        return self._d
 
-    @property
-    def body_key(self) -> list[str]:
-        """Hashed dedupe body keys, one per row (NO_KEY where there is none)."""
-        return self._packed_column("body_key")
+    def _locate(self, row: int) -> tuple[bool, int]:
+        """(in the delta?, row there) of a row of the index."""
+        if not self._d:
+            return False, row
+        k = bisect_left(self._positions, row)
+        if k < self._d and self._positions[k] == row:
+            return True, k
+        return False, row - k
 
-    @property
-    def body_print(self) -> list[str]:
-        """Fingerprints of the body openings dedupe compares, one per row."""
-        return self._packed_column("body_print")
+    def _value(self, name: str, row: int) -> Any:
+        if row < 0:
+            row += self._n
+        if not 0 <= row < self._n:
+            raise IndexError("index row out of range")
+        in_delta, at = self._locate(row)
+        if in_delta:
+            return self.delta[name][at]
+        if self.patches and name in PATCHABLE:
+            patch = self.patches.get(at)
+            if patch is not None:
+                return patch[PATCHABLE.index(name)]
+        return self.base.value(name, at)
 
-    @property
-    def spans(self) -> list[str]:
-        """Each record's byte span in its segment file (NO_SPAN where it is not known)."""
-        return self._packed_column("spans")
+    def _materialize(self, name: str) -> list:
+        base = self.base.column(name)
+        if self.patches and name in PATCHABLE:
+            base = list(base)
+            i = PATCHABLE.index(name)
+            for row, patch in self.patches.items():
+                base[row] = patch[i]
+        if not self._d:
+            return base
+        added = self.delta[name]
+        out: list = []
+        start = k = 0
+        for op, group in groupby(self.ops):
+            count = sum(1 for _ in group)
+            out.extend(base[start:op])
+            out.extend(added[k : k + count])
+            start, k = op, k + count
+        out.extend(base[start:])
+        return out
+
+    def global_row(self, base_row: int) -> int:
+        """The index row of a base row."""
+        return base_row + bisect_right(self.ops, base_row) if self._d else base_row
+
+    def row(self, row: int) -> Row:
+        return Row(*(self._value(name, row) for name in COLUMNS))
 
     def span_of(self, row: int) -> tuple[int, int]:
         """(offset, length) of a row's record in its segment file; length 0: not known."""
-        spans = self._unpacked.get("spans")
-        if spans is not None:
-            return decode_span(spans[row])
-        packed = self._packed["spans"]
-        return decode_span(packed[row * SPAN_CHARS : (row + 1) * SPAN_CHARS])
+        return decode_span(self._value("spans", row))
 
-    def row(self, row: int) -> Row:
-        return Row(*(getattr(self, name)[row] for name in COLUMNS))
+    def wanted(self, rows: Iterable[int]) -> list[tuple[str, int, int]]:
+        """(id, offset, length) of rows' records in their segment files."""
+        rows = list(rows)
+        if len(rows) > 64:  # many: the whole columns are cheaper than one value at a time
+            ids, spans = self.ids.values(), self.spans.values()
+            return [(ids[row], *decode_span(spans[row])) for row in rows]
+        return [(self._value("ids", row), *self.span_of(row)) for row in rows]
 
     def derived(self, name: str, build: Callable[[], Any]) -> Any:
         """A value computed from this index once (an index never changes): `build()` the
-        first time `name` is asked for. For caches others keep per index (search's title
-        text), so they go when the index goes."""
+        first time `name` is asked for. For caches others keep per index, so they go when
+        the index goes."""
         try:
             return self._derived[name]
         except KeyError:
             value = self._derived[name] = build()
             return value
 
-    @classmethod
-    def empty(cls) -> ItemIndex:
-        return cls({name: [] for name in COLUMNS})
-
-    @classmethod
-    def from_rows(
-        cls, rows: Iterable[Row], generation: int = 0, tokens: dict[int, str] | None = None
-    ) -> ItemIndex:
-        """An index from unsorted rows."""
-        ordered = sorted(rows, key=Row.order, reverse=True)
-        columns = {name: [row[i] for row in ordered] for i, name in enumerate(COLUMNS)}
-        return cls(columns, generation, tokens=tokens)
-
-    @classmethod
-    def from_json(cls, raw: bytes) -> ItemIndex:
-        """Load `index.json`; ValueError if it is not a well-formed index."""
-        with no_gc():
-            try:
-                return cls._from_json(raw)
-            except (TypeError, IndexError, KeyError, AttributeError) as exc:
-                raise ValueError(f"malformed index ({type(exc).__name__})") from exc
-
-    @classmethod
-    def _from_json(cls, raw: bytes) -> ItemIndex:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise ValueError("not valid JSON") from exc
-        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-            raise ValueError("not an index of this version")
-        size = data["rows"]
-        columns: dict[str, list] = {}
-        for name in _PLAIN:
-            columns[name] = data[name]
-        for name in _CATEGORICAL:
-            values, codes = data[name]["values"], data[name]["codes"]
-            if not all(type(c) is int and 0 <= c < len(values) for c in codes):
-                raise ValueError(f"the {name} column holds a code out of range")
-            if name in _MULTI:
-                values = list(map(tuple, values))
-            columns[name] = list(map(values.__getitem__, codes))
-        packed = {name: data[name] for name in _PACKED}
-        if not all(isinstance(v, list) and len(v) == size for v in columns.values()) or not all(
-            isinstance(v, str) and len(v) == size * _PACKED[name] for name, v in packed.items()
-        ):
-            raise ValueError("columns of different lengths")
-        # A hand-edited index must fail here (and be rebuilt), not in a later lookup.
-        for name, kind in (("ids", str), ("published", str), ("title", str), ("segment", int)):
-            if not all(type(v) is kind for v in columns[name]):
-                raise ValueError(f"the {name} column holds a value of the wrong type")
-        if not all(v >= 0 for v in columns["segment"]):
-            raise ValueError("the segment column holds a negative number")
-        for name in ("publisher", "section"):
-            if not all(type(v) is str for v in data[name]["values"]):
-                raise ValueError(f"the {name} column holds a value of the wrong type")
-        for name in _MULTI:
-            if not all(type(v) is str for values in data[name]["values"] for v in values):
-                raise ValueError(f"the {name} column holds a value of the wrong type")
-        for name, value in packed.items():
-            allowed = _HEX | {"s", "l"} if name == "body_print" else _HEX
-            if not allowed.issuperset(value):
-                raise ValueError(f"the {name} column is not hexadecimal")
-        generation = data["generation"]
-        if not isinstance(generation, int):
-            raise ValueError("no generation")
-        tokens = {int(number): str(token) for number, token in data["tokens"].items()}
-        return cls(columns, generation, packed, tokens)
-
-    def to_json(self) -> bytes:
-        data: dict = {"version": INDEX_VERSION, "generation": self.generation, "rows": len(self)}
-        for name in _PLAIN:
-            data[name] = getattr(self, name)
-        for name in _CATEGORICAL:
-            column = getattr(self, name)
-            values = list(dict.fromkeys(column))
-            code_of = dict(zip(values, range(len(values)), strict=True))
-            data[name] = {"values": values, "codes": list(map(code_of.__getitem__, column))}
-        for name in _PACKED:
-            packed = self._packed.get(name)
-            data[name] = packed if packed is not None else "".join(getattr(self, name))
-        data["tokens"] = {str(number): token for number, token in self.tokens.items()}
-        return orjson.dumps(data)
-
-    def __len__(self) -> int:
-        return len(self.ids)
+    # ids
 
     def __contains__(self, item_id: object) -> bool:
         """Whether the index holds (has committed) the item `item_id`."""
-        return item_id in self._rows_by_id
+        return isinstance(item_id, str) and self.row_of(item_id) is not None
 
     def row_of(self, item_id: str) -> int | None:
         """The row of an item id, None if the index does not hold it."""
-        return self._rows_by_id.get(item_id)
+        k = self._delta_rows.get(item_id)
+        if k is not None:
+            return self._positions[k]
+        base_row = self.base.find_id(item_id)
+        return None if base_row is None else self.global_row(base_row)
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        """The ids starting with `prefix`, without reading every id when the base is a file."""
+        if self.base.id_lookups_are_cheap():
+            return [i for i in self.ids if i.startswith(prefix)]
+        found = [self.base.value("ids", r) for r in self.base.rows_with_prefix(prefix)]
+        found += [i for i in self.delta["ids"] if i.startswith(prefix)]
+        return found
 
     @cached_property
-    def _rows_by_id(self) -> dict[str, int]:
-        return dict(zip(self.ids, range(len(self.ids)), strict=True))
+    def _delta_rows(self) -> dict[str, int]:
+        return {item_id: k for k, item_id in enumerate(self.delta["ids"])}
 
-    @staticmethod
-    def _postings(column: Iterable) -> dict[str, list[int]]:
-        postings: dict[str, list[int]] = {}
-        for row, values in enumerate(column):
-            for value in values:
-                rows = postings.get(value)
-                if rows is None:
-                    postings[value] = [row]
-                elif rows[-1] != row:
-                    rows.append(row)
-        return postings
+    # postings
 
     @cached_property
-    def rows_by_ticker(self) -> dict[str, list[int]]:
-        return self._postings(self.tickers)
+    def rows_by_ticker(self) -> Postings:
+        return Postings(self, "tickers")
 
     @cached_property
-    def rows_by_company(self) -> dict[str, list[int]]:
-        return self._postings(self.companies)
+    def rows_by_company(self) -> Postings:
+        return Postings(self, "companies")
 
     @cached_property
-    def rows_by_document(self) -> dict[str, list[int]]:
-        return self._postings(self.documents)
+    def rows_by_document(self) -> Postings:
+        return Postings(self, "documents")
 
     @cached_property
-    def rows_by_publisher(self) -> dict[str, list[int]]:
-        return self._postings((p,) for p in self.publisher)
+    def rows_by_publisher(self) -> Postings:
+        return Postings(self, "publisher")
+
+    def _posting(self, name: str, key: str) -> list[int]:
+        """Rows holding `key` in column `name`, ascending, read from the base's postings."""
+        rows = [self.global_row(b) for b in self.base.posting(name, key)]
+        if self.patches and name in PATCHABLE:  # a patch may add the key to a base row
+            i = PATCHABLE.index(name)
+            rows += [self.global_row(b) for b, p in self.patches.items() if key in p[i]]
+        if self._d:
+            column = self.delta[name]
+            positions = self._positions
+            if name == "publisher":
+                rows += [positions[k] for k, v in enumerate(column) if v == key]
+            else:
+                rows += [positions[k] for k, v in enumerate(column) if key in v]
+        return sorted(set(rows))
 
     @cached_property
     def segment_counts(self) -> Counter:
-        return Counter(self.segment)
+        counts = Counter(self._base_segment_counts())
+        counts.update(self.delta["segment"])
+        return counts
+
+    def _base_segment_counts(self) -> dict[int, int]:
+        stored = self.base.meta.get("segment_counts")
+        if isinstance(stored, dict):
+            return {int(k): v for k, v in stored.items()}
+        return Counter(self.base.column("segment"))
 
     @cached_property
     def rows_by_segment(self) -> dict[int, list[int]]:
@@ -306,13 +665,353 @@ class ItemIndex:
             rows.setdefault(number, []).append(row)
         return rows
 
-    def wanted(self, rows: Iterable[int]) -> list[tuple[str, int, int]]:
-        """(id, offset, length) of rows' records in their segment files."""
-        return [(self.ids[row], *self.span_of(row)) for row in rows]
+    # words in titles
+
+    def title_rows(self, words: list[str]) -> list[int]:
+        """Rows whose title holds every one of `words` (casefolded), ascending."""
+        if not words or not self._n:
+            return []
+        rows = [self.global_row(b) for b in self.base.title_text.rows_with(words)]
+        if self._d:
+            delta_text = self.derived(
+                "index.delta_titles", lambda: TitleText.of(self.delta["title"])
+            )
+            rows += [self._positions[k] for k in delta_text.rows_with(words)]
+            rows.sort()
+        return rows
+
+    # writing
+
+    def with_batch(
+        self,
+        new_rows: list[Row],
+        changed: dict[str, tuple],
+        tokens: dict[int, str],
+        generation: int,
+        documents: dict[str, tuple[str, str]] | None = None,
+        next_doc: int | None = None,
+    ) -> ItemIndex:
+        """The next index: `new_rows` added, `changed` (id -> the new PATCHABLE values of a
+        row the index holds) applied, `tokens` (segment -> the token of its new file),
+        `documents` (name -> (doc id, sha256) of the documents written)."""
+        delta = {name: list(values) for name, values in self.delta.items()}
+        patches = dict(self.patches)
+        delta_rows = self._delta_rows
+        for item_id, values in changed.items():
+            k = delta_rows.get(item_id)
+            if k is not None:
+                for name, value in zip(PATCHABLE, values, strict=True):
+                    delta[name][k] = value
+                continue
+            row = self.row_of(item_id)
+            assert row is not None
+            _, base_row = self._locate(row)
+            patches[base_row] = values
+        rows = [Row(*values) for values in zip(*(delta[n] for n in COLUMNS), strict=True)]
+        ops = list(self.ops)
+        if len(new_rows) > 256:  # many binary searches: decode the two columns they read
+            self.base.column("published"), self.base.column("ids")
+        new_ops = [self.base.newer_than(row.order()) for row in new_rows]
+        combined = sorted(
+            zip(rows + list(new_rows), ops + new_ops, strict=True),
+            key=lambda pair: pair[0].order(),
+            reverse=True,
+        )
+        all_tokens = dict(self.tokens)
+        all_tokens.update(tokens)
+        delta = {name: [pair[0][i] for pair in combined] for i, name in enumerate(COLUMNS)}
+        added = dict(self.documents_added)
+        added.update(documents or {})
+        return ItemIndex(
+            self.base,
+            delta,
+            [pair[1] for pair in combined],
+            patches,
+            generation,
+            all_tokens,
+            added,
+            self.next_doc_id if next_doc is None else next_doc,
+        )
+
+    def needs_compaction(self) -> bool:
+        """Whether the delta has grown enough to fold it into a new base."""
+        size = self._d + len(self.patches) + len(self.documents_added) // 8
+        return size > max(DELTA_MIN, self.base.n // DELTA_SHARE)
+
+    def compacted(self) -> ItemIndex:
+        """The same rows, all in a new base (in memory, until written)."""
+        columns = {name: self._materialize(name) for name in COLUMNS}
+        base = Base.of_columns(columns, {"generation": self.generation}, self.document_directory)
+        return ItemIndex(
+            base, generation=self.generation, tokens=self.tokens, next_doc=self.next_doc_id
+        )
+
+    def write_base(self, path: Path) -> None:
+        """Write the whole index as a base file (after `compacted()`, or a fresh index)."""
+        assert not self._d and not self.patches and not self.documents_added
+        writer = Writer()
+        writer.json("docdir", self.base.document_directory())
+        columns = {name: self.base.column(name) for name in COLUMNS}
+        _write_rows(writer, columns)
+        order = sorted(range(self._n), key=columns["ids"].__getitem__)
+        writer.u32("ids.order", order)
+        for name in _POSTED:
+            column = columns[name]
+            posted = postings(((v,) for v in column) if name == "publisher" else column)
+            directory, flat, start = {}, [], 0
+            for key, rows in posted.items():
+                directory[key] = [start, len(rows)]
+                flat.extend(rows)
+                start += len(rows)
+            writer.json(f"post.{name}.keys", directory)
+            writer.u32(f"post.{name}.rows", flat)
+        text = self.base.title_text
+        writer.sections["title_text"] = ("str", text.text.encode("utf-8", "surrogatepass"))
+        writer.u32("title_text.ends", text.ends)
+        counts = Counter(columns["segment"])
+        writer.write(
+            path,
+            {
+                "version": INDEX_VERSION,
+                "kind": "base",
+                "rows": self._n,
+                "generation": self.generation,
+                "tokens": {str(k): v for k, v in self.tokens.items()},
+                "segment_counts": {str(k): v for k, v in counts.items()},
+                "next_doc": self.next_doc_id,
+            },
+        )
+
+    def write_delta(self, path: Path, base_name: str) -> None:
+        """Write the delta (rows, insertion points, patches) of this index over its base."""
+        writer = Writer()
+        _write_rows(writer, self.delta)
+        writer.json("docdir", self.documents_added)
+        writer.u32("ops", self.ops)
+        patched = sorted(self.patches)
+        writer.u32("patch.rows", patched)
+        values = [self.patches[row] for row in patched]
+        for i, name in enumerate(PATCHABLE):
+            column = [v[i] for v in values]
+            if name in _CATEGORICAL:
+                _write_categorical(writer, f"patch.{name}", column)
+            else:
+                writer.i64(f"patch.{name}", column)
+        writer.write(
+            path,
+            {
+                "version": INDEX_VERSION,
+                "kind": "delta",
+                "rows": self._d,
+                "base": base_name,
+                "base_rows": self.base.n,
+                "generation": self.generation,
+                "tokens": {str(k): v for k, v in self.tokens.items()},
+                "next_doc": self.next_doc_id,
+            },
+        )
 
 
-def rebuild(corpus: Corpus, generation: int = 0) -> ItemIndex:
-    """The index derived from the corpus segments of a generation (a damaged one raises).
+def _write_categorical(writer: Writer, name: str, column: Sequence) -> None:
+    values = list(dict.fromkeys(column))
+    code_of = {value: code for code, value in enumerate(values)}
+    writer.json(name + ".values", [list(v) if isinstance(v, tuple) else v for v in values])
+    writer.u32(name + ".codes", map(code_of.__getitem__, column))
+
+
+def _write_rows(writer: Writer, columns: dict[str, Sequence]) -> None:
+    for name in _STRINGS:
+        writer.strings(name, columns[name])
+    for name in _CATEGORICAL:
+        _write_categorical(writer, name, columns[name])
+    for name, kind in _INTS.items():
+        if kind == "u32":
+            writer.u32(name, columns[name])
+        else:
+            writer.i64(name, columns[name])
+
+
+def _read_rows(file: ColumnFile, n: int, prefix: str = "") -> dict[str, list]:
+    columns: dict[str, list] = {}
+    for name in _STRINGS:
+        columns[name] = file.strings(prefix + name).all()
+    for name in _CATEGORICAL:
+        values = file.json(prefix + name + ".values")
+        convert = tuple if name in _MULTI else None
+        columns[name] = decode_codes(file.u32(prefix + name + ".codes"), values, convert)
+    for name, kind in _INTS.items():
+        ints = file.u32(prefix + name) if kind == "u32" else file.i64(prefix + name)
+        columns[name] = ints.tolist()
+    if not all(len(v) == n for v in columns.values()):
+        raise DamagedColumnFile("delta columns of different lengths")
+    return columns
+
+
+def open_index(base_path: Path, delta_path: Path | None) -> ItemIndex:
+    """The index in a base file and, if any, a delta file over it (DamagedColumnFile if
+    they are not whole, not of this version, or do not fit together)."""
+    base = Base.open(base_path)
+    tokens_meta = base.meta.get("tokens", {})
+    generation = base.meta.get("generation", 0)
+    base_next = _next_doc(base.meta)
+    if delta_path is None:
+        return ItemIndex(
+            base, generation=generation, tokens=_tokens(tokens_meta), next_doc=base_next
+        )
+    file = ColumnFile(delta_path)
+    meta = file.meta
+    if meta.get("version") != INDEX_VERSION or meta.get("kind") != "delta":
+        raise DamagedColumnFile("not a delta index of this version")
+    if meta.get("base") != base_path.name or meta.get("base_rows") != base.n:
+        raise DamagedColumnFile("the delta is not over this base")
+    d = meta.get("rows")
+    if type(d) is not int or d < 0:
+        raise DamagedColumnFile("no row count")
+    try:
+        documents = _directory(file.json("docdir"))
+        delta = _read_rows(file, d)
+        ops = file.u32("ops").tolist()
+        patched = file.u32("patch.rows").tolist()
+        patch_columns = []
+        for name in PATCHABLE:
+            if name in _CATEGORICAL:
+                values = file.json(f"patch.{name}.values")
+                convert = tuple if name in _MULTI else None
+                codes = file.u32(f"patch.{name}.codes")
+                patch_columns.append(decode_codes(codes, values, convert))
+            else:
+                patch_columns.append(file.i64(f"patch.{name}").tolist())
+    except (KeyError, TypeError) as exc:
+        raise DamagedColumnFile(f"malformed delta ({type(exc).__name__})") from None
+    if len(ops) != d or any(not 0 <= op <= base.n for op in ops) or ops != sorted(ops):
+        raise DamagedColumnFile("the insertion points are malformed")
+    if not all(len(c) == len(patched) for c in patch_columns):
+        raise DamagedColumnFile("the patches are malformed")
+    if any(not 0 <= row < base.n for row in patched):
+        raise DamagedColumnFile("a patch is out of range")
+    patches = dict(zip(patched, zip(*patch_columns, strict=True), strict=True))
+    return ItemIndex(
+        base,
+        delta,
+        ops,
+        patches,
+        meta.get("generation", 0),
+        _tokens(meta["tokens"]),
+        documents,
+        _next_doc(meta),
+    )
+
+
+def _next_doc(meta: dict) -> int:
+    value = meta.get("next_doc", 1)
+    if type(value) is not int or value < 1:
+        raise DamagedColumnFile("no next document id")
+    return value
+
+
+def _directory(value: Any) -> dict[str, tuple[str, str]]:
+    if not isinstance(value, dict):
+        raise DamagedColumnFile("the documents directory is malformed")
+    out = {}
+    for name, entry in value.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and all(type(v) is str for v in entry)):
+            raise DamagedColumnFile("the documents directory is malformed")
+        out[name] = (entry[0], entry[1])
+    return out
+
+
+def _tokens(meta: Any) -> dict[int, str]:
+    if not isinstance(meta, dict):
+        raise DamagedColumnFile("no segment tokens")
+    return {int(number): str(token) for number, token in meta.items()}
+
+
+class Column(Sequence):
+    """One column of an index: a value read alone, or the whole column decoded once."""
+
+    __slots__ = ("_index", "_name", "_values")
+
+    def __init__(self, index: ItemIndex, name: str) -> None:
+        self._index, self._name = index, name
+        self._values: list | None = None
+
+    def values(self) -> list:
+        """The whole column as a list (decoded the first time)."""
+        values = self._values
+        if values is None:
+            values = self._values = self._index._materialize(self._name)
+        return values
+
+    def __getitem__(self, i):  # type: ignore[override]
+        values = self._values
+        if values is not None:
+            return values[i]
+        if isinstance(i, slice):
+            return self.values()[i]
+        return self._index._value(self._name, i)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __iter__(self) -> Iterator:
+        return iter(self.values())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.values()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Column):
+            return self.values() == other.values()
+        if isinstance(other, list):
+            return self.values() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Column({self._name!r}, {len(self)} rows)"
+
+
+class Postings(Mapping):
+    """key -> the rows (ascending) of an index holding it: one key read alone from the
+    base's postings, or all of them computed from the whole column."""
+
+    def __init__(self, index: ItemIndex, name: str) -> None:
+        self._index, self._name = index, name
+        self._read: dict[str, list[int]] = {}
+        self._all: dict[str, list[int]] | None = None
+
+    def _everything(self) -> dict[str, list[int]]:
+        if self._all is None:
+            column = getattr(self._index, self._name)
+            self._all = postings(((v,) for v in column) if self._name == "publisher" else column)
+        return self._all
+
+    def __getitem__(self, key: str) -> list[int]:
+        if self._all is not None:
+            return self._all[key]
+        rows = self._read.get(key)
+        if rows is None:
+            rows = self._read[key] = self._index._posting(self._name, key)
+        if not rows:
+            raise KeyError(key)
+        return rows
+
+    def __contains__(self, key: object) -> bool:
+        if self._all is not None:
+            return key in self._all
+        return isinstance(key, str) and bool(self.get(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+
+def rebuild(corpus: Corpus, generation: int = 0, documents=None) -> ItemIndex:
+    """The index derived from the corpus segments of a generation (a damaged one raises),
+    with the directory of `documents` (a DocumentTable).
 
     Only the files the manifest names are read, so the records of a write that never
     committed (in files no manifest names) are never brought back.
@@ -331,4 +1030,6 @@ def rebuild(corpus: Corpus, generation: int = 0) -> ItemIndex:
             seen.add(record["id"])
             span = segment.spans.get(record["id"], NO_SPAN)
             rows.append(Row.of(normalize_record(record), number, span))
-    return ItemIndex.from_rows(rows, generation, tokens)
+    directory = documents.directory() if documents is not None else {}
+    next_doc = max((int(doc_id) for doc_id, _ in directory.values()), default=0) + 1
+    return ItemIndex.from_rows(rows, generation, tokens, directory, next_doc)

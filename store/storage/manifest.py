@@ -32,7 +32,8 @@ _HINT = "run: newsdesk restore (it puts back the previous manifest), or newsdesk
 # Files a generation writes; anything matching these that the manifest does not name is the
 # leftover of a writer that died before committing (or a version two commits old).
 GENERATED = re.compile(
-    r"^(corpus-\d{4,}(-g\d{6,})?|documents(-g\d{6,})?|index(-g\d{6,})?(\.\w+)?)\.json(\.bak)?$"
+    r"^(corpus-\d{4,}(-g\d{6,})?|documents(-\d{4,})?(-g\d{6,})?|companies-g\d{6,}"
+    r"|index(-g\d{6,})?(\.\w+)?)\.json(\.bak)?$"
     r"|^index-g\d{6,}\.\w+$"
 )
 _GENERATION = re.compile(r"-g(\d{6,})[.]")
@@ -43,11 +44,15 @@ def segment_name(number: int, generation: int) -> str:
     return f"corpus-{number:04d}-g{generation:06d}.json"
 
 
-def documents_name(generation: int) -> str:
-    return f"documents-g{generation:06d}.json"
+def documents_name(number: int, generation: int) -> str:
+    return f"documents-{number:04d}-g{generation:06d}.json"
 
 
-def index_name(generation: int, suffix: str = "json") -> str:
+def companies_name(generation: int) -> str:
+    return f"companies-g{generation:06d}.json"
+
+
+def index_name(generation: int, suffix: str) -> str:
     return f"index-g{generation:06d}.{suffix}"
 
 
@@ -87,14 +92,18 @@ class Manifest:
 
     generation: int = 0
     segments: dict[int, Version] = field(default_factory=dict)
-    documents: Version | None = None
-    index: Version | None = None
+    documents: Version | None = None  # both tables in one file (stores before segments)
+    index: Version | None = None  # the index base
+    delta: Version | None = None  # the index delta over it (store/storage/index.py)
     legacy: bool = False  # read from a store without a manifest (not yet written)
+    doc_segments: dict[int, Version] = field(default_factory=dict)  # documents table
+    companies: Version | None = None  # companies learned at ingest
 
     def names(self) -> set[str]:
         """Every file this generation keeps: current files and their backups."""
         names = {MANIFEST_FILE}
-        for version in (*self.segments.values(), self.documents, self.index):
+        versions = (*self.segments.values(), *self.doc_segments.values())
+        for version in (*versions, self.documents, self.companies, self.index, self.delta):
             if version is not None:
                 names.add(version.name)
                 if version.backup:
@@ -116,6 +125,9 @@ class Manifest:
                 "segments": {str(n): v.to_json() for n, v in sorted(self.segments.items())},
                 "documents": self.documents.to_json() if self.documents else None,
                 "index": self.index.to_json() if self.index else None,
+                "delta": self.delta.to_json() if self.delta else None,
+                "doc_segments": {str(n): v.to_json() for n, v in sorted(self.doc_segments.items())},
+                "companies": self.companies.to_json() if self.companies else None,
             }
         )
 
@@ -128,18 +140,21 @@ class Manifest:
             generation = data["generation"]
             if type(generation) is not int or generation < 0:
                 raise ValueError("no generation")
-            segments = {}
-            for number, value in data["segments"].items():
-                if not number.isdigit():
-                    raise ValueError("a segment number is malformed")
-                segments[int(number)] = Version.from_json(value)
-            documents = data["documents"]
-            index = data["index"]
+            segments = _numbered(data["segments"])
+            doc_segments = _numbered(data.get("doc_segments") or {})
+
+            def version(key: str) -> Version | None:
+                value = data.get(key)
+                return None if value is None else Version.from_json(value)
+
             return cls(
                 generation,
                 segments,
-                None if documents is None else Version.from_json(documents),
-                None if index is None else Version.from_json(index),
+                version("documents"),
+                version("index"),
+                version("delta"),
+                doc_segments=doc_segments,
+                companies=version("companies"),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "malformed manifest"
@@ -170,6 +185,17 @@ class Manifest:
             Version("index.json") if "index.json" in names else None,
             legacy=True,
         )
+
+
+def _numbered(value: object) -> dict[int, Version]:
+    if not isinstance(value, dict):
+        raise ValueError("a file table is malformed")
+    out = {}
+    for number, entry in value.items():
+        if not number.isdigit():
+            raise ValueError("a segment number is malformed")
+        out[int(number)] = Version.from_json(entry)
+    return out
 
 
 def _legacy_version(name: str, names: set[str]) -> Version:

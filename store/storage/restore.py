@@ -14,12 +14,13 @@ from pathlib import Path
 
 from store.storage import manifest as manifests
 from store.storage.desk import private_file_check
+from store.storage.documents import DocumentTable, read_tables, segment_of
 from store.storage.errors import CorruptStoreError, StoreError
 from store.storage.files import OrjsonStorage, atomic_write, backup_path, read_bytes
-from store.storage.generation import NextGeneration, read_documents, read_index
+from store.storage.generation import NextGeneration, read_index
 from store.storage.index import ItemIndex, rebuild
-from store.storage.layout import DOCUMENTS_TABLE, LOCK_TIMEOUT, holding, write_lock
-from store.storage.manifest import MANIFEST_FILE, Manifest
+from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_TABLE, LOCK_TIMEOUT, holding, write_lock
+from store.storage.manifest import MANIFEST_FILE, Manifest, Version
 from store.storage.segments import Corpus, Segment
 from store.storage.state import load_state_file
 
@@ -105,14 +106,7 @@ def restore_backups(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> 
             if backup is not None and _is_good(backup, Segment.check):
                 writing.copy_segment(number, read_bytes(backup) or b"")
                 restored.paths.append(path)
-        if manifest.documents is not None:
-            path = root / manifest.documents.name
-            backup_name = manifest.documents.backup
-            backup = root / backup_name if backup_name else None
-            if not _is_good(path, _check_tinydb) and backup and _is_good(backup, _check_tinydb):
-                previous = manifests.Manifest(documents=manifests.Version(backup.name))
-                writing.write_documents(read_documents(root, previous), keep_backup=False)
-                restored.paths.append(path)
+        documents_restored = _restore_documents(root, manifest, writing, restored)
         for bak in sorted(root.glob("*.json.bak")):  # each user's private files
             path = bak.with_name(bak.name[: -len(".bak")])
             check = _private_check(path.name)
@@ -121,11 +115,11 @@ def restore_backups(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> 
                 restored.paths.append(path)
         segments_restored = writing.segments != manifest.segments
         index = read_index(root, manifest)
-        if (segments_restored or index is None) and writing.segments:
+        if (segments_restored or documents_restored or index is None) and writing.segments:
             index = _rebuild(root, writing)
         manifest_restored = bool(restored.paths) and restored.paths[0].name == MANIFEST_FILE
         if writing.changed or manifest_restored:
-            documents = read_documents(root, writing.manifest())
+            documents = DocumentTable(root, writing.manifest())
             _count_lost(documents, index or ItemIndex.empty(), restored)
             writing.commit(keep_backup=not manifest_restored)
     return restored
@@ -142,15 +136,56 @@ def reindex(root: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> int:
     return len(index)
 
 
+def _restore_documents(
+    root: Path, manifest: Manifest, writing: NextGeneration, restored: Restored
+) -> bool:
+    """Put back the last good version of each damaged documents file; whether any was."""
+
+    def backup_of(version: Version) -> Path | None:
+        path = root / version.name
+        backup = root / version.backup if version.backup else None
+        if _is_good(path, _check_tinydb) or backup is None or not _is_good(backup, _check_tinydb):
+            return None
+        restored.paths.append(path)
+        return backup
+
+    found = False
+    if manifest.documents is not None:  # both tables in one file (a store before segments)
+        backup = backup_of(manifest.documents)
+        if backup is not None:
+            tables = read_tables(
+                root, Version(backup.name), (DOCUMENTS_TABLE, COMPANIES_TABLE), False
+            )
+            by_segment: dict[int, dict] = {}
+            for doc_id, record in tables[DOCUMENTS_TABLE].items():
+                by_segment.setdefault(segment_of(doc_id), {})[doc_id] = record
+            for number, table in sorted(by_segment.items()):
+                writing.write_document_segment(number, table, keep_backup=False)
+            writing.write_companies(tables[COMPANIES_TABLE], keep_backup=False)
+            writing.drop_single_documents_file()
+            found = True
+    for number, version in sorted(manifest.doc_segments.items()):
+        backup = backup_of(version)
+        if backup is not None:
+            table = read_tables(root, Version(backup.name), (DOCUMENTS_TABLE,), False)
+            writing.write_document_segment(number, table[DOCUMENTS_TABLE], keep_backup=False)
+            found = True
+    if manifest.companies is not None:
+        backup = backup_of(manifest.companies)
+        if backup is not None:
+            table = read_tables(root, Version(backup.name), (COMPANIES_TABLE,), False)
+            writing.write_companies(table[COMPANIES_TABLE], keep_backup=False)
+    return found
+
+
 def _rebuild(root: Path, writing: NextGeneration) -> ItemIndex:
     corpus = Corpus(root, 1, {n: (v.name, v.backup) for n, v in writing.segments.items()})
-    index = rebuild(corpus, writing.generation)
-    writing.write_index(index)
-    return index
+    documents = DocumentTable(root, writing.manifest())
+    return writing.write_index(rebuild(corpus, writing.generation, documents))
 
 
-def _count_lost(documents: dict, index: ItemIndex, restored: Restored) -> None:
-    for record in documents[DOCUMENTS_TABLE].values():
+def _count_lost(documents: DocumentTable, index: ItemIndex, restored: Restored) -> None:
+    for _doc_id, record in documents.records():
         missing = [i for i in record.get("item_ids") or [] if i not in index]
         if missing:
             restored.lost_items += len(missing)

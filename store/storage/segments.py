@@ -24,8 +24,7 @@ from store.storage.files import atomic_write, check_tinydb_shape, parse_json, re
 ITEMS_TABLE = "items"
 META_TABLE = "meta"
 TOKEN_BYTES = 8
-SPAN_CHARS = 16  # hex: 8 for a record's byte offset in its segment file, 8 for its length
-NO_SPAN = "0" * SPAN_CHARS
+NO_SPAN = 0  # a span: a record's byte offset in its segment file << 32 | its length
 CORPUS_HINT = "move it aside and re-ingest your documents"
 
 
@@ -33,16 +32,16 @@ def segment_path(root: Path, number: int) -> Path:
     return Path(root) / f"corpus-{number:04d}.json"
 
 
-def encode_span(offset: int, length: int) -> str:
-    """A span as 16 hex digits (NO_SPAN when it does not fit)."""
-    if offset > 0xFFFFFFFF or length > 0xFFFFFFFF:
+def encode_span(offset: int, length: int) -> int:
+    """A span as one integer (NO_SPAN when it does not fit)."""
+    if offset > 0x7FFFFFFF or length > 0xFFFFFFFF:
         return NO_SPAN
-    return f"{offset:08x}{length:08x}"
+    return offset << 32 | length
 
 
-def decode_span(span: str) -> tuple[int, int]:
+def decode_span(span: int) -> tuple[int, int]:
     """(offset, length) of an encoded span; length 0: not known."""
-    return int(span[:8], 16), int(span[8:], 16)
+    return span >> 32, span & 0xFFFFFFFF
 
 
 def segment_header(token: str) -> bytes:
@@ -58,7 +57,7 @@ def new_token() -> str:
     return os.urandom(TOKEN_BYTES).hex()
 
 
-def segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, str]]:
+def segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, int]]:
     """A segment file (TinyDB: tables `meta` and `items`) and each item's span in it.
 
     The bytes are exactly `orjson.dumps` of the tables, so a segment read back and written
@@ -66,7 +65,7 @@ def segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, 
     """
     parts = [segment_header(token)]
     position = len(parts[0])
-    spans: dict[str, str] = {}
+    spans: dict[str, int] = {}
     separator = b""
     for doc_id, record in items.items():
         prefix = separator + orjson.dumps(doc_id) + b":"
@@ -106,7 +105,7 @@ class Segment:
     items: dict[str, dict]
     doc_ids: dict[str, str]
     token: str | None = None
-    spans: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -259,7 +258,7 @@ class Corpus:
             return None
         return found
 
-    def write(self, name: str, items: dict[str, dict]) -> tuple[str, dict[str, str]]:
+    def write(self, name: str, items: dict[str, dict]) -> tuple[str, dict[str, int]]:
         """Write a new segment file `name` (a name no manifest names yet) holding `items`;
         the new version's token and the records' spans."""
         token = new_token()

@@ -17,13 +17,12 @@ import filelock
 
 from store.model import ItemRecord
 from store.storage.batch import AddResult, Batch, KeyMap, key_maps
+from store.storage.documents import DocumentTable, segment_of
 from store.storage.errors import AmbiguousIdError, CorruptStoreError, StoreError, os_reason
 from store.storage.files import Stamp, read_bytes, stamp
-from store.storage.generation import NextGeneration, read_documents, read_index
+from store.storage.generation import NextGeneration, read_index
 from store.storage.index import ItemIndex, rebuild
 from store.storage.layout import (
-    COMPANIES_TABLE,
-    DOCUMENTS_TABLE,
     LOCK_TIMEOUT,
     holding,
     write_lock,
@@ -79,7 +78,7 @@ class Store:
         self._manifest_stamp: Stamp | None = None
         self._index = ItemIndex.empty()
         self._maps: tuple[ItemIndex, KeyMap, KeyMap] | None = None
-        self._documents: tuple[Manifest, dict] | None = None
+        self._documents: DocumentTable | None = None
         self._state: UserState | None = None
         self._load()
 
@@ -161,7 +160,7 @@ class Store:
             return None
         if prefix in self._index:
             return prefix
-        matches = [i for i in self._index.ids if i.startswith(prefix)]
+        matches = self._index.ids_with_prefix(prefix)
         if len(matches) > 1:
             raise AmbiguousIdError(prefix, len(matches))
         return matches[0] if matches else None
@@ -206,7 +205,7 @@ class Store:
         first ingested."""
         index = self._index
         out = []
-        for record in self._documents_data()[DOCUMENTS_TABLE].values():
+        for _doc_id, record in self._document_table().records():
             ids = record.get("item_ids") or []
             if all(map(index.__contains__, ids)):
                 out.append(dict(record, item_ids=list(ids)))
@@ -214,7 +213,7 @@ class Store:
 
     def learned_companies(self) -> list[dict]:
         """Companies learned at ingest (dicts as the ingest gave them)."""
-        return [dict(c) for c in self._documents_data()[COMPANIES_TABLE].values()]
+        return [dict(c) for c in self._document_table().companies().values()]
 
     # writing
 
@@ -229,25 +228,32 @@ class Store:
             self._reload_if_changed()
             index = self._index
             writing = NextGeneration(self.root, self._manifest)
-            docs_data = self._documents_data()
-            documents = dict(docs_data[DOCUMENTS_TABLE])
-            doc_by_name = {d.get("name"): doc_id for doc_id, d in documents.items()}
+            table = self._document_table()
+            directory = index.document_directory
+            written: dict[str, dict] = {}  # doc id -> the document record as this batch has it
+            named: dict[str, tuple[str, str]] = {}  # name -> (doc id, sha256) of those
+            next_doc = index.next_doc_id
             # documents are keyed by content: the same bytes under another name are the same
             # document (its first name stays the key its items refer to)
-            doc_by_digest = {d.get("sha256"): doc_id for doc_id, d in documents.items()}
+            by_digest = {sha: doc_id for doc_id, sha in directory.values()}
             work = Batch(index, self._corpus, self._dedupe_maps(index), self.segment_size)
             results: list[AddResult] = []
-            documents_changed = False
+            companies_changed = False
             for document, items in batch:
                 name = str(document.get("name") or "")
                 digest = document.get("sha256") or content_hash(document, items)
-                doc_id = doc_by_digest.get(digest)
-                existing = documents.get(doc_id) if doc_id is not None else None
+                doc_id = by_digest.get(digest)
+                existing = None
+                if doc_id is not None:
+                    existing = written.get(doc_id) or table.get(doc_id)
                 if existing is not None and existing.get("sha256") == digest:
                     name = str(existing.get("name") or name)
                 else:
-                    doc_id = doc_by_name.get(name)
-                    existing = documents.get(doc_id) if doc_id is not None else None
+                    entry = named.get(name) or directory.get(name)
+                    doc_id = entry[0] if entry is not None else None
+                    existing = None
+                    if doc_id is not None:
+                        existing = written.get(doc_id) or table.get(doc_id)
                 if (
                     existing is not None
                     and existing.get("sha256") == digest
@@ -282,14 +288,13 @@ class Store:
                     ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
                 if doc_id is None:
-                    doc_id = next_doc_id(documents)
-                    doc_by_name[name] = doc_id
-                doc_by_digest[digest] = doc_id
-                documents[doc_id] = stored
-                documents_changed = True
+                    doc_id, next_doc = str(next_doc), next_doc + 1
+                by_digest[digest] = doc_id
+                written[doc_id] = stored
+                named[name] = (doc_id, digest)
                 results.append(AddResult(name, new, known, ids))
 
-            companies = dict(docs_data[COMPANIES_TABLE])
+            companies = dict(table.companies())
             if learned_companies:
                 by_key = {company_key(c): doc_id for doc_id, c in companies.items()}
                 for company in learned_companies:
@@ -303,21 +308,43 @@ class Store:
                     elif companies[doc_id] == company:
                         continue
                     companies[doc_id] = dict(company)
-                    documents_changed = True
+                    companies_changed = True
 
             for number, items in work.segment_contents():
                 work.written(number, *writing.write_segment(self._corpus, number, items))
-            data = {DOCUMENTS_TABLE: documents, COMPANIES_TABLE: companies}
-            if documents_changed:
-                writing.write_documents(data)
-            new_index = work.new_index(writing.generation) if work.records else index
-            if work.records:
-                writing.write_index(new_index)
+            self._write_documents(writing, table, written, companies, companies_changed)
+            new_index = index
+            if work.records or named:
+                new_index = work.new_index(writing.generation, named, next_doc)
+                new_index = writing.write_index(new_index)
             if writing.changed:
-                self._adopt(writing.commit(), new_index, data)
+                self._adopt(writing.commit(), new_index)
                 if work.records:
                     self._maps = (new_index, *work.carried_maps())
             return results
+
+    @staticmethod
+    def _write_documents(
+        writing: NextGeneration,
+        table: DocumentTable,
+        written: dict[str, dict],
+        companies: dict[str, dict],
+        companies_changed: bool,
+    ) -> None:
+        """The document segments this batch changed, and the companies if they changed. A
+        store from before document segments has all its documents moved into segments."""
+        moving = table.single is not None
+        touched = {segment_of(doc_id) for doc_id in written}
+        if moving:
+            touched |= {segment_of(doc_id) for doc_id, _ in table.records()}
+        for number in sorted(touched):
+            segment = dict(table.segment(number))
+            segment.update((k, v) for k, v in written.items() if segment_of(k) == number)
+            writing.write_document_segment(number, segment, keep_backup=not moving)
+        if companies_changed or (moving and companies):
+            writing.write_companies(companies, keep_backup=not moving)
+        if moving:
+            writing.drop_single_documents_file()
 
     def restore_backups(self) -> Restored:
         """Put back the last good version of every damaged store file (see
@@ -340,20 +367,19 @@ class Store:
     def _write_lock(self) -> contextlib.AbstractContextManager[None]:
         return holding(self._lock, self.root)
 
-    def _documents_data(self) -> dict:
-        if self._documents is not None and self._documents[0] is self._manifest:
-            return self._documents[1]
-        data = read_documents(self.root, self._manifest)
-        self._documents = (self._manifest, data)
-        return data
+    def _document_table(self) -> DocumentTable:
+        table = self._documents
+        if table is None or table.manifest is not self._manifest:
+            table = self._documents = DocumentTable(self.root, self._manifest)
+        return table
 
-    def _adopt(self, manifest: Manifest, index: ItemIndex, documents: dict | None) -> None:
+    def _adopt(self, manifest: Manifest, index: ItemIndex) -> None:
         """Make a generation (just committed or just read) the one this Store shows."""
         self._manifest = manifest
         self._manifest_stamp = stamp(self.manifest_path)
         self._corpus.use(manifest.segment_files())
         self._index = index
-        self._documents = (manifest, documents) if documents is not None else None
+        self._documents = None
 
     def _reload_if_changed(self) -> bool:
         if stamp(self.manifest_path) == self._manifest_stamp:
@@ -375,14 +401,15 @@ class Store:
                 manifest, index = self._rebuild_and_save(manifest)
             else:
                 index = ItemIndex.empty()
-        self._adopt(manifest, index, None)
+        self._adopt(manifest, index)
         self._corpus.clear()
 
     def _rebuild_and_save(self, manifest: Manifest) -> tuple[Manifest, ItemIndex]:
         try:
             self._lock.acquire(timeout=2.0)
         except (filelock.Timeout, OSError):  # busy or read-only: rebuild in memory only
-            return manifest, rebuild(self._corpus, manifest.generation)
+            documents = DocumentTable(self.root, manifest)
+            return manifest, rebuild(self._corpus, manifest.generation, documents)
         try:
             manifest = load_manifest(self.root)  # another writer may have committed
             self._corpus.use(manifest.segment_files())
@@ -390,9 +417,9 @@ class Store:
             if index is not None:
                 return manifest, index
             writing = NextGeneration(self.root, manifest)
-            index = rebuild(self._corpus, writing.generation)
+            index = rebuild(self._corpus, writing.generation, DocumentTable(self.root, manifest))
             try:
-                writing.write_index(index)
+                index = writing.write_index(index)
                 manifest = writing.commit()
             except StoreError:  # a read-only folder: use it in memory
                 pass

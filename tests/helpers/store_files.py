@@ -24,12 +24,15 @@ def index_file(root: Path) -> Path:
     return Path(root) / manifest(root)["index"][0]
 
 
-def documents_file(root: Path) -> Path:
-    return Path(root) / manifest(root)["documents"][0]
+def documents_file(root: Path, number: int = 0) -> Path:
+    """Document segment `number` (documents 1-500 are in segment 0)."""
+    return Path(root) / manifest(root)["doc_segments"][str(number)][0]
 
 
 def generated_files(root: Path) -> list[str]:
     """The names of the store's generated files, whether a manifest names them or not."""
     return sorted(
-        p.name for pattern in ("corpus-*", "documents*", "index*") for p in Path(root).glob(pattern)
+        p.name
+        for pattern in ("corpus-*", "documents*", "companies*", "index*")
+        for p in Path(root).glob(pattern)
     )

@@ -1,0 +1,214 @@
+"""Column files: named binary sections a reader maps into memory and decodes one at a time.
+
+A file is `MAGIC`, an 8-byte little-endian header length, a JSON header, then the sections,
+each 8-byte aligned. The header holds the caller's metadata and, per section, its offset,
+length, kind and CRC-32. A section is checked against its CRC the first time it is read,
+so a damaged file is noticed (and rebuilt by the caller), never trusted, while a command
+that reads two columns of a big file only reads (and checks) those two.
+
+Section kinds:
+- `u32`, `i64`: arrays of integers (memoryview casts over the mapping: no copy);
+- `str`: strings joined by NUL, with a `u32` offsets array (`<name>.offs`) for reading one;
+- `json`: any small JSON value (value tables, directories).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import struct
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.storage.files import atomic_write
+
+MAGIC = b"NDCOL01\n"
+_ALIGN = 8
+
+
+class DamagedColumnFile(ValueError):
+    """A column file that is not whole or not what its header says."""
+
+
+def _pad(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % _ALIGN)
+
+
+def encode_strings(values: Iterable[str]) -> tuple[bytes, bytes] | None:
+    """(NUL-joined UTF-8, u32 start offsets + end) for strings; None if one holds a NUL or
+    the blob would not fit 32-bit offsets."""
+    values = list(values)
+    joined = "\0".join(values)
+    if joined.count("\0") != max(0, len(values) - 1):
+        return None
+    blob = joined.encode("utf-8", "surrogatepass") + (b"\0" if values else b"")
+    if len(blob) >= 2**32:
+        return None
+    offsets = array("I", [0])
+    position = 0
+    for value in values:
+        position += len(value.encode("utf-8", "surrogatepass")) + 1
+        offsets.append(position)
+    return blob, offsets.tobytes()
+
+
+class Writer:
+    """Sections gathered in memory, then written as one file (atomically)."""
+
+    def __init__(self) -> None:
+        self.sections: dict[str, tuple[str, bytes]] = {}
+
+    def u32(self, name: str, values: Iterable[int]) -> None:
+        self.sections[name] = ("u32", array("I", values).tobytes())
+
+    def i64(self, name: str, values: Iterable[int]) -> None:
+        self.sections[name] = ("i64", array("q", values).tobytes())
+
+    def json(self, name: str, value: Any) -> None:
+        self.sections[name] = ("json", orjson.dumps(value))
+
+    def strings(self, name: str, values: Sequence[str]) -> None:
+        encoded = encode_strings(values)
+        if encoded is None:  # a NUL inside a value: keep the column as JSON
+            self.json(name, list(values))
+            return
+        blob, offsets = encoded
+        self.sections[name] = ("str", blob)
+        self.sections[name + ".offs"] = ("u32", offsets)
+
+    def to_bytes(self, meta: dict) -> bytes:
+        directory: dict[str, list] = {}
+        position = 0
+        for name, (kind, data) in self.sections.items():
+            directory[name] = [position, len(data), kind, zlib.crc32(data)]
+            position += len(data) + (-len(data) % _ALIGN)
+        header = _pad(orjson.dumps({"meta": meta, "sections": directory}))
+        body = b"".join(_pad(data) for _, data in self.sections.values())
+        return MAGIC + struct.pack("<Q", len(header)) + header + body
+
+    def write(self, path: Path, meta: dict) -> None:
+        atomic_write(path, self.to_bytes(meta))
+
+
+class ColumnFile:
+    """A column file mapped read-only; sections decoded (and CRC-checked) on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        with open(self.path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < len(MAGIC) + 8:
+                raise DamagedColumnFile("too short")
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        if self._map[: len(MAGIC)] != MAGIC:
+            raise DamagedColumnFile("not a column file of this version")
+        (header_length,) = struct.unpack_from("<Q", self._map, len(MAGIC))
+        start = len(MAGIC) + 8
+        if start + header_length > size:
+            raise DamagedColumnFile("truncated header")
+        try:
+            header = orjson.loads(self._map[start : start + header_length].rstrip(b"\0"))
+            self.meta: dict = header["meta"]
+            sections = header["sections"]
+            self._sections: dict[str, tuple[int, int, str, int]] = {}
+            body = start + header_length
+            for name, (offset, length, kind, crc) in sections.items():
+                if not (type(offset) is int and type(length) is int and offset >= 0):
+                    raise DamagedColumnFile(f"section {name} is malformed")
+                if body + offset + length > size or kind not in ("u32", "i64", "str", "json"):
+                    raise DamagedColumnFile(f"section {name} is out of bounds")
+                self._sections[name] = (body + offset, length, kind, crc)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, DamagedColumnFile):
+                raise
+            raise DamagedColumnFile("malformed header") from None
+        if not isinstance(self.meta, dict):
+            raise DamagedColumnFile("malformed header")
+        self._checked: set[str] = set()
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._sections
+
+    def kind(self, name: str) -> str:
+        return self._sections[name][2]
+
+    def raw(self, name: str) -> memoryview:
+        """The bytes of a section, checked against its CRC the first time."""
+        start, length, _kind, crc = self._sections[name]
+        view = memoryview(self._map)[start : start + length]
+        if name not in self._checked:
+            if zlib.crc32(view) != crc:
+                raise DamagedColumnFile(f"section {name} does not match its checksum")
+            self._checked.add(name)
+        return view
+
+    def u32(self, name: str) -> memoryview:
+        return self.raw(name).cast("I")
+
+    def i64(self, name: str) -> memoryview:
+        return self.raw(name).cast("q")
+
+    def json(self, name: str) -> Any:
+        return orjson.loads(self.raw(name))
+
+    def strings(self, name: str) -> Strings:
+        if self.kind(name) == "json":
+            values = self.json(name)
+            if not isinstance(values, list) or not all(type(v) is str for v in values):
+                raise DamagedColumnFile(f"section {name} is not a list of strings")
+            return Strings(None, None, values)
+        offsets = self.u32(name + ".offs")
+        blob = self.raw(name)
+        if len(offsets) == 0 or offsets[-1] != len(blob):
+            raise DamagedColumnFile(f"section {name} does not match its offsets")
+        return Strings(blob, offsets, None)
+
+
+class Strings:
+    """A string column of a column file: one value read alone, or all of them at once."""
+
+    __slots__ = ("_blob", "_offsets", "_values")
+
+    def __init__(
+        self, blob: memoryview | None, offsets: memoryview | None, values: list[str] | None
+    ) -> None:
+        self._blob, self._offsets, self._values = blob, offsets, values
+
+    def __len__(self) -> int:
+        if self._values is not None:
+            return len(self._values)
+        assert self._offsets is not None
+        return len(self._offsets) - 1
+
+    def get(self, i: int) -> str:
+        if self._values is not None:
+            return self._values[i]
+        assert self._blob is not None and self._offsets is not None
+        start, end = self._offsets[i], self._offsets[i + 1] - 1
+        return str(self._blob[start:end], "utf-8", "surrogatepass")
+
+    def all(self) -> list[str]:
+        if self._values is None:
+            assert self._blob is not None
+            if len(self) == 0:
+                self._values = []
+            else:
+                text = str(self._blob[:-1], "utf-8", "surrogatepass")
+                self._values = text.split("\0")
+                if len(self._values) != len(self):
+                    raise DamagedColumnFile("a string column does not match its offsets")
+        return self._values
+
+
+def decode_codes(codes: Sequence[int], values: list, convert: Callable | None = None) -> list:
+    """A categorical column: each code replaced by its value (shared objects)."""
+    if convert is not None:
+        values = [convert(v) for v in values]
+    if codes and max(codes) >= len(values):
+        raise DamagedColumnFile("a code is out of range")
+    return list(map(values.__getitem__, codes))

@@ -1,0 +1,116 @@
+"""The documents table: one record per ingested document, in TinyDB files of 500 each.
+
+Document ids are TinyDB doc ids, numbered from 1 in the order documents were first
+ingested; document `d` lives in segment `(d - 1) // DOCUMENTS_PER_SEGMENT`
+(`documents-NNNN-gGGGGGG.json`, table `documents`). A write rewrites only the segments
+of the documents it adds or changes (the last one, mostly). The companies learned at ingest
+are one more small file (`companies-gGGGGGG.json`, table `companies`). Which document has
+which name is kept in the index (`ItemIndex.document_directory`), so a write finds a
+document by name without reading the table.
+
+A store written before this (one `documents.json` or `documents-gGGGGGG.json` holding
+both tables) is read as it is; its first write moves it to segments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from store.storage.errors import CorruptStoreError
+from store.storage.files import OrjsonStorage, check_tinydb_shape
+from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE
+from store.storage.manifest import Manifest, Version
+
+DOCUMENTS_PER_SEGMENT = 500
+
+
+def segment_of(doc_id: str | int) -> int:
+    return (int(doc_id) - 1) // DOCUMENTS_PER_SEGMENT
+
+
+def read_tables(root: Path, version: Version, required: tuple[str, ...], legacy: bool) -> dict:
+    """The tables of one TinyDB file the manifest names (CorruptStoreError naming its
+    backup when it is damaged or missing)."""
+    path = Path(root) / version.name
+    backup = Path(root) / version.backup if version.backup else None
+    try:
+        read = OrjsonStorage(path, hint=DOCUMENTS_HINT).read()
+        if read is None and not legacy:
+            raise CorruptStoreError(path, "the file is missing", DOCUMENTS_HINT)
+        return check_tinydb_shape(path, read or {}, required, DOCUMENTS_HINT)
+    except CorruptStoreError as exc:
+        raise exc.with_backup(backup) from None
+
+
+class DocumentTable:
+    """The documents and learned companies of one generation, read as they are asked for."""
+
+    def __init__(self, root: Path, manifest: Manifest) -> None:
+        self.root = Path(root)
+        self.manifest = manifest
+        self._segments: dict[int, dict[str, dict]] = {}
+        self._single: dict | None = None
+        self._companies: dict[str, dict] | None = None
+
+    @property
+    def single(self) -> dict | None:
+        """Both tables of a store from before document segments (None: it has segments)."""
+        if self.manifest.documents is None:
+            return None
+        if self._single is None:
+            self._single = read_tables(
+                self.root,
+                self.manifest.documents,
+                (DOCUMENTS_TABLE, COMPANIES_TABLE),
+                self.manifest.legacy,
+            )
+        return self._single
+
+    def segment(self, number: int) -> dict[str, dict]:
+        """doc id -> record of one document segment (empty if there is none yet)."""
+        table = self._segments.get(number)
+        if table is None:
+            single = self.single
+            if single is not None:
+                table = {
+                    k: v for k, v in single[DOCUMENTS_TABLE].items() if segment_of(k) == number
+                }
+            elif number in self.manifest.doc_segments:
+                version = self.manifest.doc_segments[number]
+                table = read_tables(self.root, version, (DOCUMENTS_TABLE,), False)[DOCUMENTS_TABLE]
+            else:
+                table = {}
+            self._segments[number] = table
+        return table
+
+    def get(self, doc_id: str) -> dict | None:
+        return self.segment(segment_of(doc_id)).get(doc_id)
+
+    def records(self) -> Iterator[tuple[str, dict]]:
+        """(doc id, record) of every document, in the order they were first ingested."""
+        single = self.single
+        if single is not None:
+            yield from sorted(single[DOCUMENTS_TABLE].items(), key=lambda kv: int(kv[0]))
+            return
+        for number in sorted(self.manifest.doc_segments):
+            yield from sorted(self.segment(number).items(), key=lambda kv: int(kv[0]))
+
+    def companies(self) -> dict[str, dict]:
+        if self._companies is None:
+            single = self.single
+            if single is not None:
+                self._companies = single[COMPANIES_TABLE]
+            elif self.manifest.companies is not None:
+                tables = read_tables(self.root, self.manifest.companies, (COMPANIES_TABLE,), False)
+                self._companies = tables[COMPANIES_TABLE]
+            else:
+                self._companies = {}
+        return self._companies
+
+    def directory(self) -> dict[str, tuple[str, str]]:
+        """name -> (doc id, sha256) of every document (reads the whole table)."""
+        return {
+            str(r.get("name") or ""): (doc_id, str(r.get("sha256") or ""))
+            for doc_id, r in self.records()
+        }

@@ -1,0 +1,184 @@
+"""The index on disk: a base written at compaction, a delta written by every batch, read
+lazily (one value, one posting list) or whole, and rebuilt when damaged."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from store.storage import index as index_module
+from store.storage.columns import ColumnFile
+from store.storage.errors import CorruptStoreError
+from store.storage.index import COLUMNS, postings
+from store.storage.store import Store
+from tests.helpers.store_factory import make_doc, make_item, numbered_batch
+from tests.helpers.store_files import manifest
+
+USER = "tester"
+
+
+def open_store(root: Path, **options) -> Store:
+    return Store(root, user=USER, segment_size=5, **options)
+
+
+def index_files(root: Path) -> tuple[Path, Path | None]:
+    data = manifest(root)
+    delta = data["delta"][0] if data["delta"] else None
+    return root / data["index"][0], (root / delta if delta else None)
+
+
+def whole(index) -> dict[str, list]:
+    return {name: list(getattr(index, name)) for name in COLUMNS}
+
+
+def shuffled_batches(seed: int) -> list[list]:
+    """Batches whose dates interleave with what is stored, with reprints and changes."""
+    rng = random.Random(seed)
+    batches = []
+    for b in range(6):
+        items = [
+            make_item(
+                f"Story {b}-{i} about {rng.choice(['chips', 'cars', 'banks'])}",
+                published=f"2024-0{1 + rng.randrange(9)}-{1 + rng.randrange(28):02d}T08:00",
+                tickers=(f"{rng.randrange(30):04d}.HK",),
+                companies=((f"co{rng.randrange(10)}", "Co", None),),
+            )
+            for i in range(8)
+        ]
+        if b:  # a longer printing of a story stored before: a change to an older row
+            old = batches[rng.randrange(b)][0][1][0]
+            items.append(
+                make_item(
+                    old["title"],
+                    old["body"] + " More detail." * 8,
+                    published=old["published"],
+                    tickers=("9999.HK",),
+                )
+            )
+        batches.append([make_doc(f"doc-{b}.txt", items)])
+    return batches
+
+
+@pytest.fixture
+def small_delta(monkeypatch):
+    """Compaction after a few rows, so a short test sees bases and deltas."""
+    monkeypatch.setattr(index_module, "DELTA_MIN", 12)
+
+
+def test_a_batch_writes_only_a_delta_and_readers_see_the_same_rows(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.add_documents(numbered_batch(1, 8))
+    base, delta = index_files(tmp_path)
+    assert delta is None  # the first write makes a base
+    stamp = base.stat().st_mtime_ns, base.stat().st_ino
+    store.add_documents(numbered_batch(2, 3))
+    again, delta = index_files(tmp_path)
+    assert again == base and (base.stat().st_mtime_ns, base.stat().st_ino) == stamp
+    assert delta is not None and delta.stat().st_size < base.stat().st_size
+    assert whole(open_store(tmp_path).index) == whole(store.index)
+
+
+def test_lazy_reads_agree_with_whole_columns(tmp_path: Path, small_delta) -> None:
+    writer = open_store(tmp_path)
+    for batch in shuffled_batches(3):
+        writer.add_documents(batch)
+        lazy, full = open_store(tmp_path).index, open_store(tmp_path).index
+        columns = whole(full)
+        assert columns == whole(writer.index)
+        dates = [(p, i) for p, i in zip(columns["published"], columns["ids"], strict=True)]
+        assert dates == sorted(dates, reverse=True)  # newest first, across base and delta
+        for row in range(0, len(lazy), 3):
+            assert lazy.row(row) == full.row(row)  # one value at a time, from the files
+            assert lazy.row_of(columns["ids"][row]) == row
+        for name in ("tickers", "companies", "documents"):
+            expected = postings(columns[name])
+            mapping = getattr(lazy, f"rows_by_{name[:-1] if name != 'companies' else 'company'}")
+            for key, rows in expected.items():
+                assert mapping[key] == rows
+            assert "no such key" not in mapping
+        assert lazy.rows_by_publisher["Caixin Global"] == list(range(len(lazy)))
+        for word in ("chips", "story 2-", "about cars", "zzz"):
+            words = word.split()
+            plain = [
+                r for r, t in enumerate(columns["title"]) if all(w in t.casefold() for w in words)
+            ]
+            assert lazy.title_rows(words) == plain
+
+
+def test_compaction_keeps_the_delta_small(tmp_path: Path, small_delta) -> None:
+    store = open_store(tmp_path)
+    bases = set()
+    for batch in shuffled_batches(5):
+        store.add_documents(batch)
+        base, _ = index_files(tmp_path)
+        bases.add(base.name)
+        index = open_store(tmp_path).index
+        assert index.delta_rows + len(index.patches) <= 12 + 9
+    assert len(bases) > 1  # it compacted
+    assert not set(p.name for p in tmp_path.glob("index-*")) - set(
+        n for n in (index_files(tmp_path)[0].name, (index_files(tmp_path)[1] or Path()).name)
+    )  # old index files are deleted
+
+
+def test_resolve_prefix_reads_the_id_order(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    [result] = store.add_documents([make_doc("a.txt", [make_item(f"S{i}") for i in range(30)])])
+    reader = open_store(tmp_path)
+    for item_id in result.ids:
+        assert reader.resolve_id(item_id[:7]) == item_id
+    assert reader.resolve_id("zzzzzzz") is None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_a_damaged_index_is_rebuilt_or_named(tmp_path: Path, damage: str) -> None:
+    store = open_store(tmp_path)
+    store.add_documents(numbered_batch(1, 12))
+    expected = whole(store.index)
+    base, _ = index_files(tmp_path)
+    raw = bytearray(base.read_bytes())
+    if damage == "truncate":
+        base.write_bytes(bytes(raw[: len(raw) // 2]))
+    elif damage == "garbage":
+        base.write_bytes(b"not an index")
+    else:  # one byte of the titles changed: its checksum says so when they are read
+        raw[ColumnFile(base)._sections["title"][0] + 3] ^= 0x01
+        base.write_bytes(bytes(raw))
+    reopened = open_store(tmp_path)
+    if damage != "flip":
+        assert whole(reopened.index) == expected  # rebuilt from the corpus at open
+        return
+    assert reopened.index.ids[0] == expected["ids"][0]  # the other columns read fine
+    with pytest.raises(CorruptStoreError) as caught:
+        list(reopened.index.title)
+    assert "newsdesk reindex" in str(caught.value) and base.name in str(caught.value)
+    store.reindex()
+    assert whole(open_store(tmp_path).index) == expected
+
+
+def test_documents_live_in_segments_and_a_write_rewrites_only_its_own(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from store.storage import documents as documents_module
+
+    monkeypatch.setattr(documents_module, "DOCUMENTS_PER_SEGMENT", 2)
+    store = open_store(tmp_path)
+    store.add_documents(numbered_batch(1, 2, docs=3))  # documents 1-3: segments 0 and 1
+    first = manifest(tmp_path)["doc_segments"]
+    assert sorted(first) == ["0", "1"]
+    store.add_documents(numbered_batch(2, 2))  # document 4: segment 1 only
+    second = manifest(tmp_path)["doc_segments"]
+    assert second["0"] == first["0"]  # untouched: not rewritten
+    assert second["1"][0] != first["1"][0] and second["1"][1] == first["1"][0]
+    # a document ingested again with new content is found by name, in its own segment
+    changed = [make_doc("batch-00001-0.txt", [make_item("A new story")])]
+    [result] = store.add_documents(changed)
+    assert result.new == 1
+    third = manifest(tmp_path)["doc_segments"]
+    assert third["0"][0] != second["0"][0] and third["1"] == second["1"]
+    reader = open_store(tmp_path)
+    assert [d["name"] for d in reader.documents()] == [
+        "batch-00001-0.txt", "batch-00001-1.txt", "batch-00001-2.txt", "batch-00002-0.txt",
+    ]  # fmt: skip
+    assert reader.index.document_directory["batch-00001-0.txt"][0] == "1"
