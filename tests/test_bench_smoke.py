@@ -17,7 +17,7 @@ from bench.corpus import generate_corpus, parse_counts
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = (
     "n", "ingest_items_per_s", "cold_start_s", "filter_p50_ms", "filter_p95_ms", "bookmark_ms",
-    "search_cli_s", "add_document_s", "peak_rss_mb",
+    "search_cli_s", "list_cli_s", "add_document_s", "peak_rss_mb",
 )  # fmt: skip
 
 
