@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from store.storage.columns import ColumnFile
+from tests.helpers.store_files import index_file
 from tests.helpers.terminal import read_pty
 from tests.test_cli import NEWSDESK, SEEDS, run
 
@@ -97,9 +99,11 @@ def test_index_spans_of_the_right_length_but_not_hex(tmp_path):
     db = tmp_path / "db"
     run("ingest", str(DIGEST), "--db", str(db))
     item = json.loads(run("list", "--json", "--db", str(db)).stdout)[0]
-    index = json.loads((db / "index.json").read_text())
-    index["spans"] = "zz" * (len(index["spans"]) // 2)
-    (db / "index.json").write_text(json.dumps(index))
+    base = index_file(db)  # the spans column overwritten with bytes that are no spans
+    start, length = ColumnFile(base)._sections["spans"][:2]
+    raw = bytearray(base.read_bytes())
+    raw[start : start + length] = b"z" * length
+    base.write_bytes(bytes(raw))
     for command in (["list", "--json"], ["show", item["id"]], ["search", "芯片"]):
         proc = run(*command, "--db", str(db), check=None)
         assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr
