@@ -118,6 +118,8 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.pop("NEWSDESK_DB", None)
+    # an installed newsdesk has its bytecode compiled: measure that, not recompiling each start
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -265,10 +265,11 @@ class Base:
             values = self.file.json(name + ".values")
             if not isinstance(values, list):
                 raise DamagedColumnFile(f"column {name} has no value table")
+            # the section's checksum vouches for its content; only the shape is checked here
             if name in _MULTI:
-                if not all(isinstance(v, list) and all(type(s) is str for s in v) for v in values):
+                if not all(type(v) is list for v in values):
                     raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
-                values = [tuple(v) for v in values]
+                values = list(map(tuple, values))
             elif not all(type(v) is str for v in values):
                 raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
             self._values[name] = values
@@ -929,11 +930,13 @@ def _tokens(meta: Any) -> dict[int, str]:
 class Column(Sequence):
     """One column of an index: a value read alone, or the whole column decoded once."""
 
-    __slots__ = ("_index", "_name", "_values")
+    __slots__ = ("_index", "_name", "_reads", "_values")
+    WHOLE_AFTER = 256  # after this many values read alone, decoding the column is cheaper
 
     def __init__(self, index: ItemIndex, name: str) -> None:
         self._index, self._name = index, name
         self._values: list | None = None
+        self._reads = 0
 
     def values(self) -> list:
         """The whole column as a list (decoded the first time)."""
@@ -947,6 +950,9 @@ class Column(Sequence):
         if values is not None:
             return values[i]
         if isinstance(i, slice):
+            return self.values()[i]
+        self._reads += 1
+        if self._reads > self.WHOLE_AFTER:
             return self.values()[i]
         return self._index._value(self._name, i)
 

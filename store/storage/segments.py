@@ -10,9 +10,8 @@ by seeking to its span — after checking the file still starts with the same to
 from __future__ import annotations
 
 import os
-from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,27 +268,39 @@ class Corpus:
         return token, spans
 
 
+RECORD_START = b':{"id":"'  # how every record begins: its doc id's colon, its "id" key
+
+
 def records_holding(
-    raw: bytes, token: str | None, wanted: list[Wanted], needle: bytes
+    raw: bytes,
+    token: str | None,
+    locate: Callable[[str], tuple[int, int] | None],
+    needle: bytes,
 ) -> list[dict] | None:
     """The records of a segment file (bytes `raw`, version `token`) whose bytes hold
-    `needle`, found by their spans without parsing the rest; None when the spans cannot be
-    trusted."""
+    `needle`, found without parsing the rest: from each hit back to the start of its record,
+    whose id `locate` turns into the span the index has for it (None: not committed here).
+    None when the spans cannot be trusted (then the caller parses the file)."""
     if token is None or not raw.startswith(segment_header(token)):
         return None
-    spans = sorted(wanted, key=lambda w: w[1])
-    if any(length == 0 for _, _, length in spans):
-        return None
-    starts = [offset for _, offset, _ in spans]
     lowered = raw.lower()
     records = []
     at = lowered.find(needle)
     while at != -1:
-        i = bisect_right(starts, at) - 1
-        if i < 0 or at >= starts[i] + spans[i][2]:
-            at = lowered.find(needle, at + 1)  # in the file's framing, not in a record
+        start = raw.rfind(RECORD_START, 0, at) + 1
+        if start == 0:  # in the file's header
+            at = lowered.find(needle, at + 1)
             continue
-        item_id, offset, length = spans[i]
+        id_start = start + len(RECORD_START) - 1
+        item_id = raw[id_start : raw.find(b'"', id_start)].decode("utf-8", "replace")
+        span = locate(item_id)
+        if span is None:  # a record the index does not hold in this segment
+            end = raw.find(RECORD_START, at)
+            at = -1 if end == -1 else lowered.find(needle, end)
+            continue
+        offset, length = span
+        if offset != start or not length or at >= offset + length:
+            return None
         record = record_at(raw[offset : offset + length], item_id)
         if record is None:
             return None

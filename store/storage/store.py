@@ -178,6 +178,16 @@ class Store:
         bookmarks, read = state.bookmarks, state.read
         needle = raw_needle(containing)
         corpus = self._corpus
+
+        def locate(number: int):
+            def span(item_id: str) -> tuple[int, int] | None:
+                row = index.row_of(item_id)
+                if row is None or index.segment[row] != number:
+                    return None
+                return index.span_of(row)
+
+            return span
+
         for number in corpus.numbers():
             segment = corpus.cached(number)
             if segment is None and needle is not None:
@@ -185,8 +195,7 @@ class Store:
                 raw = read_bytes(path)
                 if raw is None:
                     raise CorruptStoreError(path, "the file is missing", CORPUS_HINT)
-                wanted = index.wanted(index.rows_by_segment.get(number, []))
-                hits = records_holding(raw, index.tokens.get(number), wanted, needle)
+                hits = records_holding(raw, index.tokens.get(number), locate(number), needle)
                 if hits is not None:  # only the records whose bytes hold the needle
                     for record in hits:
                         yield with_marks(record, bookmarks, read, copy=False)
