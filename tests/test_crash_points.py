@@ -13,6 +13,7 @@ same store as a run that was never interrupted.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from store.storage import index as index_module
 from store.storage.restore import reindex, restore_backups
 from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
@@ -39,8 +41,9 @@ def open_store(root: Path) -> Store:
     return Store(root, user=USER, segment_size=SEGMENT_SIZE)
 
 
-def _install_crash(at: int) -> None:
-    """In the child: die before the `at`-th call that changes the file system."""
+def _install_crash(at: int, log: int | None = None) -> None:
+    """In the child: die before the `at`-th call that changes the file system; with `log`
+    (a pipe), write there the file each such call names (its last path argument)."""
     count = 0
 
     def counted(name: str):
@@ -53,12 +56,60 @@ def _install_crash(at: int) -> None:
             count += 1
             if count == at:
                 os._exit(137)
+            if log is not None:
+                paths = [os.fspath(a) for a in args if isinstance(a, str | os.PathLike)]
+                target = os.path.basename(paths[-1]) if paths else "(a file descriptor)"
+                _REAL["write"](log, f"{name} {target}\n".encode())
             return real(*args, **kwargs)
 
         return call
 
     for name in _REAL:
         setattr(os, name, counted(name))
+
+
+def write_points(base: Path, actions: list[Action], tmp_path: Path) -> list[str]:
+    """The write points of `actions` run on a copy of `base`: "<call> <file name>" each."""
+    root = tmp_path / "traced"
+    shutil.copytree(base, root)
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(read_end)
+            _install_crash(0, log=write_end)
+            for _, action in actions:
+                action(root)
+        except BaseException:
+            traceback.print_exc()
+            code = 3
+        os._exit(code)
+    os.close(write_end)
+    output = b""
+    while chunk := os.read(read_end, 65536):
+        output += chunk
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    shutil.rmtree(root)
+    return output.decode().splitlines()
+
+
+def committed_files(points: list[str]) -> set[str]:
+    """The kinds of file the write points put in place (the targets of os.replace)."""
+    kinds = {
+        "manifest": re.compile(r"^manifest\.json$"),
+        "corpus segment": re.compile(r"^corpus-\d{4}-g\d{6}\.json$"),
+        "documents segment": re.compile(r"^documents-\d{4}-g\d{6}\.json$"),
+        "companies": re.compile(r"^companies-g\d{6}\.json$"),
+        "index base": re.compile(r"^index-g\d{6}\.base$"),
+        "index delta": re.compile(r"^index-g\d{6}\.delta$"),
+    }
+    targets = [p.split(" ", 1)[1] for p in points if p.startswith("replace ")]
+    return {kind for kind, pattern in kinds.items() if any(pattern.match(t) for t in targets)}
 
 
 def run_crashing(root: Path, actions: list[Action], at: int) -> tuple[bool, list[str]]:
@@ -206,6 +257,35 @@ def test_a_killed_ingest_shows_whole_batches_and_converges(ingested: Path, tmp_p
 
     points = crash_everywhere(ingested, INGEST, tmp_path, check)
     assert points > 20  # every file of two commits, and the commits themselves
+    traced = write_points(ingested, INGEST, tmp_path)
+    assert len(traced) == points
+    assert committed_files(traced) == {
+        "manifest", "corpus segment", "documents segment", "companies", "index delta"
+    }  # fmt: skip
+
+
+# ------------------------------------------------------------------------- compaction
+
+
+def test_a_killed_compaction_shows_whole_batches_and_converges(
+    ingested: Path, tmp_path: Path, monkeypatch
+):
+    """A batch whose index delta has grown past DELTA_MIN rows: the index is compacted into
+    a new base (the old base and delta are dropped), in the same commit as the batch."""
+    monkeypatch.setattr(index_module, "DELTA_MIN", 12)  # batch b writes a delta, c compacts
+    states = _reference(tmp_path, "reference", ingested, INGEST)
+    traced = write_points(ingested, INGEST, tmp_path)
+    assert {"index base", "index delta"} <= committed_files(traced)
+    assert any(p.startswith("unlink index-") and p.endswith(".delta") for p in traced)
+
+    def check(root: Path, acked: list[str]) -> None:
+        k = len(acked)
+        assert snapshot(root) in states[k : k + 2], f"not a committed state after {acked}"
+        for _, action in INGEST:
+            action(root)
+        assert snapshot(root) == states[-1]
+
+    assert crash_everywhere(ingested, INGEST, tmp_path, check) == len(traced)
 
 
 # ------------------------------------------------------------------------- bookmarks
@@ -249,7 +329,11 @@ def test_a_killed_restore_is_resumed_by_the_next(ingested: Path, tmp_path: Path)
         assert snapshot(root) == restored
         assert restore_backups(root).paths == []
 
-    assert crash_everywhere(ingested, restore, tmp_path, check) > 5
+    points = crash_everywhere(ingested, restore, tmp_path, check)
+    assert points > 5
+    traced = write_points(ingested, restore, tmp_path)
+    assert len(traced) == points
+    assert {"manifest", "corpus segment", "index base"} <= committed_files(traced)
 
 
 # ------------------------------------------------------------------------- reindex
@@ -265,4 +349,7 @@ def test_a_killed_reindex_changes_nothing_visible(ingested: Path, tmp_path: Path
         reindex(root)
         assert snapshot(root) == before
 
-    assert crash_everywhere(ingested, actions, tmp_path, check) > 3
+    points = crash_everywhere(ingested, actions, tmp_path, check)
+    assert points > 3
+    traced = write_points(ingested, actions, tmp_path)
+    assert len(traced) == points and {"manifest", "index base"} <= committed_files(traced)

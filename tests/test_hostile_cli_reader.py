@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.storage.columns import ColumnFile
+from store.storage.columns import ColumnFile, Writer
 from tests.helpers.store_files import index_file
 from tests.helpers.terminal import read_pty
 from tests.test_cli import NEWSDESK, SEEDS, run
@@ -89,24 +89,50 @@ def test_a_bad_store_path_is_named(tmp_path):
     assert "broken symbolic link" in run("list", "--db", str(tmp_path / "dangling"), check=1).stderr
 
 
-@pytest.mark.xfail(
-    reason="the index is no longer one index.json (issue 11's manifest and column files): "
-    "this damage case must be rewritten against the new index files",
-    strict=False,
-)
+def _overwrite_spans(base: Path, *, keep_checksum: bool) -> None:
+    """The spans section of a base index file overwritten with bytes that are no spans
+    (8-byte values 0x7a7a...: offsets far past any segment), the file otherwise whole;
+    `keep_checksum`: the section's CRC recomputed, so only the values betray the damage."""
+    file = ColumnFile(base)
+    start, length, kind, _crc = file._sections["spans"]
+    assert kind == "i64" and length and file.raw("spans") != b"z" * length
+    if not keep_checksum:  # the header (and its checksum) byte for byte the old one
+        data = file._map[:start] + b"z" * length + file._map[start + length :]
+    else:
+        writer = Writer()
+        for name, (at, size, its_kind, _) in file._sections.items():
+            writer.sections[name] = (its_kind, file._map[at : at + size])
+        writer.sections["spans"] = (kind, b"z" * length)
+        data = writer.to_bytes(file.meta)
+    del file
+    base.write_bytes(data)
+
+
 def test_index_spans_of_the_right_length_but_not_hex(tmp_path):
-    """F16: list --json, show and search were ValueError tracebacks."""
+    """F16: list --json, show and search were ValueError tracebacks. The spans are now an
+    i64 section of the base index file: damaged, its checksum fails and each command says
+    so in one line (exit 1); damaged with a matching checksum, no span holds its record and
+    the records are found by reading their segment instead (the same output as before)."""
     db = tmp_path / "db"
     run("ingest", str(DIGEST), "--db", str(db))
     item = json.loads(run("list", "--json", "--db", str(db)).stdout)[0]
-    base = index_file(db)  # the spans column overwritten with bytes that are no spans
-    start, length = ColumnFile(base)._sections["spans"][:2]
-    raw = bytearray(base.read_bytes())
-    raw[start : start + length] = b"z" * length
-    base.write_bytes(bytes(raw))
-    for command in (["list", "--json"], ["show", item["id"]], ["search", "芯片"]):
-        proc = run(*command, "--db", str(db), check=None)
-        assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr
+    commands = (["list", "--json"], ["show", item["id"]], ["search", "芯片"])
+    before = {tuple(c): run(*c, "--db", str(db)).stdout for c in commands}
+    base = index_file(db)
+    intact = base.read_bytes()
+    _overwrite_spans(base, keep_checksum=False)
+    assert base.read_bytes() != intact and len(base.read_bytes()) == len(intact)
+    for command in commands:
+        proc = run(*command, "--db", str(db), check=1)
+        assert "Traceback" not in proc.stderr and proc.stdout == ""
+        assert proc.stderr.count("\n") == 1 and base.name in proc.stderr, proc.stderr
+        assert "spans" in proc.stderr and "newsdesk reindex" in proc.stderr
+    base.write_bytes(intact)
+    _overwrite_spans(base, keep_checksum=True)
+    assert ColumnFile(base).i64("spans").tolist() == [0x7A7A7A7A7A7A7A7A] * 10
+    for command in commands:
+        proc = run(*command, "--db", str(db))
+        assert proc.stdout == before[tuple(command)] and proc.stderr == ""
 
 
 @pytest.mark.parametrize("damage", ["directory", "garbage"])
