@@ -10,14 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
+from store.model import ItemRecord
 from store.storage import dedupe
 from store.storage.dedupe import NO_KEY
 from store.storage.errors import CorruptStoreError
-from store.storage.index import PATCHABLE, ItemIndex, Row
+from store.storage.index import PATCHABLE, ItemIndex, Patch, Row
 from store.storage.records import merged
 from store.storage.segments import CORPUS_HINT, NO_SPAN, Segment
 
@@ -51,9 +53,9 @@ class SegmentSource(Protocol):
 
     def read_spans(
         self, number: int, token: str | None, wanted: list[tuple[str, int, int]]
-    ) -> dict[str, dict] | None: ...
+    ) -> dict[str, ItemRecord] | None: ...
 
-    def path(self, number: int): ...
+    def path(self, number: int) -> Path: ...
 
 
 def key_maps(index: ItemIndex) -> tuple[KeyMap, KeyMap]:
@@ -61,17 +63,17 @@ def key_maps(index: ItemIndex) -> tuple[KeyMap, KeyMap]:
     return _key_map(index.title_key, index.ids), _key_map(index.body_key, index.ids)
 
 
-def _key_map(keys: list[int], ids: list[str]) -> KeyMap:
+def _key_map(keys: Sequence[int], ids: Sequence[str]) -> KeyMap:
     """key -> id, or -> [ids] for the keys several stories share (built at C speed)."""
     mapping: KeyMap = dict(zip(keys, ids, strict=True))
     shared = {key for key, count in Counter(keys).items() if count > 1}
     shared.discard(NO_KEY)
     if shared:
-        for key in shared:
-            mapping[key] = []
+        lists: dict[int, list[str]] = {key: [] for key in shared}
         for key, item_id in zip(keys, ids, strict=True):
             if key in shared:
-                mapping[key].append(item_id)  # type: ignore[union-attr]
+                lists[key].append(item_id)
+        mapping.update(lists)
     mapping.pop(NO_KEY, None)
     return mapping
 
@@ -83,7 +85,7 @@ def ids_under(mapping: KeyMap, key: int) -> tuple[str, ...]:
     return (found,) if isinstance(found, str) else tuple(found)
 
 
-def id_digest(record: dict, keys: dedupe.Keys) -> str:
+def id_digest(record: ItemRecord, keys: dedupe.Keys) -> str:
     seed = "\x1f".join(
         (record["publisher"], keys.title_key(record["title"]), record["published"][:10])
     )
@@ -110,12 +112,12 @@ class Batch:
         self.new_body_ids: dict[int, list[str]] = {}
         # stored stories whose body key a merge changed: old key -> their ids
         self.dropped_body_ids: dict[int, set[str]] = {}
-        self.records: dict[str, dict] = {}  # id -> record, new or changed
+        self.records: dict[str, ItemRecord] = {}  # id -> record, new or changed
         self.segments: dict[str, int] = {}  # id -> segment, for new and changed records
         self.new_ids: list[str] = []
         self.counts = Counter(index.segment_counts)
         self.last_segment = max(self.counts, default=0)
-        self.fetched: dict[str, dict] = {}  # id -> stored record read by its span
+        self.fetched: dict[str, ItemRecord] = {}  # id -> stored record read by its span
         self.pinned: dict[int, Segment] = {}  # segments loaded whole, kept for the batch
         self.spans: dict[str, int] = {}  # id -> span, for every record of written segments
         self.tokens: dict[int, str] = {}  # the written segments' new tokens
@@ -127,7 +129,7 @@ class Batch:
             segment = self.pinned[number] = self.corpus.segment(number)
         return segment
 
-    def record_of(self, item_id: str) -> dict:
+    def record_of(self, item_id: str) -> ItemRecord:
         record = self.records.get(item_id) or self.fetched.get(item_id)
         if record is not None:
             return record
@@ -150,7 +152,7 @@ class Batch:
             )
         return record
 
-    def _candidates(self, record: dict) -> list[str]:
+    def _candidates(self, record: ItemRecord) -> list[str]:
         """The stories sharing `record`'s title or body key, newest first (the index's
         order): the same list whatever batches the store was written in."""
         found: set[str] = set()
@@ -173,7 +175,7 @@ class Batch:
         assert row is not None
         return (self.index.published[row], item_id)
 
-    def find_same(self, record: dict) -> str | None:
+    def find_same(self, record: ItemRecord) -> str | None:
         """The stored or batched story `record` repeats, None if it is new.
 
         Stored candidates are settled from the index's title keys and body prints where
@@ -196,7 +198,7 @@ class Batch:
                 return item_id
         return None
 
-    def _remember_keys(self, record: dict) -> None:
+    def _remember_keys(self, record: ItemRecord) -> None:
         for key, mapping in (
             (self.keys.title_hash(record["title"]), self.new_title_ids),
             (self.keys.body_hash(record["body"]), self.new_body_ids),
@@ -206,7 +208,7 @@ class Batch:
                 if record["id"] not in ids:
                     ids.append(record["id"])
 
-    def merge(self, item_id: str, incoming: dict) -> None:
+    def merge(self, item_id: str, incoming: ItemRecord) -> None:
         before = self.record_of(item_id)
         record = merged(before, incoming)
         old_key, new_key = self.keys.body_hash(before["body"]), self.keys.body_hash(record["body"])
@@ -225,14 +227,14 @@ class Batch:
         """Whether an id is held by the store or by this batch."""
         return item_id in self.records or item_id in self.index
 
-    def add_new(self, incoming: dict) -> str:
+    def add_new(self, incoming: ItemRecord) -> str:
         digest = id_digest(incoming, self.keys)
         length = ID_LENGTH
         item_id = digest[:length]
         while self.taken(item_id):
             length += 1
             item_id = digest[:length] if length <= len(digest) else f"{digest}{length}"
-        record = dict(incoming, id=item_id)
+        record: ItemRecord = {**incoming, "id": item_id}
         if self.counts[self.last_segment] >= self.segment_size:
             self.last_segment += 1
         self.counts[self.last_segment] += 1
@@ -242,7 +244,7 @@ class Batch:
         self._remember_keys(record)
         return item_id
 
-    def segment_contents(self) -> Iterator[tuple[int, dict[str, dict]]]:
+    def segment_contents(self) -> Iterator[tuple[int, dict[str, ItemRecord]]]:
         """Each segment this batch changes, with its whole new content (doc id -> record):
         the committed records it held (not the orphans of a failed write), the batch's
         changed records in their place and the new ones after them."""
@@ -252,7 +254,7 @@ class Batch:
         index = self.index
         for number, members in sorted(by_segment.items()):
             current = self.segment(number)
-            items: dict[str, dict] = {}
+            items: dict[str, ItemRecord] = {}
             doc_ids: dict[str, str] = {}
             for doc_id, record in current.items.items():
                 row = index.row_of(record["id"])
@@ -261,12 +263,11 @@ class Batch:
                     doc_ids[record["id"]] = doc_id
             next_doc_id = max(map(int, items), default=0) + 1
             for item_id in members:
-                doc_id = doc_ids.get(item_id)
-                if doc_id is None:
-                    doc_id = str(next_doc_id)
+                slot = doc_ids.get(item_id)
+                if slot is None:
+                    slot = doc_ids[item_id] = str(next_doc_id)
                     next_doc_id += 1
-                    doc_ids[item_id] = doc_id
-                items[doc_id] = self.records[item_id]
+                items[slot] = self.records[item_id]
             yield number, items
 
     def written(self, number: int, token: str, spans: dict[str, int]) -> None:
@@ -281,7 +282,7 @@ class Batch:
         rows whose records moved in a rewritten segment changed, its documents named."""
         old = self.index
         new_ids = set(self.new_ids)
-        changed: dict[str, tuple] = {}
+        changed: dict[str, Patch] = {}
         for item_id, record in self.records.items():
             if item_id not in new_ids:
                 span = self.spans.get(item_id, NO_SPAN)

@@ -19,15 +19,16 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import orjson
 
 from store.storage.files import atomic_write
 
 MAGIC = b"NDCOL01\n"
+T = TypeVar("T")
 _ALIGN = 8
 
 
@@ -69,7 +70,7 @@ class Writer:
     def i64(self, name: str, values: Iterable[int]) -> None:
         self.sections[name] = ("i64", array("q", values).tobytes())
 
-    def json(self, name: str, value: Any) -> None:
+    def json(self, name: str, value: object) -> None:
         self.sections[name] = ("json", orjson.dumps(value))
 
     def strings(self, name: str, values: Sequence[str]) -> None:
@@ -81,17 +82,17 @@ class Writer:
         self.sections[name] = ("str", blob)
         self.sections[name + ".offs"] = ("u32", offsets)
 
-    def to_bytes(self, meta: dict) -> bytes:
-        directory: dict[str, list] = {}
+    def to_bytes(self, meta: dict[str, object]) -> bytes:
+        directory: dict[str, tuple[int, int, str, int]] = {}
         position = 0
         for name, (kind, data) in self.sections.items():
-            directory[name] = [position, len(data), kind, zlib.crc32(data)]
+            directory[name] = (position, len(data), kind, zlib.crc32(data))
             position += len(data) + (-len(data) % _ALIGN)
         header = _pad(orjson.dumps({"meta": meta, "sections": directory}))
         body = b"".join(_pad(data) for _, data in self.sections.values())
         return MAGIC + struct.pack("<Q", len(header)) + header + body
 
-    def write(self, path: Path, meta: dict) -> None:
+    def write(self, path: Path, meta: dict[str, object]) -> None:
         atomic_write(path, self.to_bytes(meta))
 
 
@@ -113,7 +114,7 @@ class ColumnFile:
             raise DamagedColumnFile("truncated header")
         try:
             header = orjson.loads(self._map[start : start + header_length].rstrip(b"\0"))
-            self.meta: dict = header["meta"]
+            self.meta: dict[str, object] = header["meta"]
             sections = header["sections"]
             self._sections: dict[str, tuple[int, int, str, int]] = {}
             body = start + header_length
@@ -153,7 +154,7 @@ class ColumnFile:
     def i64(self, name: str) -> memoryview:
         return self.raw(name).cast("q")
 
-    def json(self, name: str) -> Any:
+    def json(self, name: str) -> object:
         return orjson.loads(self.raw(name))
 
     def strings(self, name: str) -> Strings:
@@ -205,10 +206,8 @@ class Strings:
         return self._values
 
 
-def decode_codes(codes: Sequence[int], values: list, convert: Callable | None = None) -> list:
+def decode_codes(codes: Sequence[int], values: list[T]) -> list[T]:
     """A categorical column: each code replaced by its value (shared objects)."""
-    if convert is not None:
-        values = [convert(v) for v in values]
     if codes and max(codes) >= len(values):
         raise DamagedColumnFile("a code is out of range")
     return list(map(values.__getitem__, codes))

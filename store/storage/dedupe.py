@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TypedDict
 
 from rapidfuzz import fuzz
 
@@ -44,7 +45,14 @@ def body_similarity(a: str, b: str) -> float:
     return fuzz.ratio(body_opening(a), body_opening(b))
 
 
-def same_story(a: dict, b: dict) -> bool:
+class Story(TypedDict):
+    """What `same_story` compares of a record (an ItemRecord is one)."""
+
+    title: str
+    body: str
+
+
+def same_story(a: Story, b: Story) -> bool:
     """Whether two records (`title`, `body`) tell the same story.
 
     The same headline with alike (or missing) bodies, or different headlines over nearly

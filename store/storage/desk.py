@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypedDict, TypeVar
 
 import filelock
 import orjson
@@ -48,7 +48,27 @@ QUERY_MAX = 400
 _TAG = re.compile(r"^\w[\w.+/-]*$", re.UNICODE)
 _DESK_HINT = "move it aside to start again with no watchlist, saved searches, tags or notes"
 _CURSOR_HINT = "move it aside: the next `newsdesk new` then lists every item once more"
-_DESK_KINDS = ("watchlist", "saved", "tags", "notes")
+
+
+class DeskData(TypedDict):
+    """A desk file: watched companies (key -> name), saved searches (name -> query), tags
+    (item id -> its tags) and notes (item id -> its note)."""
+
+    watchlist: dict[str, str]
+    saved: dict[str, str]
+    tags: dict[str, list[str]]
+    notes: dict[str, str]
+
+
+class CursorData(TypedDict):
+    """A cursor file: the arrival log (ids in arrival order) and each scope's position."""
+
+    seen: list[str]
+    at: dict[str, int]
+
+
+def _empty_desk() -> DeskData:
+    return {"watchlist": {}, "saved": {}, "tags": {}, "notes": {}}
 
 
 class DeskValueError(ValueError):
@@ -118,7 +138,7 @@ def _str_map(path: Path, value: object, what: str, hint: str) -> dict[str, str]:
     raise CorruptStoreError(path, f"the {what} are malformed", hint)
 
 
-def load_desk_file(path: Path) -> dict[str, dict] | None:
+def load_desk_file(path: Path) -> DeskData | None:
     """The desk in a file, None if it does not exist; CorruptStoreError if damaged."""
     raw = read_bytes(path)
     if raw is None:
@@ -139,7 +159,7 @@ def load_desk_file(path: Path) -> dict[str, dict] | None:
     }
 
 
-def load_cursor_file(path: Path) -> dict[str, Any] | None:
+def load_cursor_file(path: Path) -> CursorData | None:
     """The arrival log and cursors in a file, None if none; CorruptStoreError if damaged."""
     raw = read_bytes(path)
     if raw is None:
@@ -184,7 +204,7 @@ class Desk:
         self.path = desk_path(self.root, self.user)
         self.cursor_path = cursor_path(self.root, self.user)
         self._lock = filelock.FileLock(self.root / f".desk-{self.user}.lock", timeout=lock_timeout)
-        self._data: dict[str, dict] = {kind: {} for kind in _DESK_KINDS}
+        self._data: DeskData = _empty_desk()
         self._stamp: tuple[int, int, int] | None = None
         self._load()
 
@@ -242,7 +262,7 @@ class Desk:
     def watch(self, key: str, name: str) -> bool:
         """Add a company to the watchlist; False if it was already there."""
 
-        def change(data: dict) -> bool:
+        def change(data: DeskData) -> bool:
             if key in data["watchlist"]:
                 return False
             data["watchlist"][key] = clean_line(name) or key
@@ -260,7 +280,7 @@ class Desk:
         """Save (or replace) a search; returns the name as stored."""
         name, query = clean_saved_name(name), clean_query(query)
 
-        def change(data: dict) -> str:
+        def change(data: DeskData) -> str:
             saved = data["saved"]
             for old in list(saved):
                 if old.casefold() == name.casefold():
@@ -274,7 +294,7 @@ class Desk:
         """Remove a saved search (any case); the name it had, None if there was none."""
         wanted = clean_line(name).casefold()
 
-        def change(data: dict) -> str | None:
+        def change(data: DeskData) -> str | None:
             for old in list(data["saved"]):
                 if old.casefold() == wanted:
                     del data["saved"][old]
@@ -289,7 +309,7 @@ class Desk:
         """Add tags to an item (cleaned, duplicates ignored); returns its tags now."""
         wanted = [clean_tag(t) for t in tags]
 
-        def change(data: dict) -> list[str]:
+        def change(data: DeskData) -> list[str]:
             now = list(dict.fromkeys([*data["tags"].get(item_id, ()), *wanted]))
             if now:
                 data["tags"][item_id] = now
@@ -301,9 +321,10 @@ class Desk:
         """Remove tags from an item (all of them with None); returns its tags now."""
         unwanted = None if tags is None else {clean_tag(t) for t in tags}
 
-        def change(data: dict) -> list[str]:
-            kept = data["tags"].get(item_id, ()) if unwanted is not None else ()
-            now = [t for t in kept if t not in unwanted]
+        def change(data: DeskData) -> list[str]:
+            now: list[str] = []
+            if unwanted is not None:
+                now = [t for t in data["tags"].get(item_id, ()) if t not in unwanted]
             if now:
                 data["tags"][item_id] = now
             else:
@@ -316,7 +337,7 @@ class Desk:
         """Make an item's tags exactly `tags` (the reader's tag editor, undo)."""
         wanted = list(dict.fromkeys(clean_tag(t) for t in tags))
 
-        def change(data: dict) -> list[str]:
+        def change(data: DeskData) -> list[str]:
             if wanted:
                 data["tags"][item_id] = wanted
             else:
@@ -329,7 +350,7 @@ class Desk:
         """Set an item's note (an empty text removes it); returns the note as stored."""
         note = clean_note(text)
 
-        def change(data: dict) -> str:
+        def change(data: DeskData) -> str:
             if note:
                 data["notes"][item_id] = note
             else:
@@ -349,7 +370,7 @@ class Desk:
         """
         with self._locked():
             remove_stale_temps(self.root, f".{self.cursor_path.name}.")
-            data = load_cursor_file(self.cursor_path) or {"seen": [], "at": {}}
+            data: CursorData = load_cursor_file(self.cursor_path) or {"seen": [], "at": {}}
             log: list[str] = data["seen"]
             known = set(log)
             arrived = [i for i in current if i not in known]
@@ -378,7 +399,7 @@ class Desk:
     def _load(self) -> None:
         now = stamp(self.path)
         data = load_desk_file(self.path)
-        self._data = data or {kind: {} for kind in _DESK_KINDS}
+        self._data = data or _empty_desk()
         self._stamp = now
 
     @contextlib.contextmanager
@@ -390,10 +411,10 @@ class Desk:
         with held(self._lock, f"the desk file {self.path}"):
             yield
 
-    def _change(self, change: Callable[[dict], T]) -> T:
+    def _change(self, change: Callable[[DeskData], T]) -> T:
         with self._locked():
             remove_stale_temps(self.root, f".{self.path.name}.")
-            data = load_desk_file(self.path) or {kind: {} for kind in _DESK_KINDS}
+            data = load_desk_file(self.path) or _empty_desk()
             before = orjson.dumps(data)
             result = change(data)
             after = orjson.dumps(data)

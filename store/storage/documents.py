@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict, cast
 
 from store.storage.errors import CorruptStoreError
-from store.storage.files import OrjsonStorage, check_tinydb_shape
+from store.storage.files import OrjsonStorage, Record, Tables, check_tinydb_shape
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE
 from store.storage.manifest import Manifest, Version
 
@@ -29,7 +30,7 @@ def segment_of(doc_id: str | int) -> int:
     return (int(doc_id) - 1) // DOCUMENTS_PER_SEGMENT
 
 
-def read_tables(root: Path, version: Version, required: tuple[str, ...], legacy: bool) -> dict:
+def read_tables(root: Path, version: Version, required: tuple[str, ...], legacy: bool) -> Tables:
     """The tables of one TinyDB file the manifest names (CorruptStoreError naming its
     backup when it is damaged or missing)."""
     path = Path(root) / version.name
@@ -43,18 +44,55 @@ def read_tables(root: Path, version: Version, required: tuple[str, ...], legacy:
         raise exc.with_backup(backup) from None
 
 
+class DocumentRecord(TypedDict, total=False):
+    """An ingested document as `Store.documents()` gives it (store/ingest.py makes it; the
+    store adds `sha256`, `item_ids` and `ingested_at`). Other fields are kept as stored."""
+
+    name: str
+    layout: str
+    publisher: str
+    title: str
+    published: str
+    preamble: str
+    sha256: str
+    item_ids: list[str]
+    ingested_at: str
+
+
+_TEXT_FIELDS = ("name", "layout", "publisher", "title", "published", "preamble", "sha256")
+
+
+def as_document(record: Record) -> DocumentRecord:
+    """A stored document record as a DocumentRecord: each known field of its type (a text
+    field that is not text becomes its str(), item ids that are not strings are dropped)."""
+    out = dict(record)
+    for key in _TEXT_FIELDS:
+        if key in out and not isinstance(out[key], str):
+            out[key] = str(out[key])
+    out["item_ids"] = item_ids(record)
+    return cast("DocumentRecord", out)  # its fields checked above
+
+
+def item_ids(document: Record) -> list[str]:
+    """The ids of the items a document record lists (in document order)."""
+    ids = document.get("item_ids")
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, str)]
+
+
 class DocumentTable:
     """The documents and learned companies of one generation, read as they are asked for."""
 
     def __init__(self, root: Path, manifest: Manifest) -> None:
         self.root = Path(root)
         self.manifest = manifest
-        self._segments: dict[int, dict[str, dict]] = {}
-        self._single: dict | None = None
-        self._companies: dict[str, dict] | None = None
+        self._segments: dict[int, dict[str, Record]] = {}
+        self._single: Tables | None = None
+        self._companies: dict[str, Record] | None = None
 
     @property
-    def single(self) -> dict | None:
+    def single(self) -> Tables | None:
         """Both tables of a store from before document segments (None: it has segments)."""
         if self.manifest.documents is None:
             return None
@@ -67,7 +105,7 @@ class DocumentTable:
             )
         return self._single
 
-    def segment(self, number: int) -> dict[str, dict]:
+    def segment(self, number: int) -> dict[str, Record]:
         """doc id -> record of one document segment (empty if there is none yet)."""
         table = self._segments.get(number)
         if table is None:
@@ -84,10 +122,10 @@ class DocumentTable:
             self._segments[number] = table
         return table
 
-    def get(self, doc_id: str) -> dict | None:
+    def get(self, doc_id: str) -> Record | None:
         return self.segment(segment_of(doc_id)).get(doc_id)
 
-    def records(self) -> Iterator[tuple[str, dict]]:
+    def records(self) -> Iterator[tuple[str, Record]]:
         """(doc id, record) of every document, in the order they were first ingested."""
         single = self.single
         if single is not None:
@@ -96,7 +134,7 @@ class DocumentTable:
         for number in sorted(self.manifest.doc_segments):
             yield from sorted(self.segment(number).items(), key=lambda kv: int(kv[0]))
 
-    def companies(self) -> dict[str, dict]:
+    def companies(self) -> dict[str, Record]:
         if self._companies is None:
             single = self.single
             if single is not None:

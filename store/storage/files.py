@@ -15,7 +15,6 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import filelock
 import orjson
@@ -29,6 +28,10 @@ from store.storage.errors import (
     backup_path,
     os_reason,
 )
+
+# A JSON object as a store file holds it; a TinyDB file: table -> doc id -> record.
+Record = dict[str, object]
+Tables = dict[str, dict[str, Record]]
 
 
 def fsync_dir(folder: Path) -> None:
@@ -155,7 +158,7 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def parse_json(path: Path, raw: bytes, hint: str = "") -> Any:
+def parse_json(path: Path, raw: bytes, hint: str = "") -> object:
     """Parse a store file's bytes; CorruptStoreError (naming the file) if they are not JSON."""
     if not raw.strip():
         raise CorruptStoreError(path, "empty file", hint)
@@ -168,8 +171,8 @@ def parse_json(path: Path, raw: bytes, hint: str = "") -> Any:
 
 
 def check_tinydb_shape(
-    path: Path, data: Any, required: tuple[str, ...] = (), hint: str = ""
-) -> dict:
+    path: Path, data: object, required: tuple[str, ...] = (), hint: str = ""
+) -> Tables:
     """Check that `data` looks like a TinyDB file: {table: {doc_id: {...}}}."""
     if not isinstance(data, dict):
         raise CorruptStoreError(path, "not a TinyDB database", hint)
@@ -198,20 +201,20 @@ class OrjsonStorage(Storage):
         backup: bool = True,
         mode: int = 0o666,
         hint: str = "",
-        **_ignored: Any,
+        **_ignored: object,
     ) -> None:
         self.path = Path(path)
         self.backup = backup
         self.mode = mode
         self.hint = hint
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def read(self) -> Tables | None:
         raw = read_bytes(self.path)
         if raw is None:
             return None
         return check_tinydb_shape(self.path, parse_json(self.path, raw, self.hint), hint=self.hint)
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: Tables) -> None:
         atomic_write(self.path, orjson.dumps(data), mode=self.mode, backup=self.backup)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from store.model import ItemRecord
 from store.storage import manifest as manifests
 from store.storage.columns import DamagedColumnFile
 from store.storage.errors import StoreError, os_reason
-from store.storage.files import OrjsonStorage, atomic_write, remove_stale_temps
+from store.storage.files import OrjsonStorage, Record, atomic_write, remove_stale_temps
 from store.storage.index import ItemIndex, open_index
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE, WRITER_TEMPS
 from store.storage.manifest import Manifest, Version
@@ -62,7 +63,9 @@ class NextGeneration:
         # leftovers of writers that died before committing: no manifest names them
         manifests.remove(manifests.garbage(self.root, current.names()))
 
-    def write_segment(self, corpus: Corpus, number: int, items: dict[str, dict]):
+    def write_segment(
+        self, corpus: Corpus, number: int, items: dict[str, ItemRecord]
+    ) -> tuple[str, dict[str, int]]:
         """Write segment `number` anew; its token and the records' spans."""
         name = manifests.segment_name(number, self.generation)
         token, spans = corpus.write(name, items)
@@ -78,7 +81,7 @@ class NextGeneration:
         self.changed = True
 
     def write_document_segment(
-        self, number: int, table: dict[str, dict], *, keep_backup: bool = True
+        self, number: int, table: dict[str, Record], *, keep_backup: bool = True
     ) -> None:
         """Document segment `number` anew (doc id -> record)."""
         name = manifests.documents_name(number, self.generation)
@@ -88,7 +91,7 @@ class NextGeneration:
         self.doc_segments[number] = self._succeed(old, name)
         self.changed = True
 
-    def write_companies(self, table: dict[str, dict], *, keep_backup: bool = True) -> None:
+    def write_companies(self, table: dict[str, Record], *, keep_backup: bool = True) -> None:
         name = manifests.companies_name(self.generation)
         storage = OrjsonStorage(self.root / name, backup=False, hint=DOCUMENTS_HINT)
         storage.write({COMPANIES_TABLE: table})

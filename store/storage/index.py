@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import accumulate, groupby
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, Protocol, TypeVar, cast, overload
 
+from store.model import ItemRecord
 from store.storage import dedupe
-from store.storage.columns import ColumnFile, DamagedColumnFile, Writer, decode_codes
+from store.storage.columns import ColumnFile, DamagedColumnFile, Strings, Writer, decode_codes
 from store.storage.errors import CorruptStoreError
 from store.storage.records import company_key, normalize_record
 from store.storage.segments import NO_SPAN, Corpus, decode_span
@@ -57,7 +58,13 @@ class Row(NamedTuple):
     span: int  # the record's byte span in its segment file (segments.encode_span)
 
     @classmethod
-    def of(cls, record: dict, segment: int, span: int = NO_SPAN, keys: dedupe.Keys | None = None):
+    def of(
+        cls,
+        record: ItemRecord,
+        segment: int,
+        span: int = NO_SPAN,
+        keys: dedupe.Keys | None = None,
+    ) -> Row:
         """The row of a normalized record stored in `segment` at `span`."""
         keys = keys or dedupe.Keys()
         return cls(
@@ -96,7 +103,13 @@ _INTS["spans"] = "i64"
 _POSTED = {"tickers": "tickers", "companies": "companies", "documents": "documents"}
 _POSTED["publisher"] = "publisher"
 assert set(_STRINGS) | set(_CATEGORICAL) | set(_INTS) == set(COLUMNS)
-_DEFAULTS: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+# One value of a column: a string, a tuple of strings (tickers, companies, documents) or an
+# integer (segment, keys, spans); each column holds values of one of these kinds.
+Value = str | tuple[str, ...] | int
+Columns = dict[str, list[Value]]  # column name -> its values, row by row
+Patch = tuple[Value, ...]  # the new values of a row's PATCHABLE columns, in that order
+T = TypeVar("T")
+_DEFAULTS: dict[str, Value] = dict.fromkeys(COLUMNS, "")
 _DEFAULTS.update(dict.fromkeys(_MULTI, ()))
 _DEFAULTS.update(dict.fromkeys(_INTS, 0))
 
@@ -153,24 +166,31 @@ class Base:
     def __init__(
         self,
         n: int,
-        meta: dict,
+        meta: dict[str, object],
         file: ColumnFile | None = None,
-        columns=None,
+        columns: Columns | None = None,
         directory: dict[str, tuple[str, str]] | None = None,
-    ):
+    ) -> None:
         self.n = n
         self.meta = meta
         self._directory_of_documents = directory
         self.file = file
         self.name = file.path.name if file is not None else None
-        self._full: dict[str, list] = dict(columns or {})
-        self._strings: dict[str, Any] = {}
-        self._codes: dict[str, Any] = {}
-        self._values: dict[str, list] = {}
-        self._ints: dict[str, Any] = {}
-        self._directories: dict[str, dict] = {}
+        self._full: Columns = dict(columns or {})
+        self._strings: dict[str, Strings] = {}
+        self._codes: dict[str, memoryview] = {}
+        self._values: dict[str, list[Value]] = {}
+        self._ints: dict[str, memoryview] = {}
+        self._directories: dict[str, dict[str, list[int]]] = {}
         self._rows_by_id: dict[str, int] | None = None
         self._lookups = 0
+
+    @property
+    def _file(self) -> ColumnFile:
+        """The base's column file (only a base read from a file reads from one)."""
+        if self.file is None:
+            raise TypeError("an index base in memory has no file")
+        return self.file
 
     @classmethod
     def open(cls, path: Path) -> Base:
@@ -186,8 +206,8 @@ class Base:
     @classmethod
     def of_columns(
         cls,
-        columns: dict[str, list],
-        meta: dict,
+        columns: Columns,
+        meta: dict[str, object],
         directory: dict[str, tuple[str, str]] | None = None,
     ) -> Base:
         return cls(len(columns["ids"]), meta, None, columns, directory or {})
@@ -195,43 +215,48 @@ class Base:
     def document_directory(self) -> dict[str, tuple[str, str]]:
         """name -> (doc id, sha256) of the documents the base knows."""
         if self._directory_of_documents is None:
-            self._directory_of_documents = self._guard(lambda: _directory(self.file.json("docdir")))
+            self._directory_of_documents = self._guard(
+                lambda: _directory(self._file.json("docdir"))
+            )
         return self._directory_of_documents
 
-    def _guard(self, fn: Callable[[], Any]) -> Any:
+    def _guard(self, fn: Callable[[], T]) -> T:
+        """`fn()`, a damage it meets (in a file: a base in memory is never damaged) raised
+        as the CorruptStoreError that names the file."""
         try:
             return fn()
         except (DamagedColumnFile, IndexError, KeyError, TypeError, ValueError) as exc:
-            assert self.file is not None
+            if self.file is None:
+                raise
             raise _damaged(self.file.path, exc) from None
 
     # whole columns
 
-    def column(self, name: str) -> list:
+    def column(self, name: str) -> list[Value]:
         full = self._full.get(name)
         if full is None:
             full = self._full[name] = self._guard(lambda: self._decode(name))
             if len(full) != self.n:
-                raise _damaged(self.file.path, ValueError(f"column {name} has the wrong length"))
+                raise _damaged(self._file.path, ValueError(f"column {name} has the wrong length"))
         return full
 
-    def _decode(self, name: str) -> list:
-        assert self.file is not None
+    def _decode(self, name: str) -> list[Value]:
+        # (list is invariant: a list[str] is handed out as the list[Value] it also is)
         if name in _STRINGS:
-            return self._string_column(name).all()
+            return cast("list[Value]", self._string_column(name).all())
         if name in _CATEGORICAL:
             return decode_codes(self._code_column(name), self._value_table(name))
-        return self._int_column(name).tolist()
+        return cast("list[Value]", self._int_column(name).tolist())
 
     # single values
 
-    def value(self, name: str, row: int) -> Any:
+    def value(self, name: str, row: int) -> Value:
         full = self._full.get(name)
         if full is not None:
             return full[row]
         return self._guard(lambda: self._value(name, row))
 
-    def _value(self, name: str, row: int) -> Any:
+    def _value(self, name: str, row: int) -> Value:
         if not 0 <= row < self.n:
             raise IndexError(row)
         if name in _STRINGS:
@@ -240,47 +265,33 @@ class Base:
             return self._value_table(name)[self._code_column(name)[row]]
         return self._int_column(name)[row]
 
-    def _string_column(self, name: str):
+    def _string_column(self, name: str) -> Strings:
         strings = self._strings.get(name)
         if strings is None:
-            assert self.file is not None
-            strings = self._strings[name] = self.file.strings(name)
+            strings = self._strings[name] = self._file.strings(name)
             if len(strings) != self.n:
                 raise DamagedColumnFile(f"column {name} has the wrong length")
         return strings
 
-    def _code_column(self, name: str):
+    def _code_column(self, name: str) -> memoryview:
         codes = self._codes.get(name)
         if codes is None:
-            assert self.file is not None
-            codes = self._codes[name] = self.file.u32(name + ".codes")
+            codes = self._codes[name] = self._file.u32(name + ".codes")
             if len(codes) != self.n:
                 raise DamagedColumnFile(f"column {name} has the wrong length")
         return codes
 
-    def _value_table(self, name: str) -> list:
+    def _value_table(self, name: str) -> list[Value]:
         values = self._values.get(name)
         if values is None:
-            assert self.file is not None
-            values = self.file.json(name + ".values")
-            if not isinstance(values, list):
-                raise DamagedColumnFile(f"column {name} has no value table")
-            # the section's checksum vouches for its content; only the shape is checked here
-            if name in _MULTI:
-                if not all(type(v) is list for v in values):
-                    raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
-                values = list(map(tuple, values))
-            elif not all(type(v) is str for v in values):
-                raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
-            self._values[name] = values
+            values = self._values[name] = _value_table(self._file, name + ".values", name)
         return values
 
-    def _int_column(self, name: str):
+    def _int_column(self, name: str) -> memoryview:
         ints = self._ints.get(name)
         if ints is None:
-            assert self.file is not None
             kind = _INTS[name]
-            ints = self.file.u32(name) if kind == "u32" else self.file.i64(name)
+            ints = self._file.u32(name) if kind == "u32" else self._file.i64(name)
             if len(ints) != self.n:
                 raise DamagedColumnFile(f"column {name} has the wrong length")
             self._ints[name] = ints
@@ -288,8 +299,15 @@ class Base:
 
     # lookups
 
+    def string(self, name: str, row: int) -> str:
+        """A value of a string column (ids, published, title, publisher, section)."""
+        value = self.value(name, row)
+        if not isinstance(value, str):
+            raise TypeError(f"column {name} is not a column of strings")
+        return value
+
     def order_key(self, row: int) -> tuple[str, str]:
-        return (self.value("published", row), self.value("ids", row))
+        return (self.string("published", row), self.string("ids", row))
 
     def newer_than(self, order: tuple[str, str]) -> int:
         """How many base rows sort before (are newer than) a row with sort key `order`."""
@@ -311,7 +329,7 @@ class Base:
         self._lookups += 1
         if self._lookups > 64 or self.file is None:
             ids = self.column("ids")
-            self._rows_by_id = dict(zip(ids, range(self.n), strict=True))
+            self._rows_by_id = {str(i): row for row, i in enumerate(ids)}
             return self._rows_by_id.get(item_id)
         lo, hi = self._id_range(item_id)
         return self._id_rows()[lo] if lo < hi else None
@@ -323,7 +341,7 @@ class Base:
         order = self._id_rows()
         lo = self._id_bisect(prefix)
         rows = []
-        while lo < len(order) and self.value("ids", order[lo]).startswith(prefix):
+        while lo < len(order) and self.string("ids", order[lo]).startswith(prefix):
             rows.append(order[lo])
             lo += 1
         return rows
@@ -331,7 +349,7 @@ class Base:
     def _id_range(self, item_id: str) -> tuple[int, int]:
         lo = self._id_bisect(item_id)
         order = self._id_rows()
-        if lo < len(order) and self.value("ids", order[lo]) == item_id:
+        if lo < len(order) and self.string("ids", order[lo]) == item_id:
             return lo, lo + 1
         return lo, lo
 
@@ -340,7 +358,7 @@ class Base:
         lo, hi = 0, len(order)
         while lo < hi:
             mid = (lo + hi) // 2
-            if self.value("ids", order[mid]) < key:
+            if self.string("ids", order[mid]) < key:
                 lo = mid + 1
             else:
                 hi = mid
@@ -349,11 +367,11 @@ class Base:
     @cached_property
     def _id_order(self) -> Sequence[int]:
         if self.file is None:
-            ids = self._full["ids"]
+            ids = [str(i) for i in self._full["ids"]]
             return sorted(range(self.n), key=ids.__getitem__)
-        order = self._guard(lambda: self.file.u32("ids.order"))
+        order = self._guard(lambda: self._file.u32("ids.order"))
         if len(order) != self.n:
-            raise _damaged(self.file.path, ValueError("the id order has the wrong length"))
+            raise _damaged(self._file.path, ValueError("the id order has the wrong length"))
         return order
 
     def _id_rows(self) -> Sequence[int]:
@@ -370,7 +388,7 @@ class Base:
 
         def read() -> list[int]:
             start, count = entry
-            rows = self.file.u32(f"post.{name}.rows")[start : start + count].tolist()
+            rows: list[int] = self._file.u32(f"post.{name}.rows")[start : start + count].tolist()
             if rows and not (rows[0] >= 0 and rows[-1] < self.n):
                 raise DamagedColumnFile(f"postings of {name} are out of range")
             return rows
@@ -382,32 +400,32 @@ class Base:
             return list(self._memory_postings(name))
         return list(self._directory(name))
 
-    def _directory(self, name: str) -> dict:
+    def _directory(self, name: str) -> dict[str, list[int]]:
+        """key -> [start, count] of its rows in the base's postings of column `name`."""
         directory = self._directories.get(name)
         if directory is None:
-            directory = self._guard(lambda: self.file.json(f"post.{name}.keys"))
-            if not isinstance(directory, dict):
-                raise _damaged(self.file.path, ValueError(f"postings of {name} are malformed"))
-            self._directories[name] = directory
+            read = self._guard(lambda: self._file.json(f"post.{name}.keys"))
+            if not isinstance(read, dict):
+                raise _damaged(self._file.path, ValueError(f"postings of {name} are malformed"))
+            # each entry is checked when it is read (`posting`): a bad one is a damaged file
+            directory = self._directories[name] = cast("dict[str, list[int]]", read)
         return directory
 
     def _memory_postings(self, name: str) -> dict[str, list[int]]:
         cached = self._directories.get(name)
         if cached is None:
-            column = self._full[name]
-            cached = postings(((v,) for v in column) if name == "publisher" else column)
+            cached = postings(posted_values(name, self._full[name]))
             self._directories[name] = cached
         return cached
 
     @cached_property
     def title_text(self) -> TitleText:
         if self.file is None or "title_text" not in self.file:
-            return TitleText.of(self.column("title"))
+            return TitleText.of(strings(self.column("title")))
 
         def read() -> TitleText:
-            assert self.file is not None
-            text = str(self.file.raw("title_text"), "utf-8", "surrogatepass")
-            ends = self.file.u32("title_text.ends").tolist()
+            text = str(self._file.raw("title_text"), "utf-8", "surrogatepass")
+            ends: list[int] = self._file.u32("title_text.ends").tolist()
             if len(ends) != self.n or (ends and ends[-1] != len(text) - 1):
                 raise DamagedColumnFile("the title text does not match its rows")
             return TitleText(text, ends)
@@ -415,7 +433,7 @@ class Base:
         return self._guard(read)
 
 
-def postings(column: Iterable) -> dict[str, list[int]]:
+def postings(column: Iterable[Iterable[str]]) -> dict[str, list[int]]:
     """value -> the rows (ascending) whose tuple of values holds it."""
     found: dict[str, list[int]] = {}
     for row, values in enumerate(column):
@@ -426,6 +444,44 @@ def postings(column: Iterable) -> dict[str, list[int]]:
             elif rows[-1] != row:
                 rows.append(row)
     return found
+
+
+def strings(values: Sequence[Value]) -> Sequence[str]:
+    """A column of strings (ids, published, publisher, title, section) as what it holds."""
+    return cast("Sequence[str]", values)
+
+
+def tuples(values: Sequence[Value]) -> Sequence[tuple[str, ...]]:
+    """A multi-valued column (tickers, companies, documents) as what it holds."""
+    return cast("Sequence[tuple[str, ...]]", values)
+
+
+def integers(values: Sequence[Value]) -> Sequence[int]:
+    """An integer column (segment, title_key, body_key, body_print, spans) as what it holds."""
+    return cast("Sequence[int]", values)
+
+
+def posted_values(name: str, column: Sequence[Value]) -> Iterable[Iterable[str]]:
+    """The keys each row of a posted column holds (the publisher: one, the others: many)."""
+    if name == "publisher":
+        return ((v,) for v in strings(column))
+    return tuples(column)
+
+
+def _value_table(file: ColumnFile, section: str, name: str) -> list[Value]:
+    """The value table of categorical column `name` (JSON section `section`), its values
+    strings or (for the multi-valued columns) tuples of strings."""
+    values = file.json(section)
+    if not isinstance(values, list):
+        raise DamagedColumnFile(f"column {name} has no value table")
+    # the section's checksum vouches for its content; only the shape is checked here
+    if name in _MULTI:
+        if not all(type(v) is list for v in values):
+            raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
+        return list(map(tuple, values))
+    if not all(type(v) is str for v in values):
+        raise DamagedColumnFile(f"column {name} holds a value of the wrong type")
+    return values
 
 
 # ----------------------------------------------------------------------------- the index
@@ -439,12 +495,27 @@ class ItemIndex:
     `patches` (base row -> the new values of the PATCHABLE columns).
     """
 
+    # The columns (one per Row field, COLUMNS), made by __getattr__ when first asked for.
+    ids: Column[str]
+    published: Column[str]
+    publisher: Column[str]
+    title: Column[str]
+    section: Column[str]
+    tickers: Column[tuple[str, ...]]
+    companies: Column[tuple[str, ...]]  # company keys
+    documents: Column[tuple[str, ...]]  # document names
+    segment: Column[int]
+    title_key: Column[int]
+    body_key: Column[int]
+    body_print: Column[int]
+    spans: Column[int]
+
     def __init__(
         self,
         base: Base | dict[str, list],
-        delta: dict[str, list] | None = None,
+        delta: Columns | None = None,
         ops: list[int] | None = None,
-        patches: dict[int, tuple] | None = None,
+        patches: dict[int, Patch] | None = None,
         generation: int = 0,
         tokens: dict[int, str] | None = None,
         documents: dict[str, tuple[str, str]] | None = None,
@@ -455,9 +526,9 @@ class ItemIndex:
             columns = {name: base.get(name) or [_DEFAULTS[name]] * n for name in COLUMNS}
             base = Base.of_columns(columns, {"generation": generation})
         self.base = base
-        self.delta: dict[str, list] = delta or {name: [] for name in COLUMNS}
+        self.delta: Columns = delta or {name: [] for name in COLUMNS}
         self.ops: list[int] = ops or []
-        self.patches: dict[int, tuple] = patches or {}
+        self.patches: dict[int, Patch] = patches or {}
         self.generation = generation
         self.tokens: dict[int, str] = dict(tokens or {})
         self.documents_added: dict[str, tuple[str, str]] = dict(documents or {})  # since base
@@ -465,8 +536,8 @@ class ItemIndex:
         self._d = len(self.delta["ids"])
         self._n = base.n + self._d
         self._positions = [op + k for k, op in enumerate(self.ops)]  # final rows, ascending
-        self._columns: dict[str, Column] = {}
-        self._derived: dict[str, Any] = {}
+        self._columns: dict[str, Column[Value]] = {}
+        self._derived: dict[str, object] = {}
 
     # construction
 
@@ -500,7 +571,7 @@ class ItemIndex:
 
     # columns
 
-    def __getattr__(self, name: str) -> Column:
+    def __getattr__(self, name: str) -> Column[Value]:
         if name in COLUMNS:
             column = self._columns.get(name)
             if column is None:
@@ -525,7 +596,7 @@ class ItemIndex:
             return True, k
         return False, row - k
 
-    def _value(self, name: str, row: int) -> Any:
+    def _value(self, name: str, row: int) -> Value:
         if row < 0:
             row += self._n
         if not 0 <= row < self._n:
@@ -539,7 +610,7 @@ class ItemIndex:
                 return patch[PATCHABLE.index(name)]
         return self.base.value(name, at)
 
-    def _materialize(self, name: str) -> list:
+    def _materialize(self, name: str) -> list[Value]:
         base = self.base.column(name)
         if self.patches and name in PATCHABLE:
             base = list(base)
@@ -549,7 +620,7 @@ class ItemIndex:
         if not self._d:
             return base
         added = self.delta[name]
-        out: list = []
+        out: list[Value] = []
         start = k = 0
         for op, group in groupby(self.ops):
             count = sum(1 for _ in group)
@@ -564,11 +635,14 @@ class ItemIndex:
         return base_row + bisect_right(self.ops, base_row) if self._d else base_row
 
     def row(self, row: int) -> Row:
-        return Row(*(self._value(name, row) for name in COLUMNS))
+        return Row._make(self._value(name, row) for name in COLUMNS)
 
     def span_of(self, row: int) -> tuple[int, int]:
         """(offset, length) of a row's record in its segment file; length 0: not known."""
-        return decode_span(self._value("spans", row))
+        span = self._value("spans", row)
+        if not isinstance(span, int):
+            raise TypeError("the spans column holds integers")
+        return decode_span(span)
 
     def wanted(self, rows: Iterable[int]) -> list[tuple[str, int, int]]:
         """(id, offset, length) of rows' records in their segment files."""
@@ -576,16 +650,17 @@ class ItemIndex:
         if len(rows) > 64:  # many: the whole columns are cheaper than one value at a time
             ids, spans = self.ids.values(), self.spans.values()
             return [(ids[row], *decode_span(spans[row])) for row in rows]
-        return [(self._value("ids", row), *self.span_of(row)) for row in rows]
+        return [(str(self._value("ids", row)), *self.span_of(row)) for row in rows]
 
-    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+    def derived(self, name: str, build: Callable[[], T]) -> T:
         """A value computed from this index once (an index never changes): `build()` the
         first time `name` is asked for. For caches others keep per index, so they go when
-        the index goes."""
+        the index goes. One name is always built by the same `build`, so its value is a T."""
         try:
-            return self._derived[name]
+            return cast("T", self._derived[name])
         except KeyError:
-            value = self._derived[name] = build()
+            value = build()
+            self._derived[name] = value
             return value
 
     # ids
@@ -606,13 +681,13 @@ class ItemIndex:
         """The ids starting with `prefix`, without reading every id when the base is a file."""
         if self.base.id_lookups_are_cheap():
             return [i for i in self.ids if i.startswith(prefix)]
-        found = [self.base.value("ids", r) for r in self.base.rows_with_prefix(prefix)]
-        found += [i for i in self.delta["ids"] if i.startswith(prefix)]
+        found = [self.base.string("ids", r) for r in self.base.rows_with_prefix(prefix)]
+        found += [i for i in strings(self.delta["ids"]) if i.startswith(prefix)]
         return found
 
     @cached_property
     def _delta_rows(self) -> dict[str, int]:
-        return {item_id: k for k, item_id in enumerate(self.delta["ids"])}
+        return {item_id: k for k, item_id in enumerate(strings(self.delta["ids"]))}
 
     # postings
 
@@ -637,27 +712,27 @@ class ItemIndex:
         rows = [self.global_row(b) for b in self.base.posting(name, key)]
         if self.patches and name in PATCHABLE:  # a patch may add the key to a base row
             i = PATCHABLE.index(name)
-            rows += [self.global_row(b) for b, p in self.patches.items() if key in p[i]]
+            for b, patch in self.patches.items():
+                value = patch[i]
+                if isinstance(value, tuple) and key in value:
+                    rows.append(self.global_row(b))
         if self._d:
-            column = self.delta[name]
             positions = self._positions
-            if name == "publisher":
-                rows += [positions[k] for k, v in enumerate(column) if v == key]
-            else:
-                rows += [positions[k] for k, v in enumerate(column) if key in v]
+            posted = posted_values(name, self.delta[name])
+            rows += [positions[k] for k, keys in enumerate(posted) if key in keys]
         return sorted(set(rows))
 
     @cached_property
-    def segment_counts(self) -> Counter:
+    def segment_counts(self) -> Counter[int]:
         counts = Counter(self._base_segment_counts())
-        counts.update(self.delta["segment"])
+        counts.update(integers(self.delta["segment"]))
         return counts
 
     def _base_segment_counts(self) -> dict[int, int]:
         stored = self.base.meta.get("segment_counts")
         if isinstance(stored, dict):
             return {int(k): v for k, v in stored.items()}
-        return Counter(self.base.column("segment"))
+        return Counter(integers(self.base.column("segment")))
 
     @cached_property
     def rows_by_segment(self) -> dict[int, list[int]]:
@@ -675,7 +750,7 @@ class ItemIndex:
         rows = [self.global_row(b) for b in self.base.title_text.rows_with(words)]
         if self._d:
             delta_text = self.derived(
-                "index.delta_titles", lambda: TitleText.of(self.delta["title"])
+                "index.delta_titles", lambda: TitleText.of(strings(self.delta["title"]))
             )
             rows += [self._positions[k] for k in delta_text.rows_with(words)]
             rows.sort()
@@ -686,7 +761,7 @@ class ItemIndex:
     def with_batch(
         self,
         new_rows: list[Row],
-        changed: dict[str, tuple],
+        changed: dict[str, Patch],
         tokens: dict[int, str],
         generation: int,
         documents: dict[str, tuple[str, str]] | None = None,
@@ -754,12 +829,13 @@ class ItemIndex:
         writer.json("docdir", self.base.document_directory())
         columns = {name: self.base.column(name) for name in COLUMNS}
         _write_rows(writer, columns)
-        order = sorted(range(self._n), key=columns["ids"].__getitem__)
+        order = sorted(range(self._n), key=strings(columns["ids"]).__getitem__)
         writer.u32("ids.order", order)
         for name in _POSTED:
-            column = columns[name]
-            posted = postings(((v,) for v in column) if name == "publisher" else column)
-            directory, flat, start = {}, [], 0
+            posted = postings(posted_values(name, columns[name]))
+            directory: dict[str, list[int]] = {}
+            flat: list[int] = []
+            start = 0
             for key, rows in posted.items():
                 directory[key] = [start, len(rows)]
                 flat.extend(rows)
@@ -797,7 +873,7 @@ class ItemIndex:
             if name in _CATEGORICAL:
                 _write_categorical(writer, f"patch.{name}", column)
             else:
-                writer.i64(f"patch.{name}", column)
+                writer.i64(f"patch.{name}", integers(column))
         writer.write(
             path,
             {
@@ -813,36 +889,35 @@ class ItemIndex:
         )
 
 
-def _write_categorical(writer: Writer, name: str, column: Sequence) -> None:
+def _write_categorical(writer: Writer, name: str, column: Sequence[Value]) -> None:
     values = list(dict.fromkeys(column))
     code_of = {value: code for code, value in enumerate(values)}
     writer.json(name + ".values", [list(v) if isinstance(v, tuple) else v for v in values])
     writer.u32(name + ".codes", map(code_of.__getitem__, column))
 
 
-def _write_rows(writer: Writer, columns: dict[str, Sequence]) -> None:
+def _write_rows(writer: Writer, columns: Mapping[str, Sequence[Value]]) -> None:
     for name in _STRINGS:
-        writer.strings(name, columns[name])
+        writer.strings(name, strings(columns[name]))
     for name in _CATEGORICAL:
         _write_categorical(writer, name, columns[name])
     for name, kind in _INTS.items():
         if kind == "u32":
-            writer.u32(name, columns[name])
+            writer.u32(name, integers(columns[name]))
         else:
-            writer.i64(name, columns[name])
+            writer.i64(name, integers(columns[name]))
 
 
-def _read_rows(file: ColumnFile, n: int, prefix: str = "") -> dict[str, list]:
-    columns: dict[str, list] = {}
+def _read_rows(file: ColumnFile, n: int, prefix: str = "") -> Columns:
+    columns: Columns = {}
     for name in _STRINGS:
-        columns[name] = file.strings(prefix + name).all()
+        columns[name] = list[Value](file.strings(prefix + name).all())
     for name in _CATEGORICAL:
-        values = file.json(prefix + name + ".values")
-        convert = tuple if name in _MULTI else None
-        columns[name] = decode_codes(file.u32(prefix + name + ".codes"), values, convert)
+        values = _value_table(file, prefix + name + ".values", name)
+        columns[name] = decode_codes(file.u32(prefix + name + ".codes"), values)
     for name, kind in _INTS.items():
         ints = file.u32(prefix + name) if kind == "u32" else file.i64(prefix + name)
-        columns[name] = ints.tolist()
+        columns[name] = list[Value](ints.tolist())
     if not all(len(v) == n for v in columns.values()):
         raise DamagedColumnFile("delta columns of different lengths")
     return columns
@@ -853,7 +928,7 @@ def open_index(base_path: Path, delta_path: Path | None) -> ItemIndex:
     they are not whole, not of this version, or do not fit together)."""
     base = Base.open(base_path)
     tokens_meta = base.meta.get("tokens", {})
-    generation = base.meta.get("generation", 0)
+    generation = _generation(base.meta)
     base_next = _next_doc(base.meta)
     if delta_path is None:
         return ItemIndex(
@@ -873,15 +948,14 @@ def open_index(base_path: Path, delta_path: Path | None) -> ItemIndex:
         delta = _read_rows(file, d)
         ops = file.u32("ops").tolist()
         patched = file.u32("patch.rows").tolist()
-        patch_columns = []
+        patch_columns: list[list[Value]] = []
         for name in PATCHABLE:
             if name in _CATEGORICAL:
-                values = file.json(f"patch.{name}.values")
-                convert = tuple if name in _MULTI else None
+                values = _value_table(file, f"patch.{name}.values", name)
                 codes = file.u32(f"patch.{name}.codes")
-                patch_columns.append(decode_codes(codes, values, convert))
+                patch_columns.append(decode_codes(codes, values))
             else:
-                patch_columns.append(file.i64(f"patch.{name}").tolist())
+                patch_columns.append(list[Value](file.i64(f"patch.{name}").tolist()))
     except (KeyError, TypeError) as exc:
         raise DamagedColumnFile(f"malformed delta ({type(exc).__name__})") from None
     if len(ops) != d or any(not 0 <= op <= base.n for op in ops) or ops != sorted(ops):
@@ -896,21 +970,28 @@ def open_index(base_path: Path, delta_path: Path | None) -> ItemIndex:
         delta,
         ops,
         patches,
-        meta.get("generation", 0),
+        _generation(meta),
         _tokens(meta["tokens"]),
         documents,
         _next_doc(meta),
     )
 
 
-def _next_doc(meta: dict) -> int:
+def _generation(meta: dict[str, object]) -> int:
+    value = meta.get("generation", 0)
+    if type(value) is not int or value < 0:
+        raise DamagedColumnFile("no generation")
+    return value
+
+
+def _next_doc(meta: dict[str, object]) -> int:
     value = meta.get("next_doc", 1)
     if type(value) is not int or value < 1:
         raise DamagedColumnFile("no next document id")
     return value
 
 
-def _directory(value: Any) -> dict[str, tuple[str, str]]:
+def _directory(value: object) -> dict[str, tuple[str, str]]:
     if not isinstance(value, dict):
         raise DamagedColumnFile("the documents directory is malformed")
     out = {}
@@ -921,31 +1002,41 @@ def _directory(value: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _tokens(meta: Any) -> dict[int, str]:
+def _tokens(meta: object) -> dict[int, str]:
     if not isinstance(meta, dict):
         raise DamagedColumnFile("no segment tokens")
     return {int(number): str(token) for number, token in meta.items()}
 
 
-class Column(Sequence):
-    """One column of an index: a value read alone, or the whole column decoded once."""
+class Column(Sequence[T]):
+    """One column of an index: a value read alone, or the whole column decoded once.
+
+    `T` is what the column holds (`ItemIndex` declares it per column: `ids` a Column[str],
+    `tickers` a Column[tuple[str, ...]], `spans` a Column[int] ...)."""
 
     __slots__ = ("_index", "_name", "_reads", "_values")
     WHOLE_AFTER = 256  # after this many values read alone, decoding the column is cheaper
 
     def __init__(self, index: ItemIndex, name: str) -> None:
         self._index, self._name = index, name
-        self._values: list | None = None
+        self._values: list[T] | None = None
         self._reads = 0
 
-    def values(self) -> list:
+    def values(self) -> list[T]:
         """The whole column as a list (decoded the first time)."""
         values = self._values
         if values is None:
-            values = self._values = self._index._materialize(self._name)
+            # the column named `_name` holds values of kind T (ItemIndex's declarations)
+            values = self._values = cast("list[T]", self._index._materialize(self._name))
         return values
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | list[T]:
         values = self._values
         if values is not None:
             return values[i]
@@ -954,12 +1045,12 @@ class Column(Sequence):
         self._reads += 1
         if self._reads > self.WHOLE_AFTER:
             return self.values()[i]
-        return self._index._value(self._name, i)
+        return cast("T", self._index._value(self._name, i))
 
     def __len__(self) -> int:
         return len(self._index)
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[T]:
         return iter(self.values())
 
     def __contains__(self, value: object) -> bool:
@@ -972,13 +1063,13 @@ class Column(Sequence):
             return self.values() == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # a column compares by value: unhashable
 
     def __repr__(self) -> str:
         return f"Column({self._name!r}, {len(self)} rows)"
 
 
-class Postings(Mapping):
+class Postings(Mapping[str, list[int]]):
     """key -> the rows (ascending) of an index holding it: one key read alone from the
     base's postings, or all of them computed from the whole column."""
 
@@ -989,8 +1080,8 @@ class Postings(Mapping):
 
     def _everything(self) -> dict[str, list[int]]:
         if self._all is None:
-            column = getattr(self._index, self._name)
-            self._all = postings(((v,) for v in column) if self._name == "publisher" else column)
+            column = self._index._materialize(self._name)
+            self._all = postings(posted_values(self._name, column))
         return self._all
 
     def __getitem__(self, key: str) -> list[int]:
@@ -1015,7 +1106,15 @@ class Postings(Mapping):
         return len(self._everything())
 
 
-def rebuild(corpus: Corpus, generation: int = 0, documents=None) -> ItemIndex:
+class DocumentDirectory(Protocol):
+    """What a rebuild reads of the documents table (documents.DocumentTable)."""
+
+    def directory(self) -> dict[str, tuple[str, str]]: ...
+
+
+def rebuild(
+    corpus: Corpus, generation: int = 0, documents: DocumentDirectory | None = None
+) -> ItemIndex:
     """The index derived from the corpus segments of a generation (a damaged one raises),
     with the directory of `documents` (a DocumentTable).
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -114,9 +114,6 @@ class Manifest:
         """Segment number -> (its file, the file's backup)."""
         return {n: (v.name, v.backup) for n, v in self.segments.items()}
 
-    def next(self, **changes) -> Manifest:
-        return replace(self, generation=self.generation + 1, legacy=False, **changes)
-
     def to_json(self) -> bytes:
         return orjson.dumps(
             {
@@ -173,9 +170,9 @@ class Manifest:
             if match:
                 segments[int(match.group(1))] = _legacy_version(name, names)
         for name in names:  # a segment whose file is gone but whose backup is there
-            if name.endswith(".bak") and LEGACY_SEGMENT.match(name[:-4]):
-                number = int(LEGACY_SEGMENT.match(name[:-4]).group(1))  # type: ignore[union-attr]
-                segments.setdefault(number, Version(name[:-4], name))
+            match = LEGACY_SEGMENT.match(name[:-4]) if name.endswith(".bak") else None
+            if match:
+                segments.setdefault(int(match.group(1)), Version(name[:-4], name))
         documents = "documents.json"
         has_documents = documents in names or f"{documents}.bak" in names
         return cls(

@@ -3,27 +3,50 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
+from typing import TypeGuard
 
 import orjson
 
-from store.model import ItemRecord
+from store.model import CompanyRef, ItemRecord
 
 
-def company_key(company: dict) -> str:
+def company_key(company: Mapping[str, object]) -> str:
     return str(company.get("key") or company.get("name") or "").strip()
 
 
-def join_paragraphs(paragraphs: list) -> str:
+def company_ref(company: Mapping[str, object]) -> CompanyRef:
+    """A company as an item stores it: its key (its name when it has none), name, ticker."""
+    ticker = company.get("ticker")
+    return {
+        "key": company_key(company),
+        "name": str(company.get("name") or ""),
+        "ticker": str(ticker) if ticker else None,
+    }
+
+
+def is_item_record(value: object) -> TypeGuard[ItemRecord]:
+    """Whether a value read back from a segment file is an item record: a JSON object with
+    a string id and title (the store wrote it as `normalize_record` made it, so a file that
+    passes this and its checksum-free parse is trusted for the other fields)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("id"), str)
+        and isinstance(value.get("title"), str)
+    )
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
     """A body or preamble given as a list of paragraphs, as one string (blank-line separated)."""
     return "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
 
 
-def normalize_record(record: dict, document: str | None = None) -> ItemRecord:
+def normalize_record(record: Mapping[str, object], document: str | None = None) -> ItemRecord:
     """A clean item record with every field present, listing `document` among its sources."""
     body = record.get("body") or ""
     if isinstance(body, list):
-        body = join_paragraphs(body)
-    documents = [d for d in record.get("documents") or [] if isinstance(d, str)]
+        body = join_paragraphs(_strings(body))
+    documents = _strings(record.get("documents"))
     if document is not None and document not in documents:
         documents.append(document)
     return {
@@ -32,16 +55,29 @@ def normalize_record(record: dict, document: str | None = None) -> ItemRecord:
         "publisher": str(record.get("publisher") or ""),
         "documents": documents,
         "section": str(record.get("section") or ""),
-        "authors": list(record.get("authors") or []),
+        "authors": _strings(record.get("authors")),
         "published": str(record.get("published") or ""),
         "body": str(body),
-        "related": list(record.get("related") or []),
-        "companies": [dict(c) for c in record.get("companies") or [] if isinstance(c, dict)],
-        "tickers": list(record.get("tickers") or []),
+        "related": _strings(record.get("related")),
+        "companies": _company_refs(record.get("companies")),
+        "tickers": _strings(record.get("tickers")),
     }
 
 
-def _union(old: list, new: list) -> list:
+def _company_refs(value: object) -> list[CompanyRef]:
+    if not isinstance(value, list | tuple):
+        return []
+    return [company_ref(c) for c in value if isinstance(c, dict)]
+
+
+def _strings(value: object) -> list[str]:
+    """The strings of a list field (a field that is not a list: none)."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [v for v in value if isinstance(v, str)]
+
+
+def _union(old: list[str], new: list[str]) -> list[str]:
     out = list(old)
     out.extend(v for v in new if v not in out)
     return out
@@ -58,7 +94,7 @@ def merged(stored: ItemRecord, incoming: ItemRecord) -> ItemRecord:
     record["authors"] = _union(stored.get("authors", []), incoming["authors"])
     if not stored.get("section"):
         record["section"] = incoming["section"]
-    companies = [{**c} for c in stored.get("companies", [])]
+    companies: list[CompanyRef] = [{**c} for c in stored.get("companies", [])]
     by_key = {company_key(c): c for c in companies}
     for company in incoming["companies"]:
         known = by_key.get(company_key(company))
@@ -71,9 +107,9 @@ def merged(stored: ItemRecord, incoming: ItemRecord) -> ItemRecord:
     return record
 
 
-def content_hash(document: dict, items: list[dict]) -> str:
+def content_hash(document: Mapping[str, object], items: Sequence[Mapping[str, object]]) -> str:
     payload = orjson.dumps(
-        [{k: v for k, v in document.items() if k != "ingested_at"}, items],
+        [{k: v for k, v in document.items() if k != "ingested_at"}, list(items)],
         option=orjson.OPT_SORT_KEYS,
         default=str,
     )
@@ -100,6 +136,6 @@ def with_marks(
     return out
 
 
-def next_doc_id(table: dict[str, dict]) -> str:
+def next_doc_id(table: Mapping[str, object]) -> str:
     """The TinyDB doc id after the highest one in `table`."""
     return str(max(map(int, table), default=0) + 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from store.storage import manifest as manifests
 from store.storage.desk import private_file_check
-from store.storage.documents import DocumentTable, read_tables, segment_of
+from store.storage.documents import DocumentTable, item_ids, read_tables, segment_of
 from store.storage.errors import CorruptStoreError, StoreError
 from store.storage.files import OrjsonStorage, atomic_write, backup_path, read_bytes
 from store.storage.generation import NextGeneration, read_index
@@ -186,7 +186,7 @@ def _rebuild(root: Path, writing: NextGeneration) -> ItemIndex:
 
 def _count_lost(documents: DocumentTable, index: ItemIndex, restored: Restored) -> None:
     for _doc_id, record in documents.records():
-        missing = [i for i in record.get("item_ids") or [] if i not in index]
+        missing = [i for i in item_ids(record) if i not in index]
         if missing:
             restored.lost_items += len(missing)
             restored.lost_documents.append(str(record.get("name") or ""))

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import orjson
 
+from store.model import ItemRecord
 from store.storage.errors import CorruptStoreError
 from store.storage.files import atomic_write, check_tinydb_shape, parse_json, read_bytes
+from store.storage.records import is_item_record
 
 ITEMS_TABLE = "items"
 META_TABLE = "meta"
@@ -56,7 +58,7 @@ def new_token() -> str:
     return os.urandom(TOKEN_BYTES).hex()
 
 
-def segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, int]]:
+def segment_bytes(token: str, items: dict[str, ItemRecord]) -> tuple[bytes, dict[str, int]]:
     """A segment file (TinyDB: tables `meta` and `items`) and each item's span in it.
 
     The bytes are exactly `orjson.dumps` of the tables, so a segment read back and written
@@ -78,17 +80,13 @@ def segment_bytes(token: str, items: dict[str, dict]) -> tuple[bytes, dict[str, 
     return b"".join(parts), spans
 
 
-def record_at(raw: bytes | memoryview, item_id: str) -> dict | None:
+def record_at(raw: bytes | memoryview, item_id: str) -> ItemRecord | None:
     """The record `raw` (one span's bytes) holds if it is the item `item_id`, else None."""
     try:
         record = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if (
-        not isinstance(record, dict)
-        or record.get("id") != item_id
-        or not isinstance(record.get("title"), str)
-    ):
+    if not is_item_record(record) or record["id"] != item_id:
         return None
     return record
 
@@ -101,7 +99,7 @@ class Segment:
     its records' byte spans when the file is exactly as `segment_bytes` writes it.
     """
 
-    items: dict[str, dict]
+    items: dict[str, ItemRecord]
     doc_ids: dict[str, str]
     token: str | None = None
     spans: dict[str, int] = field(default_factory=dict)
@@ -121,13 +119,13 @@ class Segment:
                 raise CorruptStoreError(path, "the file is missing", CORPUS_HINT)
             return cls({}, {})
         data = check_tinydb_shape(path, parse_json(path, raw, CORPUS_HINT), hint=CORPUS_HINT)
-        items = data.get(ITEMS_TABLE, {})
+        items: dict[str, ItemRecord] = {}
         doc_ids = {}
-        for doc_id, record in items.items():
-            item_id = record.get("id")
-            if not isinstance(item_id, str) or not isinstance(record.get("title"), str):
+        for doc_id, record in data.get(ITEMS_TABLE, {}).items():
+            if not is_item_record(record):
                 raise CorruptStoreError(path, "an item record has no id or title", CORPUS_HINT)
-            doc_ids[item_id] = doc_id
+            items[doc_id] = record
+            doc_ids[record["id"]] = doc_id
         segment = cls(items, doc_ids)
         if with_spans:
             meta = data.get(META_TABLE, {}).get("1", {})
@@ -143,7 +141,7 @@ class Segment:
         """Raise CorruptStoreError if the file at `path` is not a good segment."""
         cls.load(path, missing_ok=False)
 
-    def get(self, item_id: str) -> dict | None:
+    def get(self, item_id: str) -> ItemRecord | None:
         doc_id = self.doc_ids.get(item_id)
         return None if doc_id is None else self.items[doc_id]
 
@@ -230,7 +228,7 @@ class Corpus:
 
     def read_spans(
         self, number: int, token: str | None, wanted: Iterable[Wanted]
-    ) -> dict[str, dict] | None:
+    ) -> dict[str, ItemRecord] | None:
         """Records of one segment read alone by their spans, without parsing the rest.
 
         None when the spans cannot be trusted: the file is not the version `token` names (a
@@ -240,7 +238,7 @@ class Corpus:
         if token is None:
             return None
         header = segment_header(token)
-        found: dict[str, dict] = {}
+        found: dict[str, ItemRecord] = {}
         try:
             with open(self.path(number), "rb", buffering=0) as handle:
                 if handle.read(len(header)) != header:
@@ -257,7 +255,7 @@ class Corpus:
             return None
         return found
 
-    def write(self, name: str, items: dict[str, dict]) -> tuple[str, dict[str, int]]:
+    def write(self, name: str, items: dict[str, ItemRecord]) -> tuple[str, dict[str, int]]:
         """Write a new segment file `name` (a name no manifest names yet) holding `items`;
         the new version's token and the records' spans."""
         token = new_token()
@@ -276,7 +274,7 @@ def records_holding(
     token: str | None,
     locate: Callable[[str], tuple[int, int] | None],
     needle: bytes,
-) -> list[dict] | None:
+) -> list[ItemRecord] | None:
     """The records of a segment file (bytes `raw`, version `token`) whose bytes hold
     `needle`, found without parsing the rest: from each hit back to the start of its record,
     whose id `locate` turns into the span the index has for it (None: not committed here).

@@ -9,7 +9,7 @@ into new files and commits them with one manifest replacement (store/storage/gen
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,9 +17,15 @@ import filelock
 
 from store.model import ItemRecord
 from store.storage.batch import AddResult, Batch, KeyMap, key_maps
-from store.storage.documents import DocumentTable, segment_of
+from store.storage.documents import (
+    DocumentRecord,
+    DocumentTable,
+    as_document,
+    item_ids,
+    segment_of,
+)
 from store.storage.errors import AmbiguousIdError, CorruptStoreError, StoreError, os_reason
-from store.storage.files import Stamp, read_bytes, stamp
+from store.storage.files import Record, Stamp, read_bytes, stamp
 from store.storage.generation import NextGeneration, read_index
 from store.storage.index import ItemIndex, rebuild
 from store.storage.layout import (
@@ -129,7 +135,7 @@ class Store:
 
     def _get_many(self, ids: list[str]) -> list[ItemRecord]:
         index = self._index
-        found: dict[str, dict] = {}
+        found: dict[str, ItemRecord] = {}
         wanted: dict[int, list[int]] = {}
         for item_id in ids:
             row = index.row_of(item_id)
@@ -147,8 +153,8 @@ class Store:
                 if record is not None:
                     found[record["id"]] = record
         state = self.state
-        bookmarks, read = state.bookmarks, state.read
-        return [with_marks(found[i], bookmarks, read) for i in ids if i in found]
+        bookmarks, marked_read = state.bookmarks, state.read
+        return [with_marks(found[i], bookmarks, marked_read) for i in ids if i in found]
 
     def resolve_id(self, prefix: str) -> str | None:
         """The one item id starting with `prefix` (case-insensitive); None if none.
@@ -209,25 +215,26 @@ class Store:
                 if row is not None and index.segment[row] == number:
                     yield with_marks(record, bookmarks, read, copy=False)
 
-    def documents(self) -> list[dict]:
+    def documents(self) -> list[DocumentRecord]:
         """The ingested documents whose items are all committed, in the order they were
         first ingested."""
         index = self._index
         out = []
         for _doc_id, record in self._document_table().records():
-            ids = record.get("item_ids") or []
-            if all(map(index.__contains__, ids)):
-                out.append(dict(record, item_ids=list(ids)))
+            if all(map(index.__contains__, item_ids(record))):
+                out.append(as_document(record))
         return out
 
-    def learned_companies(self) -> list[dict]:
+    def learned_companies(self) -> list[Record]:
         """Companies learned at ingest (dicts as the ingest gave them)."""
         return [dict(c) for c in self._document_table().companies().values()]
 
     # writing
 
     def add_documents(
-        self, batch: list[tuple[dict, list[dict]]], learned_companies: list[dict] | None = None
+        self,
+        batch: Sequence[tuple[Mapping[str, object], Sequence[Mapping[str, object]]]],
+        learned_companies: Sequence[Mapping[str, object]] | None = None,
     ) -> list[AddResult]:
         """Add documents and their item records: dedupe, assign ids, write, commit.
 
@@ -239,7 +246,7 @@ class Store:
             writing = NextGeneration(self.root, self._manifest)
             table = self._document_table()
             directory = index.document_directory
-            written: dict[str, dict] = {}  # doc id -> the document record as this batch has it
+            written: dict[str, Record] = {}  # doc id -> the document record as this batch has it
             named: dict[str, tuple[str, str]] = {}  # name -> (doc id, sha256) of those
             next_doc = index.next_doc_id
             # documents are keyed by content: the same bytes under another name are the same
@@ -250,7 +257,7 @@ class Store:
             companies_changed = False
             for document, items in batch:
                 name = str(document.get("name") or "")
-                digest = document.get("sha256") or content_hash(document, items)
+                digest = str(document.get("sha256") or content_hash(document, items))
                 doc_id = by_digest.get(digest)
                 existing = None
                 if doc_id is not None:
@@ -266,9 +273,9 @@ class Store:
                 if (
                     existing is not None
                     and existing.get("sha256") == digest
-                    and all(work.taken(i) for i in existing.get("item_ids") or [])
+                    and all(work.taken(i) for i in item_ids(existing))
                 ):
-                    ids = list(existing.get("item_ids") or [])
+                    ids = item_ids(existing)
                     results.append(AddResult(name, 0, max(len(items), len(ids)), ids))
                     continue
                 ids = []
@@ -319,8 +326,8 @@ class Store:
                     companies[doc_id] = dict(company)
                     companies_changed = True
 
-            for number, items in work.segment_contents():
-                work.written(number, *writing.write_segment(self._corpus, number, items))
+            for number, contents in work.segment_contents():
+                work.written(number, *writing.write_segment(self._corpus, number, contents))
             self._write_documents(writing, table, written, companies, companies_changed)
             new_index = index
             if work.records or named:
