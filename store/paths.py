@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "newsdesk"
+
+
+def _user_dir(kind: str) -> Path:
+    """The user's data or config directory for newsdesk (platformdirs, imported only when
+    no environment variable names the place: it costs a one-shot command ~10 ms)."""
+    import platformdirs
+
+    if kind == "config":
+        return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_store_path() -> Path:
@@ -15,7 +23,7 @@ def default_store_path() -> Path:
     env = os.environ.get("NEWSDESK_DB")
     if env:
         return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "store"
+    return _user_dir("data") / "store"
 
 
 def bundled_seeds_dir() -> Path:
@@ -32,7 +40,7 @@ def config_path() -> Path:
     env = os.environ.get("NEWSDESK_CONFIG")
     if env:
         return Path(env).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+    return _user_dir("config") / "config.toml"
 
 
 def inbox_path() -> Path:
@@ -41,4 +49,4 @@ def inbox_path() -> Path:
     env = os.environ.get("NEWSDESK_INBOX")
     if env:
         return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "inbox"
+    return _user_dir("data") / "inbox"

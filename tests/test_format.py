@@ -20,3 +20,18 @@ def test_fit_cells_crops_with_an_ellipsis_or_pads_to_exactly_the_width(text, wid
     if width > 0:
         reference.truncate(width, overflow="ellipsis", pad=True)
         assert fitted == reference.plain
+
+
+def test_fit_cells_strips_the_controls_rich_strips():
+    """fit_cells strips what rich.text.Text strips, without importing rich.control."""
+    from rich.control import STRIP_CONTROL_CODES
+
+    from tui.format import fit_cells
+
+    for code in range(32):
+        expected = "ab " if code in STRIP_CONTROL_CODES else None
+        fitted = fit_cells(f"a{chr(code)}b", 3)
+        if expected is not None:
+            assert fitted == expected, code
+        else:
+            assert chr(code) in fitted, code

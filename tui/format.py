@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
-from rich.control import strip_control_codes
 
 from store.parsers.publishers import SHORT_PUBLISHERS
+
+# What rich.text.Text strips (rich.control.STRIP_CONTROL_CODES: BEL, BS, VT, FF, CR), without
+# importing rich.control and its styles into every one-shot command.
+_STRIP_CONTROLS = dict.fromkeys((7, 8, 11, 12, 13))
 
 
 def short_publisher(publisher: str) -> str:
@@ -42,7 +45,7 @@ def fit_cells(text: str, width: int) -> str:
     """
     if width <= 0:
         return ""
-    text = strip_control_codes(text)  # as rich.text.Text does
+    text = text.translate(_STRIP_CONTROLS)  # as rich.text.Text does
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…"

@@ -12,8 +12,6 @@ import hashlib
 import re
 from typing import TypedDict
 
-from rapidfuzz import fuzz
-
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 _BODY_KEY_CHARS = 80
@@ -42,6 +40,8 @@ def body_opening(body: str) -> str:
 
 def body_similarity(a: str, b: str) -> float:
     """0-100: how alike the openings of two bodies are."""
+    from rapidfuzz import fuzz  # imported when first compared: a reader never compares
+
     return fuzz.ratio(body_opening(a), body_opening(b))
 
 

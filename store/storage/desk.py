@@ -21,15 +21,16 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import TypedDict, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
-import filelock
 import orjson
 
 from store.storage.errors import CorruptStoreError, StoreError, os_reason
 from store.storage.files import (
     atomic_write,
+    file_lock,
     held,
     parse_json,
     read_bytes,
@@ -38,6 +39,9 @@ from store.storage.files import (
 )
 from store.storage.state import STATE_LOCK_TIMEOUT, current_user
 from store.text.sanitize import clean_line, strip_controls
+
+if TYPE_CHECKING:
+    import filelock
 
 T = TypeVar("T")
 
@@ -203,10 +207,14 @@ class Desk:
         self.user = user or current_user()
         self.path = desk_path(self.root, self.user)
         self.cursor_path = cursor_path(self.root, self.user)
-        self._lock = filelock.FileLock(self.root / f".desk-{self.user}.lock", timeout=lock_timeout)
+        self._lock_timeout = lock_timeout
         self._data: DeskData = _empty_desk()
         self._stamp: tuple[int, int, int] | None = None
         self._load()
+
+    @cached_property
+    def _lock(self) -> filelock.FileLock:  # made when the desk is first changed
+        return file_lock(self.root / f".desk-{self.user}.lock", self._lock_timeout)
 
     # reading
 

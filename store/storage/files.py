@@ -15,8 +15,8 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import filelock
 import orjson
 from tinydb.storages import Storage
 
@@ -28,6 +28,9 @@ from store.storage.errors import (
     backup_path,
     os_reason,
 )
+
+if TYPE_CHECKING:
+    import filelock
 
 # A JSON object as a store file holds it; a TinyDB file: table -> doc id -> record.
 Record = dict[str, object]
@@ -257,6 +260,14 @@ def lock_holder(lock_file: str | os.PathLike) -> int | None:
     return None
 
 
+def file_lock(path: Path, timeout: float) -> filelock.FileLock:
+    """A lock on `path` (filelock is imported when a lock is first made: a one-shot command
+    that only reads never takes one, and importing filelock costs it ~10 ms)."""
+    import filelock
+
+    return filelock.FileLock(path, timeout=timeout)
+
+
 @contextlib.contextmanager
 def held(lock: filelock.FileLock, what: str, busy_hint: str = "") -> Iterator[None]:
     """Hold a file lock, turning a time-out or an OS error into a one-line StoreError.
@@ -265,6 +276,8 @@ def held(lock: filelock.FileLock, what: str, busy_hint: str = "") -> Iterator[No
     usually holds it ("an ingest may be running"): it is given only when the lock is busy.
     When the lock is busy, `on_lock_wait` hears at once that we wait, and for whom.
     """
+    import filelock
+
     try:
         try:
             lock.acquire(timeout=0)

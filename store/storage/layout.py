@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import filelock
+from store.storage.files import file_lock, held
 
-from store.storage.files import held
+if TYPE_CHECKING:
+    import filelock
 
 LOCK_FILE = ".lock"
 DOCUMENTS_TABLE = "documents"
@@ -37,7 +39,7 @@ WRITER_TEMPS = (".corpus-", ".index", ".documents", ".manifest.json.")
 
 
 def write_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> filelock.FileLock:
-    return filelock.FileLock(Path(root) / LOCK_FILE, timeout=timeout)
+    return file_lock(Path(root) / LOCK_FILE, timeout)
 
 
 def holding(lock: filelock.FileLock, root: Path) -> contextlib.AbstractContextManager[None]:

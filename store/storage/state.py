@@ -14,20 +14,25 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import filelock
 import orjson
 
 from store.storage.errors import CorruptStoreError, StoreError, os_reason
 from store.storage.files import (
     Stamp,
     atomic_write,
+    file_lock,
     held,
     parse_json,
     read_bytes,
     remove_stale_temps,
 )
+
+if TYPE_CHECKING:
+    import filelock
 
 STATE_LOCK_TIMEOUT = 10.0
 _KINDS = ("bookmarks", "read")
@@ -79,12 +84,16 @@ class UserState:
         self.root = Path(root)
         self.user = user or current_user()
         self.path = state_path(self.root, self.user)
-        self._lock = filelock.FileLock(self.root / f".state-{self.user}.lock", timeout=lock_timeout)
+        self._lock_timeout = lock_timeout
         self._marks: dict[str, dict[str, int]] = {kind: {} for kind in _KINDS}
         self._bookmarks: frozenset[str] = frozenset()
         self._read: frozenset[str] = frozenset()
         self._stamp: Stamp | None = None
         self._load()
+
+    @cached_property
+    def _lock(self) -> filelock.FileLock:  # made when a mark is first changed
+        return file_lock(self.root / f".state-{self.user}.lock", self._lock_timeout)
 
     @property
     def bookmarks(self) -> frozenset[str]:

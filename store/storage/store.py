@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-
-import filelock
+from typing import TYPE_CHECKING
 
 from store.model import ItemRecord
-from store.storage.batch import AddResult, Batch, KeyMap, key_maps
 from store.storage.documents import (
     DocumentRecord,
     DocumentTable,
@@ -43,11 +42,17 @@ from store.storage.records import (
     normalize_record,
     with_marks,
 )
-from store.storage.restore import Restored, reindex, restore_backups
 from store.storage.segments import CORPUS_HINT, Corpus, Segment, raw_needle, records_holding
 from store.storage.state import UserState
 
-__all__ = ["AddResult", "ItemIndex", "Store"]
+if TYPE_CHECKING:
+    import filelock
+
+if TYPE_CHECKING:  # writing and restoring are imported when they happen: a one-shot reader
+    from store.storage.batch import AddResult, KeyMap  # does without dedupe's rapidfuzz
+    from store.storage.restore import Restored
+
+__all__ = ["ItemIndex", "Store"]
 
 SEGMENT_SIZE = 1000
 SEGMENT_CACHE = 8
@@ -78,7 +83,6 @@ class Store:
         if not self.root.is_dir():
             raise StoreError(f"the store path {self.root} is not a folder")
         self.manifest_path = self.root / MANIFEST_FILE
-        self._lock = write_lock(self.root, lock_timeout)
         self._corpus = Corpus(self.root, segment_cache)
         self._manifest = Manifest(legacy=True)
         self._manifest_stamp: Stamp | None = None
@@ -240,6 +244,8 @@ class Store:
 
         One read and one write per touched file; the index is replaced last.
         """
+        from store.storage.batch import AddResult, Batch
+
         with self._write_lock():
             self._reload_if_changed()
             index = self._index
@@ -365,6 +371,8 @@ class Store:
     def restore_backups(self) -> Restored:
         """Put back the last good version of every damaged store file (see
         store/storage/restore.py), then reload."""
+        from store.storage.restore import restore_backups
+
         restored = restore_backups(self.root, lock_timeout=self._lock_timeout)
         self._corpus.clear()
         self._load()
@@ -374,11 +382,17 @@ class Store:
 
     def reindex(self) -> int:
         """Rebuild the index from the corpus and commit it; the number of items."""
+        from store.storage.restore import reindex
+
         count = reindex(self.root, lock_timeout=self._lock_timeout)
         self._load()
         return count
 
     # internals
+
+    @cached_property
+    def _lock(self) -> filelock.FileLock:  # made when the store is first written
+        return write_lock(self.root, self._lock_timeout)
 
     def _write_lock(self) -> contextlib.AbstractContextManager[None]:
         return holding(self._lock, self.root)
@@ -421,6 +435,8 @@ class Store:
         self._corpus.clear()
 
     def _rebuild_and_save(self, manifest: Manifest) -> tuple[Manifest, ItemIndex]:
+        import filelock
+
         try:
             self._lock.acquire(timeout=2.0)
         except (filelock.Timeout, OSError):  # busy or read-only: rebuild in memory only
@@ -446,6 +462,8 @@ class Store:
     def _dedupe_maps(self, index: ItemIndex) -> tuple[KeyMap, KeyMap]:
         if self._maps is not None and self._maps[0] is index:
             return self._maps[1], self._maps[2]
+        from store.storage.batch import key_maps
+
         title_ids, body_ids = key_maps(index)
         self._maps = (index, title_ids, body_ids)
         return title_ids, body_ids

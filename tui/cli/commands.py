@@ -132,8 +132,6 @@ def cmd_ingest(args, out: Output) -> int:
 
 
 def cmd_list(args, out: Output) -> int:
-    from store.search import match_companies
-
     store = open_store(args)
     index = store.index
     rows: list[int] = list(range(len(index)))
@@ -143,6 +141,8 @@ def cmd_list(args, out: Output) -> int:
         rows = [r for r in rows if r in allowed]
         described.append(f"publisher “{args.publisher}”")
     if args.company:
+        from store.search import match_companies  # the directory: only for --company
+
         directory = open_directory(store)
         companies = match_companies(directory, args.company, limit=1)
         if not companies:

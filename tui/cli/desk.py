@@ -432,8 +432,14 @@ def cmd_export(args, out: Output) -> int:
 # ---------------------------------------------------------------- the parser
 
 
-def register(add: Callable[..., argparse.ArgumentParser], db_parent, json_parent) -> None:
-    """Add the desk's commands with the parser's `add(name, func, help, json=...)`."""
+def register(
+    add: Callable[..., argparse.ArgumentParser],
+    db_parent,
+    json_parent,
+    wanted: Callable[[str], bool] = lambda name: True,
+) -> None:
+    """Add the desk's commands with the parser's `add(name, func, help, json=...)`
+    (`wanted(name)`: whether the parser builds that command)."""
     from tui.cli.parser import ID_HELP
 
     p = add("watchlist", cmd_watchlist, "watched companies with item and unread counts", json=True)
@@ -493,6 +499,8 @@ def register(add: Callable[..., argparse.ArgumentParser], db_parent, json_parent
     p.add_argument("--delete", action="store_true", help="remove the note")
     add("tags", cmd_tags, "your tags with their item counts", json=True)
 
+    if not wanted("export"):
+        return
     from store.export import FORMATS, GROUPS
 
     p = add("export", cmd_export, "export items as Markdown, CSV, JSON or an Obsidian folder")

@@ -213,10 +213,10 @@ def print_items(
     total: int | None = None,
 ) -> None:
     """Items as JSON (full records) or as a table (from the index)."""
-    from store.intake.feedlist import attach_links
-    from store.model import public_item
-
     if as_json:
+        from store.intake.feedlist import attach_links
+        from store.model import public_item
+
         index = store.index
         records = attach_links(store.root, store.get_many([index.ids[i] for i in rows]))
         print_json([public_item(r) for r in records])

@@ -9,7 +9,6 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from tui.cli import commands, desk, intake
@@ -52,10 +51,23 @@ def limit_value(text: str) -> int:
 
 
 def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~20 ms: only for --version
+
     try:
         return version("newsdesk")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "unknown"
+
+
+class VersionAction(argparse.Action):
+    """--version: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(f"newsdesk {package_version()}")  # on standard output, as argparse's own does
+        parser.exit()
 
 
 def has_terminal() -> bool:
@@ -63,7 +75,32 @@ def has_terminal() -> bool:
     return sys.stdout.isatty() and sys.stdin.isatty()
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _NotBuilt:
+    """The parser of a command this run does not build: what is added to it goes nowhere."""
+
+    def __getattr__(self, name: str) -> Callable[..., _NotBuilt]:
+        return lambda *args, **kwargs: self
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command an argument list names (its first word that is not an option or the
+    value of --db); None when there is none or help or the version is asked for."""
+    after_db = False
+    for arg in argv:
+        if after_db:
+            after_db = False
+        elif arg == "--db":
+            after_db = True
+        elif arg in ("-h", "--help", "--version"):
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command`, one that knows that command alone (a one-shot
+    command then builds one subparser, not forty, and imports nothing the others need)."""
     db_parent = argparse.ArgumentParser(add_help=False)
     db_parent.add_argument(
         "--db", metavar="PATH", default=argparse.SUPPRESS,
@@ -87,15 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the reader (it needs a terminal).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("--version", action="version", version=f"newsdesk {package_version()}")
+    parser.add_argument("--version", action=VersionAction, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    built: set[str] = set()
+
+    def wanted(name: str) -> bool:
+        return command is None or name == command
 
     def add(
         name: str, func: Callable[..., int], help: str, *, json: bool = False, limit: bool = False
     ) -> argparse.ArgumentParser:
+        if not wanted(name):
+            return _NotBuilt()  # type: ignore[return-value]  # a sink for its arguments
         parents = [db_parent] + ([json_parent] if json else []) + ([limit_parent] if limit else [])
         p = sub.add_parser(name, parents=parents, help=help, description=help)
         p.set_defaults(func=func)
+        built.add(name)
         return p
 
     add("read", commands.cmd_read, "open the reader (the default; needs a terminal)")
@@ -132,13 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
         json=True, limit=True,
     )  # fmt: skip
     p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
-    add_intake(sub, add)
+    add_intake(sub, add, wanted)
     add(
         "restore", commands.cmd_restore,
         "put back the last good copy of damaged store files (when a command says so)",
     )  # fmt: skip
-    desk.register(add, db_parent, json_parent)
+    desk.register(add, db_parent, json_parent, wanted)
     add("reindex", commands.cmd_reindex, "rebuild the item index from the corpus files")
+    if command is not None and command not in built:
+        return build_parser()  # not a command: the whole parser says so, with the choices
     return parser
 
 
@@ -159,7 +205,9 @@ def job_count(text: str) -> int:
     return value
 
 
-def add_intake(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
+def add_intake(
+    sub, add: Callable[..., argparse.ArgumentParser], wanted: Callable[[str], bool]
+) -> None:
     """`feeds …`, `fetch` and `watch`."""
     from store.paths import inbox_path
 
@@ -209,13 +257,12 @@ def add_intake(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
         "--jobs", type=job_count, default=8, metavar="N",
         help="feeds fetched at once (default: 8)",
     )  # fmt: skip
+    inbox = inbox_path() if wanted("watch") else None  # the user directories: only for watch
     p = add(
         "watch", intake.cmd_watch,
-        f"ingest files dropped into a folder as they land (default: {inbox_path()})",
+        f"ingest files dropped into a folder as they land (default: {inbox})",
     )  # fmt: skip
-    p.add_argument(
-        "dir", nargs="?", metavar="DIR", help=f"the folder to watch (default: {inbox_path()})"
-    )
+    p.add_argument("dir", nargs="?", metavar="DIR", help=f"the folder to watch (default: {inbox})")
     p.add_argument(
         "--settle", type=positive_seconds, default=1.0, metavar="S",
         help="read a file once it has not changed for S seconds (default: 1)",
@@ -223,7 +270,8 @@ def add_intake(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
