@@ -4,6 +4,7 @@ lazily (one value, one posting list) or whole, and rebuilt when damaged."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,20 @@ def test_documents_live_in_segments_and_a_write_rewrites_only_its_own(
         "batch-00001-0.txt", "batch-00001-1.txt", "batch-00001-2.txt", "batch-00002-0.txt",
     ]  # fmt: skip
     assert reader.index.document_directory["batch-00001-0.txt"][0] == "1"
+
+
+@pytest.mark.parametrize("odd", ["plain", "unit\x1fseparator", "nul\x00inside"])
+def test_value_tables_read_one_value_or_whole_whatever_the_values_hold(tmp_path, odd) -> None:
+    """Value tables are string sections (tuples joined by U+001F); one whose values hold
+    that separator or a NUL is kept as JSON. Either way one value read alone from the file
+    equals the whole column decoded."""
+    store = open_store(tmp_path)
+    items = [make_item(f"Story {i}", tickers=(f"{i:04d}.HK", "0700.HK")) for i in range(6)]
+    store.add_documents([make_doc(f"{odd}.txt", items), make_doc("other.txt", [make_item("X")])])
+    base, _ = index_files(tmp_path)
+    kinds = {name: ColumnFile(base).kind(f"{name}.values") for name in ("documents", "tickers")}
+    assert kinds == {"documents": "str" if odd == "plain" else "json", "tickers": "str"}
+    lazy, full = open_store(tmp_path).index, whole(open_store(tmp_path).index)
+    for row in range(len(lazy)):
+        assert lazy.row(row) == tuple(full[name][row] for name in COLUMNS)
+    assert Counter(full["documents"]) == {("other.txt",): 1, (f"{odd}.txt",): 6}

@@ -34,7 +34,7 @@ from store.storage.errors import CorruptStoreError
 from store.storage.records import company_key, normalize_record
 from store.storage.segments import NO_SPAN, Corpus, decode_span
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5  # 5: value tables as string sections (one value read alone)
 DELTA_MIN = 20_000  # a delta may hold this many rows and patches before compaction ...
 DELTA_SHARE = 16  # ... or one sixteenth of the base, whichever is more
 _REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
@@ -179,7 +179,7 @@ class Base:
         self._full: Columns = dict(columns or {})
         self._strings: dict[str, Strings] = {}
         self._codes: dict[str, memoryview] = {}
-        self._values: dict[str, list[Value]] = {}
+        self._values: dict[str, ValueTable] = {}
         self._ints: dict[str, memoryview] = {}
         self._directories: dict[str, dict[str, list[int]]] = {}
         self._rows_by_id: dict[str, int] | None = None
@@ -245,7 +245,7 @@ class Base:
         if name in _STRINGS:
             return cast("list[Value]", self._string_column(name).all())
         if name in _CATEGORICAL:
-            return decode_codes(self._code_column(name), self._value_table(name))
+            return decode_codes(self._code_column(name), self._value_table(name).all())
         return cast("list[Value]", self._int_column(name).tolist())
 
     # single values
@@ -262,7 +262,7 @@ class Base:
         if name in _STRINGS:
             return self._string_column(name).get(row)
         if name in _CATEGORICAL:
-            return self._value_table(name)[self._code_column(name)[row]]
+            return self._value_table(name).get(self._code_column(name)[row])
         return self._int_column(name)[row]
 
     def _string_column(self, name: str) -> Strings:
@@ -281,7 +281,7 @@ class Base:
                 raise DamagedColumnFile(f"column {name} has the wrong length")
         return codes
 
-    def _value_table(self, name: str) -> list[Value]:
+    def _value_table(self, name: str) -> ValueTable:
         values = self._values.get(name)
         if values is None:
             values = self._values[name] = _value_table(self._file, name + ".values", name)
@@ -468,9 +468,72 @@ def posted_values(name: str, column: Sequence[Value]) -> Iterable[Iterable[str]]
     return tuples(column)
 
 
-def _value_table(file: ColumnFile, section: str, name: str) -> list[Value]:
-    """The value table of categorical column `name` (JSON section `section`), its values
-    strings or (for the multi-valued columns) tuples of strings."""
+# A multi-valued column's value (a tuple of strings) in a string section: its strings joined
+# by this (a table whose values hold it, or an empty string, is written as JSON instead).
+_JOIN = "\x1f"
+
+
+class ValueTable:
+    """The value table of a categorical column: one value decoded alone (a code's string
+    in the section, split), or the whole table at once."""
+
+    __slots__ = ("_multi", "_strings", "_values")
+
+    def __init__(self, strings: Strings | None, values: list[Value] | None, multi: bool) -> None:
+        self._strings, self._values, self._multi = strings, values, multi
+
+    def __len__(self) -> int:
+        if self._values is not None:
+            return len(self._values)
+        assert self._strings is not None
+        return len(self._strings)
+
+    def get(self, code: int) -> Value:
+        if self._values is not None:
+            return self._values[code]
+        assert self._strings is not None
+        if not 0 <= code < len(self._strings):
+            raise IndexError("a code is out of range")
+        text = self._strings.get(code)
+        return (tuple(text.split(_JOIN)) if text else ()) if self._multi else text
+
+    def all(self) -> list[Value]:
+        if self._values is None:
+            assert self._strings is not None
+            texts = self._strings.all()
+            if self._multi:
+                self._values = [tuple(t.split(_JOIN)) if t else () for t in texts]
+            else:
+                self._values = cast("list[Value]", texts)
+        return self._values
+
+
+def _encoded_table(values: list[Value]) -> list[str] | None:
+    """A value table as strings (tuples joined by _JOIN); None if one cannot be (a value
+    holds the separator, a NUL, or is a tuple holding an empty string)."""
+    out = []
+    for value in values:
+        if isinstance(value, tuple):
+            if any(not part or _JOIN in part or "\0" in part for part in value):
+                return None
+            out.append(_JOIN.join(value))
+        elif isinstance(value, str) and "\0" not in value:
+            out.append(value)
+        else:
+            return None
+    return out
+
+
+def _value_table(file: ColumnFile, section: str, name: str) -> ValueTable:
+    """The value table of categorical column `name` (section `section`: strings, or JSON
+    when it could not be written as strings), its values strings or (for the multi-valued
+    columns) tuples of strings."""
+    if file.kind(section) == "str":
+        return ValueTable(file.strings(section), None, name in _MULTI)
+    return ValueTable(None, _json_value_table(file, section, name), name in _MULTI)
+
+
+def _json_value_table(file: ColumnFile, section: str, name: str) -> list[Value]:
     values = file.json(section)
     if not isinstance(values, list):
         raise DamagedColumnFile(f"column {name} has no value table")
@@ -892,7 +955,11 @@ class ItemIndex:
 def _write_categorical(writer: Writer, name: str, column: Sequence[Value]) -> None:
     values = list(dict.fromkeys(column))
     code_of = {value: code for code, value in enumerate(values)}
-    writer.json(name + ".values", [list(v) if isinstance(v, tuple) else v for v in values])
+    encoded = _encoded_table(values)
+    if encoded is None:
+        writer.json(name + ".values", [list(v) if isinstance(v, tuple) else v for v in values])
+    else:
+        writer.strings(name + ".values", encoded)
     writer.u32(name + ".codes", map(code_of.__getitem__, column))
 
 
@@ -913,7 +980,7 @@ def _read_rows(file: ColumnFile, n: int, prefix: str = "") -> Columns:
     for name in _STRINGS:
         columns[name] = list[Value](file.strings(prefix + name).all())
     for name in _CATEGORICAL:
-        values = _value_table(file, prefix + name + ".values", name)
+        values = _value_table(file, prefix + name + ".values", name).all()
         columns[name] = decode_codes(file.u32(prefix + name + ".codes"), values)
     for name, kind in _INTS.items():
         ints = file.u32(prefix + name) if kind == "u32" else file.i64(prefix + name)
@@ -951,7 +1018,7 @@ def open_index(base_path: Path, delta_path: Path | None) -> ItemIndex:
         patch_columns: list[list[Value]] = []
         for name in PATCHABLE:
             if name in _CATEGORICAL:
-                values = _value_table(file, f"patch.{name}.values", name)
+                values = _value_table(file, f"patch.{name}.values", name).all()
                 codes = file.u32(f"patch.{name}.codes")
                 patch_columns.append(decode_codes(codes, values))
             else:
