@@ -58,3 +58,28 @@ def test_an_ambiguous_id_prefix_is_named_with_its_count(tmp_path: Path) -> None:
     )
     unknown = run("show", "zzzzzzzz9", "--db", str(db), check=1)
     assert "no item" in unknown.stderr
+
+
+def test_a_company_search_reads_no_body_unless_asked(tmp_path: Path) -> None:
+    """`search Tencent` answers from the index (the items linked to Tencent, then titles);
+    bodies, which take reading the whole corpus, are searched for it only with --bodies.
+    Words that name no company are always looked for in bodies too."""
+    from store.storage.store import Store
+    from tests.helpers.store_factory import make_doc, make_item
+
+    db = tmp_path / "db"
+    linked = make_item("Cloud deal signed", companies=(("tencent", "Tencent Holdings", None),))
+    titled = make_item("Why Tencent waits")
+    mention = make_item("A games market note", "Rivals of Tencent cut prices for sensor games.")
+    other = make_item("Steel output rises", "Nothing about the internet here at all, sensor.")
+    Store(db).add_documents([make_doc("a.txt", [linked, titled, mention, other])])
+
+    def titles(*args: str) -> list[str]:
+        found = json.loads(run("search", *args, "--json", "--db", str(db)).stdout)
+        return [item["title"] for item in found]
+
+    assert titles("Tencent") == ["Cloud deal signed", "Why Tencent waits"]
+    assert titles("Tencent", "--bodies") == [
+        "Cloud deal signed", "Why Tencent waits", "A games market note"
+    ]  # fmt: skip
+    assert sorted(titles("sensor")) == ["A games market note", "Steel output rises"]

@@ -178,8 +178,11 @@ def cmd_search(args, out: Output) -> int:
     limit = effective_limit(args)
     result = search(index, directory, args.query)
     rows = result.company_rows + result.title_rows
-    if limit is None or len(rows) < limit:
-        # Bodies only when companies and titles leave room: it reads the whole corpus.
+    # A company or ticker is answered by the index: ingest linked each item to the companies
+    # its title and body name. Bodies are scanned (the whole corpus) for other words, or
+    # with --bodies, and only when companies and titles leave room under the limit.
+    bodies = args.bodies or not (result.companies or result.tickers)
+    if bodies and (limit is None or len(rows) < limit):
         wanted = None if limit is None else limit - len(rows)
         body = search(index, directory, args.query, store=store, body_limit=wanted).body_ids
         rows += sorted(r for r in map(index.row_of, body) if r is not None)

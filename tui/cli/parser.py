@@ -156,6 +156,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         json=True, limit=True,
     )  # fmt: skip
     p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
+    p.add_argument(
+        "--bodies", action="store_true",
+        help="also look for the words in item bodies when the query names a company or "
+        "ticker (its items are found by the index; other queries always search bodies)",
+    )  # fmt: skip
     p = add("show", commands.cmd_show, "show one item", json=True)
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p = add("bookmark", commands.cmd_bookmark, "bookmark an item")
