@@ -1081,13 +1081,17 @@ class Column(Sequence[T]):
     `T` is what the column holds (`ItemIndex` declares it per column: `ids` a Column[str],
     `tickers` a Column[tuple[str, ...]], `spans` a Column[int] ...)."""
 
-    __slots__ = ("_index", "_name", "_reads", "_values")
-    WHOLE_AFTER = 256  # after this many values read alone, decoding the column is cheaper
+    __slots__ = ("_index", "_name", "_reads", "_values", "_whole_after")
+    # After this many values read alone (or a sixteenth of the column, if more), decoding the
+    # whole column is cheaper: a value read alone costs about what decoding ~16 values does.
+    WHOLE_AFTER = 256
+    WHOLE_SHARE = 16
 
     def __init__(self, index: ItemIndex, name: str) -> None:
         self._index, self._name = index, name
         self._values: list[T] | None = None
         self._reads = 0
+        self._whole_after = max(self.WHOLE_AFTER, len(index) // self.WHOLE_SHARE)
 
     def values(self) -> list[T]:
         """The whole column as a list (decoded the first time)."""
@@ -1110,7 +1114,7 @@ class Column(Sequence[T]):
         if isinstance(i, slice):
             return self.values()[i]
         self._reads += 1
-        if self._reads > self.WHOLE_AFTER:
+        if self._reads > self._whole_after:
             return self.values()[i]
         return cast("T", self._index._value(self._name, i))
 
