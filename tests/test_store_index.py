@@ -200,3 +200,32 @@ def test_value_tables_read_one_value_or_whole_whatever_the_values_hold(tmp_path,
     for row in range(len(lazy)):
         assert lazy.row(row) == tuple(full[name][row] for name in COLUMNS)
     assert Counter(full["documents"]) == {("other.txt",): 1, (f"{odd}.txt",): 6}
+
+
+def test_key_lookups_in_the_index_files_agree_with_the_key_maps(
+    tmp_path, small_delta, monkeypatch
+) -> None:
+    """A small batch looks its title and body keys up in the index (base column found at C
+    speed, patches and delta applied) instead of building maps of every row: the same
+    answers as the maps, across bases, deltas and patched rows."""
+    from store.storage import store as store_module
+    from store.storage.batch import ids_under, key_lookups, key_maps
+
+    writer = open_store(tmp_path)
+    for batch in shuffled_batches(7):
+        writer.add_documents(batch)
+        index = open_store(tmp_path).index
+        maps, lookups = key_maps(index), key_lookups(index)
+        for mapping, lookup, name in zip(maps, lookups, ("title_key", "body_key"), strict=True):
+            keys = set(mapping) | set(getattr(index, name)) | {12345}
+            for key in keys:
+                assert ids_under(lookup, key) == ids_under(mapping, key), (name, key)
+    # and a store that takes its batches through the lookups dedupes the same way
+    reference, looked_up = tmp_path / "reference", tmp_path / "looked-up"
+    for root in (reference, looked_up):
+        store = open_store(root)
+        if root == looked_up:
+            monkeypatch.setattr(store_module, "SMALL_BATCH_SHARE", 10**9)  # every batch small
+        for batch in shuffled_batches(3):
+            store.add_documents(batch)
+    assert whole(open_store(reference).index) == whole(open_store(looked_up).index)

@@ -30,6 +30,32 @@ PATCHABLE_FIELDS = tuple({"spans": "span"}.get(name, name) for name in PATCHABLE
 KeyMap = dict[int, str | list[str]]
 
 
+class KeyLookup(Protocol):
+    """What a batch asks of a key map: the story (or stories) having a key."""
+
+    def get(self, key: int, /) -> str | list[str] | None: ...
+
+
+class IndexKeys:
+    """A KeyMap read from the index key by key (`ItemIndex.rows_with_key`): for a batch
+    much smaller than the store, a few lookups instead of a map of every row."""
+
+    def __init__(self, index: ItemIndex, name: str) -> None:
+        self.index, self.name = index, name
+
+    def get(self, key: int, /) -> str | list[str] | None:
+        if key == NO_KEY:
+            return None
+        ids = [self.index.ids[row] for row in self.index.rows_with_key(self.name, key)]
+        if not ids:
+            return None
+        return ids[0] if len(ids) == 1 else ids
+
+
+def key_lookups(index: ItemIndex) -> tuple[IndexKeys, IndexKeys]:
+    return IndexKeys(index, "title_key"), IndexKeys(index, "body_key")
+
+
 @dataclass(slots=True)
 class AddResult:
     """What one document added: `new` stories, `known` items the store already held.
@@ -78,7 +104,7 @@ def _key_map(keys: Sequence[int], ids: Sequence[str]) -> KeyMap:
     return mapping
 
 
-def ids_under(mapping: KeyMap, key: int) -> tuple[str, ...]:
+def ids_under(mapping: KeyLookup, key: int) -> tuple[str, ...]:
     found = mapping.get(key)
     if found is None:
         return ()
@@ -100,7 +126,7 @@ class Batch:
         self,
         index: ItemIndex,
         corpus: SegmentSource,
-        maps: tuple[KeyMap, KeyMap],
+        maps: tuple[KeyLookup, KeyLookup],
         segment_size: int,
     ) -> None:
         self.index = index
@@ -303,9 +329,12 @@ class Batch:
         ]
         return old.with_batch(new_rows, changed, self.tokens, generation, documents, next_doc)
 
-    def carried_maps(self) -> tuple[KeyMap, KeyMap]:
-        """The dedupe maps of the committed index, carried over (cheaper than rebuilding)."""
+    def carried_maps(self) -> tuple[KeyMap, KeyMap] | None:
+        """The dedupe maps of the committed index, carried over (cheaper than rebuilding);
+        None when the batch looked its keys up in the index (there are no maps to carry)."""
         title_ids, body_ids = self.title_ids, self.body_ids
+        if not isinstance(title_ids, dict) or not isinstance(body_ids, dict):
+            return None
         for key, dropped in self.dropped_body_ids.items():
             kept = [i for i in ids_under(body_ids, key) if i not in dropped]
             if not kept:

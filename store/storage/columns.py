@@ -154,6 +154,24 @@ class ColumnFile:
     def i64(self, name: str) -> memoryview:
         return self.raw(name).cast("q")
 
+    def find_i64(self, name: str, value: int) -> list[int]:
+        """The positions (ascending) of `value` in an i64 section, found in the mapping at
+        C speed (no copy, no decoding); a match not on an 8-byte boundary is no match."""
+        start, length, kind, _crc = self._sections[name]
+        if kind != "i64":
+            raise DamagedColumnFile(f"section {name} is not an i64 section")
+        self.raw(name)  # checked against its CRC once
+        needle = struct.pack("<q", value)
+        end, found = start + length, []
+        at = self._map.find(needle, start, end)
+        while at != -1:
+            if (at - start) % 8 == 0:
+                found.append((at - start) // 8)
+                at = self._map.find(needle, at + 8, end)
+            else:
+                at = self._map.find(needle, at + 1, end)
+        return found
+
     def json(self, name: str) -> object:
         return orjson.loads(self.raw(name))
 

@@ -752,6 +752,25 @@ class ItemIndex:
     def _delta_rows(self) -> dict[str, int]:
         return {item_id: k for k, item_id in enumerate(strings(self.delta["ids"]))}
 
+    def rows_with_key(self, name: str, key: int) -> list[int]:
+        """Rows whose hashed key column `name` (title_key, body_key) holds `key`, ascending:
+        found in the base file's column without decoding it (a writer's small batch looks up
+        its few keys, not a map of every row)."""
+        base = self.base
+        if base.file is not None and name not in base._full:
+            file = base.file
+            base_rows = base._guard(lambda: file.find_i64(name, key))
+        else:
+            base_rows = [r for r, v in enumerate(base.column(name)) if v == key]
+        if self.patches and name in PATCHABLE:  # a patched row's key is its patch's
+            i = PATCHABLE.index(name)
+            base_rows = [r for r in base_rows if r not in self.patches]
+            base_rows += [r for r, patch in self.patches.items() if patch[i] == key]
+        rows = [self.global_row(r) for r in base_rows]
+        positions = self._positions
+        rows += [positions[k] for k, v in enumerate(self.delta[name]) if v == key]
+        return sorted(rows)
+
     # postings
 
     @cached_property

@@ -49,13 +49,14 @@ if TYPE_CHECKING:
     import filelock
 
 if TYPE_CHECKING:  # writing and restoring are imported when they happen: a one-shot reader
-    from store.storage.batch import AddResult, KeyMap  # does without dedupe's rapidfuzz
+    from store.storage.batch import AddResult, KeyLookup, KeyMap  # (dedupe's rapidfuzz)
     from store.storage.restore import Restored
 
 __all__ = ["ItemIndex", "Store"]
 
 SEGMENT_SIZE = 1000
 SEGMENT_CACHE = 8
+SMALL_BATCH_SHARE = 200  # a batch of fewer items than the store / this looks keys up
 
 
 class Store:
@@ -258,7 +259,9 @@ class Store:
             # documents are keyed by content: the same bytes under another name are the same
             # document (its first name stays the key its items refer to)
             by_digest = {sha: doc_id for doc_id, sha in directory.values()}
-            work = Batch(index, self._corpus, self._dedupe_maps(index), self.segment_size)
+            size = sum(len(items) for _, items in batch)
+            maps = self._dedupe_maps(index, size)
+            work = Batch(index, self._corpus, maps, self.segment_size)
             results: list[AddResult] = []
             companies_changed = False
             for document, items in batch:
@@ -342,7 +345,8 @@ class Store:
             if writing.changed:
                 self._adopt(writing.commit(), new_index)
                 if work.records:
-                    self._maps = (new_index, *work.carried_maps())
+                    carried = work.carried_maps()
+                    self._maps = (new_index, *carried) if carried else None
             return results
 
     @staticmethod
@@ -459,10 +463,16 @@ class Store:
         finally:
             self._lock.release()
 
-    def _dedupe_maps(self, index: ItemIndex) -> tuple[KeyMap, KeyMap]:
+    def _dedupe_maps(self, index: ItemIndex, items: int) -> tuple[KeyLookup, KeyLookup]:
+        """The title and body key maps of the committed index, for a batch of `items`: kept
+        from the last batch, or built (every row's keys at C speed); for a batch much smaller
+        than the store, looked up in the index file key by key instead."""
         if self._maps is not None and self._maps[0] is index:
             return self._maps[1], self._maps[2]
-        from store.storage.batch import key_maps
+        from store.storage.batch import key_lookups, key_maps
+
+        if items * SMALL_BATCH_SHARE < len(index) and index.base.file is not None:
+            return key_lookups(index)
 
         title_ids, body_ids = key_maps(index)
         self._maps = (index, title_ids, body_ids)
