@@ -62,14 +62,14 @@ class DocumentRecord(TypedDict, total=False):
 _TEXT_FIELDS = ("name", "layout", "publisher", "title", "published", "preamble", "sha256")
 
 
-def as_document(record: Record) -> DocumentRecord:
+def as_document(record: Record, ids: list[str] | None = None) -> DocumentRecord:
     """A stored document record as a DocumentRecord: each known field of its type (a text
     field that is not text becomes its str(), item ids that are not strings are dropped)."""
     out = dict(record)
     for key in _TEXT_FIELDS:
         if key in out and not isinstance(out[key], str):
             out[key] = str(out[key])
-    out["item_ids"] = item_ids(record)
+    out["item_ids"] = item_ids(record) if ids is None else ids
     return cast("DocumentRecord", out)  # its fields checked above
 
 
@@ -78,6 +78,8 @@ def item_ids(document: Record) -> list[str]:
     ids = document.get("item_ids")
     if not isinstance(ids, list):
         return []
+    if all(type(i) is str for i in ids):
+        return list(ids)
     return [i for i in ids if isinstance(i, str)]
 
 

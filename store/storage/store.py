@@ -223,11 +223,12 @@ class Store:
     def documents(self) -> list[DocumentRecord]:
         """The ingested documents whose items are all committed, in the order they were
         first ingested."""
-        index = self._index
+        committed = frozenset(self._index.ids)  # one set: not a lookup per item of each
         out = []
         for _doc_id, record in self._document_table().records():
-            if all(map(index.__contains__, item_ids(record))):
-                out.append(as_document(record))
+            ids = item_ids(record)
+            if committed.issuperset(ids):
+                out.append(as_document(record, ids))
         return out
 
     def learned_companies(self) -> list[Record]:
