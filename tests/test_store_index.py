@@ -30,6 +30,10 @@ def index_files(root: Path) -> tuple[Path, Path | None]:
     return root / data["index"][0], (root / delta if delta else None)
 
 
+def mapping_name(column: str) -> str:
+    return {"companies": "rows_by_company"}.get(column, f"rows_by_{column[:-1]}")
+
+
 def whole(index) -> dict[str, list]:
     return {name: list(getattr(index, name)) for name in COLUMNS}
 
@@ -99,6 +103,8 @@ def test_lazy_reads_agree_with_whole_columns(tmp_path: Path, small_delta) -> Non
             for key, rows in expected.items():
                 assert mapping[key] == rows
             assert "no such key" not in mapping
+            everything = getattr(open_store(tmp_path).index, mapping_name(name))
+            assert dict(everything) == expected  # all keys at once, from the posting sections
         assert lazy.rows_by_publisher["Caixin Global"] == list(range(len(lazy)))
         for word in ("chips", "story 2-", "about cars", "zzz"):
             words = word.split()

@@ -804,6 +804,48 @@ class ItemIndex:
             rows += [positions[k] for k, keys in enumerate(posted) if key in keys]
         return sorted(set(rows))
 
+    def _all_postings(self, name: str) -> dict[str, list[int]]:
+        """Every key of column `name` with its rows, ascending (what `_posting` gives key by
+        key): the base's posting sections read whole (no column decoded), the patches' and
+        the delta's rows merged in."""
+        base = self.base
+        if base.file is None:
+            return postings(posted_values(name, self._materialize(name)))
+        file = base.file
+
+        def read() -> dict[str, list[int]]:
+            flat = file.u32(f"post.{name}.rows")
+            if len(flat) and max(flat) >= base.n:
+                raise DamagedColumnFile(f"postings of {name} are out of range")
+            return {
+                key: flat[start : start + count].tolist()
+                for key, (start, count) in base._directory(name).items()
+            }
+
+        found = base._guard(read)
+        if self._d:
+            ops = self.ops
+            found = {k: [r + bisect_right(ops, r) for r in rows] for k, rows in found.items()}
+        touched: set[str] = set()
+        if self.patches and name in PATCHABLE:  # a patch may add keys to a base row
+            i = PATCHABLE.index(name)
+            for b, patch in self.patches.items():
+                value = patch[i]
+                if isinstance(value, tuple):
+                    row = self.global_row(b)
+                    for key in value:
+                        found.setdefault(key, []).append(row)
+                        touched.add(key)
+        if self._d:
+            positions = self._positions
+            for k, keys in enumerate(posted_values(name, self.delta[name])):
+                for key in keys:
+                    found.setdefault(key, []).append(positions[k])
+                    touched.add(key)
+        for key in touched:
+            found[key] = sorted(set(found[key]))
+        return found
+
     @cached_property
     def segment_counts(self) -> Counter[int]:
         counts = Counter(self._base_segment_counts())
@@ -1170,8 +1212,7 @@ class Postings(Mapping[str, list[int]]):
 
     def _everything(self) -> dict[str, list[int]]:
         if self._all is None:
-            column = self._index._materialize(self._name)
-            self._all = postings(posted_values(self._name, column))
+            self._all = self._index._all_postings(self._name)
         return self._all
 
     def __getitem__(self, key: str) -> list[int]:
