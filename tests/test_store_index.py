@@ -97,6 +97,10 @@ def test_lazy_reads_agree_with_whole_columns(tmp_path: Path, small_delta) -> Non
         for row in range(0, len(lazy), 3):
             assert lazy.row(row) == full.row(row)  # one value at a time, from the files
             assert lazy.row_of(columns["ids"][row]) == row
+        page = [5, 0, len(lazy) - 1, 2, -1, 7]  # a page of rows, any order, read at once
+        taker = open_store(tmp_path).index
+        for name in COLUMNS:
+            assert getattr(taker, name).take(page) == [columns[name][r] for r in page], name
         for name in ("tickers", "companies", "documents"):
             expected = postings(columns[name])
             mapping = getattr(lazy, f"rows_by_{name[:-1] if name != 'companies' else 'company'}")

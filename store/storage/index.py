@@ -299,6 +299,27 @@ class Base:
 
     # lookups
 
+    def take(self, name: str, rows: Sequence[int]) -> list[Value]:
+        """The values of base rows `rows` of column `name`, in that order (one guard, no
+        per-value layers: what printing a page of rows reads)."""
+        full = self._full.get(name)
+        if full is not None:
+            return [full[row] for row in rows]
+
+        def read() -> list[Value]:
+            if any(not 0 <= row < self.n for row in rows):
+                raise IndexError("a row is out of range")
+            if name in _STRINGS:
+                get = self._string_column(name).get
+                return [get(row) for row in rows]
+            if name in _CATEGORICAL:
+                codes, table = self._code_column(name), self._value_table(name)
+                return [table.get(codes[row]) for row in rows]
+            ints = self._int_column(name)
+            return [ints[row] for row in rows]
+
+        return self._guard(read)
+
     def string(self, name: str, row: int) -> str:
         """A value of a string column (ids, published, title, publisher, section)."""
         value = self.value(name, row)
@@ -691,6 +712,29 @@ class ItemIndex:
             out.extend(added[k : k + count])
             start, k = op, k + count
         out.extend(base[start:])
+        return out
+
+    def _take(self, name: str, rows: Sequence[int]) -> list[Value]:
+        """The values of index rows `rows` of column `name`, in that order."""
+        n = self._n
+        rows = [row + n if row < 0 else row for row in rows]
+        if any(not 0 <= row < n for row in rows):
+            raise IndexError("index row out of range")
+        if not self._d and not (self.patches and name in PATCHABLE):
+            return self.base.take(name, rows)
+        located = [self._locate(row) for row in rows]
+        from_base = self.base.take(name, [at for in_delta, at in located if not in_delta])
+        added, patches = self.delta[name], self.patches if name in PATCHABLE else {}
+        i = PATCHABLE.index(name) if patches else 0
+        out: list[Value] = []
+        next_base = iter(from_base)
+        for in_delta, at in located:
+            if in_delta:
+                out.append(added[at])
+                continue
+            value = next(next_base)
+            patch = patches.get(at)
+            out.append(value if patch is None else patch[i])
         return out
 
     def global_row(self, base_row: int) -> int:
@@ -1178,6 +1222,15 @@ class Column(Sequence[T]):
         if self._reads > self._whole_after:
             return self.values()[i]
         return cast("T", self._index._value(self._name, i))
+
+    def take(self, rows: Iterable[int]) -> list[T]:
+        """The values of `rows`, in that order: one read of the files for all of them
+        (a page of rows to print), not one per value."""
+        rows = list(rows)
+        values = self._values
+        if values is not None:
+            return [values[row] for row in rows]
+        return cast("list[T]", self._index._take(self._name, rows))
 
     def __len__(self) -> int:
         return len(self._index)

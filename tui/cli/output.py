@@ -184,15 +184,17 @@ def item_rows(store: Store, rows: Sequence[int], *, width: int | None = None) ->
     index = store.index
     bookmarks, read = store.state.bookmarks, store.state.read
     with_time = width is None or width >= WIDE_DATES
+    columns = zip(
+        index.ids.take(rows), index.published.take(rows), index.publisher.take(rows),
+        index.tickers.take(rows), index.title.take(rows), strict=True,
+    )  # fmt: skip  # each column read once for the page, not value by value
     out = []
-    for row in rows:
-        item_id = index.ids[row]
+    for item_id, published, publisher, tickers, title in columns:
         marks = ("★" if item_id in bookmarks else "") + ("" if item_id in read else "●")
-        publisher = index.publisher[row]
         out.append([
-            item_id, marks, short_date(index.published[row], with_time=with_time),
+            item_id, marks, short_date(published, with_time=with_time),
             publisher if width is None else short_publisher(publisher),
-            " ".join(index.tickers[row]), index.title[row],
+            " ".join(tickers), title,
         ])  # fmt: skip
     return out
 
