@@ -314,15 +314,21 @@ class Batch:
                 span = self.spans.get(item_id, NO_SPAN)
                 row = Row.of(record, self.segments[item_id], span, self.keys)
                 changed[item_id] = tuple(getattr(row, field) for field in PATCHABLE_FIELDS)
-        for item_id, span in self.spans.items():  # records after a changed one moved
-            if item_id in new_ids or item_id in changed:
-                continue
-            row_number = old.row_of(item_id)
-            if row_number is None or old.spans[row_number] == span:
-                continue
-            values = [getattr(old, name)[row_number] for name in PATCHABLE]
-            values[-1] = span
-            changed[item_id] = tuple(values)
+        # records after a changed one moved: their new span, their other values as they are
+        candidates = [
+            (item_id, row, span)
+            for item_id, span in self.spans.items()
+            if item_id not in new_ids and item_id not in changed
+            for row in (old.row_of(item_id),)
+            if row is not None
+        ]
+        old_spans = old.spans.take([row for _, row, _ in candidates])
+        moved = [c for c, before in zip(candidates, old_spans, strict=True) if before != c[2]]
+        if moved:
+            rows = [row for _, row, _ in moved]
+            kept = [getattr(old, name).take(rows) for name in PATCHABLE[:-1]]
+            for (item_id, _, span), *values in zip(moved, *kept, strict=True):
+                changed[item_id] = (*values, span)
         new_rows = [
             Row.of(self.records[i], self.segments[i], self.spans.get(i, NO_SPAN), self.keys)
             for i in self.new_ids
