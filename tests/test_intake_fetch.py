@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,22 @@ def test_two_fetches_at_once_lose_nothing(store, server):
     assert len(store.index) == 7
     assert len(ItemLinks.load(store.root).items) == 7
     assert os.path.exists(store.root / "feeds.json")
+
+
+def test_a_slow_feed_does_not_hold_back_the_ones_that_came_before_it(store, server):
+    """What has arrived is stored while a slow feed is still being waited for (the reader
+    lists it then): each result comes as its feed is in the store."""
+    slow = threading.Event()
+    server.route("/fast.xml", body=ff.technode())
+    server.route("/slow.xml", body=ff.kr36(), gate=slow)
+    FeedList(store.root).add(server.url("/fast.xml"), name="fast")
+    FeedList(store.root).add(server.url("/slow.xml"), name="slow")
+    seen: dict[str, tuple[bool, int]] = {}
+
+    def on_result(result) -> None:
+        seen[result.name] = (slow.is_set(), len(Store(store.root).index))
+        slow.set()  # the slow feed answers once the fast one is stored
+
+    results = fetch_feeds(store, fetcher=Fetcher(timeout=60), on_result=on_result)
+    assert [r.line() for r in results] == ["fast: 2 new, 0 known", "slow: 3 new, 0 known"]
+    assert seen == {"fast": (False, 2), "slow": (True, 5)}

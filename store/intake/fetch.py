@@ -156,7 +156,9 @@ def fetch_feeds(
 
     `full` (or a feed's own `full` setting) fetches each new entry's page and keeps its
     main text. `on_result` is called as each feed is done (stored, not modified or failed);
-    `on_progress(done, total)` as each download ends.
+    `on_progress(done, total)` as each download ends. What has arrived is stored at least
+    every `flush_seconds`, and whenever no download ends for a moment (a slow feed does not
+    hold back the ones before it).
     """
     feed_list = FeedList(store.root)
     feeds, results = _select(feed_list.load(), names)
@@ -221,8 +223,13 @@ def fetch_feeds(
                 "accept": FEED_ACCEPT, "timeout": timeout})
         for feed in feeds
     ]  # fmt: skip
+
+    def idle() -> None:
+        if waiting:
+            flush()
+
     try:
-        for feed, outcome in fetcher.get_many(requests):
+        for feed, outcome in fetcher.get_many(requests, on_idle=idle):
             done += 1
             if on_progress:
                 on_progress(done, len(feeds))

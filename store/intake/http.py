@@ -16,8 +16,8 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +26,7 @@ DEFAULT_TIMEOUT = 15.0
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_WORKERS = 8
+IDLE_SECONDS = 0.25  # get_many's on_idle: this long with no download finishing
 USER_AGENT = "newsdesk/0.1 (terminal news reader; +feeds)"
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
@@ -281,9 +282,12 @@ class Fetcher:
     def get_many(
         self,
         requests: Iterable[tuple[K, dict[str, Any]]],
+        on_idle: Callable[[], None] | None = None,
+        idle_seconds: float = IDLE_SECONDS,
     ) -> Iterator[tuple[K, Response | FetchError]]:
         """Run `get(**kwargs)` for each (key, kwargs) on `workers` threads; yields
-        (key, Response or FetchError) as each finishes."""
+        (key, Response or FetchError) as each finishes. `on_idle` is called (in the caller's
+        thread) whenever `idle_seconds` pass with none finishing: time to store what came."""
 
         def one(kwargs: dict[str, Any]) -> Response | FetchError:
             try:
@@ -293,8 +297,17 @@ class Fetcher:
 
         with ThreadPoolExecutor(self.workers, thread_name_prefix="newsdesk-fetch") as pool:
             futures = {pool.submit(one, kwargs): key for key, kwargs in requests}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            pending = set(futures)
+            while pending:
+                done, pending = wait(
+                    pending,
+                    timeout=idle_seconds if on_idle is not None else None,
+                    return_when=FIRST_COMPLETED,
+                )
+                if not done and on_idle is not None:
+                    on_idle()
+                for future in done:
+                    yield futures[future], future.result()
 
 
 def _encoded(response) -> bool:

@@ -30,6 +30,7 @@ class Route:
     endless: int = 0  # bytes of body streamed (without Content-Length), e.g. 50 MB
     gzip: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    gate: threading.Event | None = None  # the answer waits until the test sets it (30 s at most)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -47,6 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"not found", "text/plain")
         if route.delay and self.server.stopping.wait(route.delay):
             return
+        if route.gate is not None:
+            route.gate.wait(30)
         if route.location:
             self.send_response(route.status or 302)
             self.send_header("Location", route.location)
