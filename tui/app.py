@@ -57,6 +57,7 @@ class NewsdeskApp(App[None]):
             self.desk_problem = str(exc)
         self._poll_error: str | None = None
         self._poll: Worker[None] | None = None
+        self._feeds_stamp: tuple[int, int] | None = None  # feeds.json as last seen
         self.keymap: dict[
             str, str
         ] = {}  # the keymap set (binding id -> keys), as the help shows it
@@ -117,9 +118,27 @@ class NewsdeskApp(App[None]):
             self.post_message(StorePolled(error=str(exc)))
             return
         reloaded = changed and store.index is not index
+        feeds_changed = self._feeds_changed()
         # the directory learns the new items' companies here too, not on the UI thread
         directory = CompanyDirectory.for_store(store) if reloaded else None
-        self.post_message(StorePolled(changed=changed, reloaded=reloaded, directory=directory))
+        self.post_message(
+            StorePolled(changed=changed, reloaded=reloaded, directory=directory,
+                        feeds_changed=feeds_changed)
+        )  # fmt: skip
+
+    def _feeds_changed(self) -> bool:
+        """Whether feeds.json changed since the last poll (`newsdesk fetch` records each
+        feed's status there, after its items)."""
+        from store.intake.feedlist import FEEDS_FILE
+
+        try:
+            st = (self.store.root / FEEDS_FILE).stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = (0, 0)
+        changed = self._feeds_stamp is not None and stamp != self._feeds_stamp
+        self._feeds_stamp = stamp
+        return changed
 
     def on_store_polled(self, event: StorePolled) -> None:
         if event.error is not None:
@@ -128,6 +147,8 @@ class NewsdeskApp(App[None]):
                 self.notify(event.error, title="Store", severity="warning", timeout=6, markup=False)
             return
         self._poll_error = None
+        if event.feeds_changed and not event.reloaded:
+            self.reader.load_feeds()
         if not event.changed:
             return
         if not event.reloaded:

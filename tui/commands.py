@@ -25,6 +25,8 @@ READER_COMMANDS: list[tuple[str, str, str]] = [
     ("Note on item…", "Write a note on the current item (N)", "note"),
     ("Undo mark change", "Undo the last bookmark, read, tag or note change (u)", "undo"),
     ("Export view…", "Export the listed items: md, csv, json, Obsidian (e)", "export"),
+    ("Fetch feeds", "Fetch every feed now, in the background (r)", "fetch_feeds"),
+    ("Open link", "Open the item's link in the browser, or show it to copy (o)", "open_link"),
     ("Keys and help", "Every key the reader knows (?)", "app.help"),
 ]
 

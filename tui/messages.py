@@ -15,13 +15,15 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from store.entities.companies import CompanyDirectory
+    from store.intake.fetch import FeedResult
     from store.query import QueryResult
     from store.storage.index import ItemIndex
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """What the sources pane selected: "all", "unread", "bookmarks", a publisher or a document."""
+    """What the sources pane selected: "all", "unread", "bookmarks", a publisher, a document,
+    the watchlist or a watched company, a saved search, "feeds" or one "feed"."""
 
     kind: str
     value: str = ""
@@ -66,13 +68,15 @@ class StorePolled(Message):
 
     `changed`: something changed; `reloaded`: the index itself was replaced (new items),
     not only the user's marks; `directory`: the companies, rebuilt for a new index;
-    `error`: why the store could not be read this time.
+    `error`: why the store could not be read this time; `feeds_changed`: the feed list
+    (feeds.json: each feed's last status) changed.
     """
 
     changed: bool = False
     reloaded: bool = False
     directory: CompanyDirectory | None = None
     error: str | None = None
+    feeds_changed: bool = False
 
 
 @dataclass
@@ -95,3 +99,29 @@ class DeskChanged(Message):
     what: str
     item_id: str | None = None
     message: str = ""
+
+
+@dataclass
+class FeedFetched(Message, bubble=False):
+    """One feed of a fetch (`r`) is done: stored, not modified, or failed (`result` is a
+    store.intake.fetch.FeedResult); `done` of `total` feeds are."""
+
+    result: FeedResult
+    done: int
+    total: int
+
+
+@dataclass
+class FeedsFetched(Message, bubble=False):
+    """A fetch of every feed ended: each feed's result, or why it could not run at all."""
+
+    results: list[FeedResult]
+    error: str = ""
+
+
+@dataclass
+class LinkOpened(Message, bubble=False):
+    """The browser was asked to open `link`; `opened` is false when no browser took it."""
+
+    link: str
+    opened: bool

@@ -44,6 +44,8 @@ HELP_TEXT: dict[str, str] = {
     "note": "Note on the item (several lines; Ctrl+S saves)",
     "undo": "Undo the last bookmark, read, tag or note change",
     "export": "Export this view: md, csv, json or Obsidian",
+    "fetch_feeds": "Fetch every feed now (in the background)",
+    "open_link": "Open the item's link in the browser (SSH: shown)",
     "command_palette": "Command palette",
     "help": "This help",
     "quit": "Quit",

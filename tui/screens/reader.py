@@ -18,22 +18,26 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from store import views
-from store.intake.feedlist import attach_links
+from store.intake.feedlist import FeedList, ItemLinks, attach_links
 from store.query import evaluate
 from store.search import search
 from store.storage.errors import LockBusyError, StoreError
 from store.storage.files import without_waiting
+from tui.links import browser_reachable, open_in_browser
 from tui.marks import marks_of
 from tui.messages import (
     ALL,
     BookmarkToggled,
     DeskChanged,
     DeskCounted,
+    FeedFetched,
+    FeedsFetched,
     FilterChanged,
+    LinkOpened,
     ReadToggled,
     Source,
 )
@@ -50,6 +54,7 @@ from tui.widgets.sources import SourceTree
 
 if TYPE_CHECKING:
     from store.entities.companies import Company, CompanyDirectory
+    from store.intake.feedlist import Feed
     from store.model import ItemRecord
     from store.query import QueryResult
     from store.storage.desk import Desk
@@ -81,16 +86,18 @@ def source_rows(
     source: Source,
     desk: Desk | None = None,
     directory: CompanyDirectory | None = None,
+    feeds: tuple[str, ...] = (),
 ) -> list[int] | None:
     """The index rows a source holds (None means every row); a saved search's are what its
-    query finds, the watchlist's the items about watched companies."""
+    query finds, the watchlist's the items about watched companies, the Feeds group's the
+    items of the followed feeds (`feeds`: their source names)."""
     if source.kind == "saved":
         found = desk.saved_query(source.value) if desk is not None else None
         if found is None or directory is None or desk is None:
             return []
         return evaluate(found[1], index, directory, marks_of(store), desk.tags, desk.notes).rows
     watched = watched_companies(desk, directory) if directory is not None else []
-    return views.source_rows(index, marks_of(store), source.kind, source.value, watched)
+    return views.source_rows(index, marks_of(store), source.kind, source.value, watched, feeds)
 
 
 def warm_search(index: ItemIndex, directory: CompanyDirectory) -> None:
@@ -156,6 +163,8 @@ class ReaderScreen(Screen):
         Binding("N", "note", "Note", show=False, id="note"),
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("e", "export", "Export", show=False, id="export"),
+        Binding("r", "fetch_feeds", "Fetch", show=False, id="fetch_feeds"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link"),
     ]
 
     def __init__(self) -> None:
@@ -176,6 +185,9 @@ class ReaderScreen(Screen):
         self._desk_lock = threading.Lock()
         self._undo: list[tuple[str, str, object]] = []  # (kind, item id, value before)
         self._seen_index: ItemIndex | None = None  # the index the last alerts compared with
+        self.feed_list: list[Feed] = []  # the followed feeds, as feeds.json held them
+        self._feed_documents: tuple[str, ...] = ()  # their source names ("feed:NAME")
+        self.fetching = False  # `r` is running
 
     @property
     def newsdesk(self) -> NewsdeskApp:
@@ -194,11 +206,15 @@ class ReaderScreen(Screen):
                 yield ArticleList(store, id="articles")
             with Vertical(id="detail-pane", classes="pane"):
                 yield DetailView(id="detail")
+        with Horizontal(id="fetch-bar"):
+            yield Label("Fetching feeds", id="fetch-label", markup=False)
+            yield ProgressBar(id="fetch-progress", show_eta=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#sources-pane").border_title = "Sources"
         self.query_one("#detail-pane").border_title = "Detail"
+        self.query_one("#fetch-bar").display = False
         self._apply_filter_now()
         self._apply_layout()
         self.call_after_refresh(self._after_first_frame)
@@ -208,6 +224,7 @@ class ReaderScreen(Screen):
         """The list has painted: now the sources pane, then search's caches off the UI thread."""
         store = self.newsdesk.store
         self.query_one(SourceTree).rebuild(store)
+        self.load_feeds()
         self._seen_index = store.index
         self.count_desk()
         self._warm_up(store.index, self.newsdesk.directory)
@@ -310,6 +327,8 @@ class ReaderScreen(Screen):
             self._apply_filter(keep_current=False)
         if event.source.kind == "document":
             self._show_document(event.source.value)
+        elif event.source.kind in ("feed", "feeds"):
+            self._show_feed(event.source.value if event.source.kind == "feed" else "")
         if event.focus_list:
             self._focus_pane("articles")
 
@@ -351,7 +370,7 @@ class ReaderScreen(Screen):
         tags = desk.tags if desk is not None else {}
         notes = desk.notes if desk is not None else {}
         with self._search_lock:
-            base = source_rows(store, index, source, desk, directory)
+            base = source_rows(store, index, source, desk, directory, self._feed_documents)
             result = evaluate(query, index, directory, marks_of(store), tags, notes, rows=base)
         total = len(index) if base is None else len(base)
         return FilterChanged(generation, index, result.rows, result, source, keep_id, total)
@@ -386,6 +405,12 @@ class ReaderScreen(Screen):
         if len(event.index) == 0:
             return "No items yet: run `newsdesk ingest PATH` to add documents"
         query = " ".join(event.result.query.split()) if event.result else ""
+        feed = self.query_one(SourceTree).feed(event.source.value)
+        if event.source.kind == "feed" and feed is not None and not query:
+            if feed.failing:  # said here too: below 120 columns the detail pane is hidden
+                return f"No items · last fetch failed: {feed.last_error}"
+            if not feed.last_fetch:
+                return "No items yet: r fetches the feeds"
         where = "" if event.source.kind == "all" else f" in {event.source.label}"
         if query:
             return f"No items match “{query}”{where}"
@@ -602,6 +627,7 @@ class ReaderScreen(Screen):
         """The store changed on disk: rebuild sources and re-run the filter in place."""
         store = self.newsdesk.store
         self.query_one(SourceTree).rebuild(store)
+        self.load_feeds()
         self._alert_watched(self._seen_index, store.index)
         self._seen_index = store.index
         self.count_desk()
@@ -920,7 +946,156 @@ class ReaderScreen(Screen):
         if self.newsdesk.config.bell:
             self.app.bell()
 
+    # --- feeds: the Feeds group, r (fetch every feed), o (open the item's link) ---------
+
+    def load_feeds(self) -> None:
+        """Read the feed list (feeds.json) and show it with this index's counts. Nothing is
+        fetched: the reader opens on what the store holds (r fetches)."""
+        store = self.newsdesk.store
+        try:
+            feeds = FeedList(store.root).load()
+        except StoreError as exc:
+            feeds = []
+            self.notify(str(exc), title="Feeds", severity="error", timeout=12, markup=False)
+        self.feed_list = feeds
+        self._feed_documents = tuple(f.document for f in feeds)
+        self.show_feeds()
+
+    def show_feeds(self) -> None:
+        """The Feeds group's counts from the current index and marks; the detail pane again
+        if it shows a feed."""
+        store = self.newsdesk.store
+        tree = self.query_one(SourceTree)
+        tree.set_feeds(views.feed_sources(store.index, marks_of(store), self.feed_list))
+        if self.detail.feed is not None:
+            self._show_feed(self.detail.feed)
+
+    def _show_feed(self, name: str) -> None:
+        tree = self.query_one(SourceTree)
+        if not name:
+            self.detail.show_feeds(tree.feeds)
+            return
+        feed = tree.feed(name)
+        if feed is not None:
+            self.detail.show_feed(feed)
+
+    def action_fetch_feeds(self) -> None:
+        if self.fetching:
+            self.notify("Already fetching the feeds.", timeout=2)
+            return
+        self.load_feeds()
+        if not self.feed_list:
+            self.notify(
+                "No feeds yet: add one with `newsdesk feeds add URL`, then press r.",
+                title="Feeds", severity="warning", timeout=6, markup=False,
+            )  # fmt: skip
+            return
+        self.fetching = True
+        total = len(self.feed_list)
+        self.query_one("#fetch-label", Label).update(f"Fetching {plural_feeds(total)}")
+        self.query_one("#fetch-progress", ProgressBar).update(total=total, progress=0)
+        self.query_one("#fetch-bar").display = True
+        store = self.newsdesk.store
+        self._fetch_worker(store.root, store.user)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False,
+          description="fetching the feeds")  # fmt: skip
+    def _fetch_worker(self, root, user: str) -> None:
+        """Every feed, fetched and stored by its own Store (as `newsdesk fetch` in another
+        process would): the reader's store sees each batch on its next poll, asked for as
+        each feed arrives. Posts one FeedFetched per feed and FeedsFetched at the end."""
+        from store.intake.fetch import fetch_feeds
+        from store.storage.store import Store
+
+        total = len(self.feed_list)
+        finished = 0
+
+        def on_result(result) -> None:
+            nonlocal finished
+            finished += 1
+            self.post_message(FeedFetched(result, finished, max(total, finished)))
+
+        results: list = []
+        error = ""
+        try:
+            results = fetch_feeds(Store(root, user=user), on_result=on_result)
+        except Exception as exc:  # e.g. the store is damaged or locked: said, not raised
+            error = str(exc) or type(exc).__name__
+        self.post_message(FeedsFetched(results, error))
+
+    def on_feed_fetched(self, event: FeedFetched) -> None:
+        result = event.result
+        bar = self.query_one("#fetch-progress", ProgressBar)
+        bar.update(total=max(event.total, 1), progress=event.done)
+        # the feed's name is the user's, its error the server's words: plain text
+        self.query_one("#fetch-label", Label).update(f"{result.name}: {result.status}"[:40])
+        if not result.ok:
+            self.notify(result.line(), title="Feed failed", severity="error", timeout=8,
+                        markup=False)  # fmt: skip
+        if result.new:
+            self.newsdesk.poll_store()  # its items into the list now, not at the next tick
+
+    def on_feeds_fetched(self, event: FeedsFetched) -> None:
+        self.fetching = False
+        self.query_one("#fetch-bar").display = False
+        if event.error:
+            self.notify(f"Fetching the feeds failed: {event.error}", title="Feeds",
+                        severity="error", timeout=12, markup=False)  # fmt: skip
+        elif event.results:
+            new = sum(r.new for r in event.results)
+            failed = sum(1 for r in event.results if not r.ok)
+            same = sum(1 for r in event.results if r.not_modified)
+            parts = [f"{new:,} new item{'' if new == 1 else 's'}"]
+            if same:
+                parts.append(f"{same} not modified")
+            if failed:
+                parts.append(f"{failed} failed")
+            self.notify(", ".join(parts), title=f"Fetched {plural_feeds(len(event.results))}",
+                        severity="warning" if failed else "information", timeout=5,
+                        markup=False)  # fmt: skip
+        self.newsdesk.poll_store()
+        self.load_feeds()  # each feed's last status and error, as the fetch recorded them
+
+    def action_open_link(self) -> None:
+        item_id = self.current_item_id()
+        if item_id is None:
+            self.notify("No item here.", severity="warning", timeout=2)
+            return
+        try:
+            link = ItemLinks.current(self.newsdesk.store.root).link_of(item_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Links", severity="error", timeout=12, markup=False)
+            return
+        if not link:
+            self.notify("This item has no link: it came from a document, not a feed.",
+                        timeout=4)  # fmt: skip
+            return
+        if not browser_reachable():
+            self._show_link(link, "No browser on this display")
+            return
+        self._browser_worker(link)
+
+    @work(thread=True, group="browser", exit_on_error=False, description="opening the link")
+    def _browser_worker(self, link: str) -> None:
+        self.post_message(LinkOpened(link, open_in_browser(link)))
+
+    def on_link_opened(self, event: LinkOpened) -> None:
+        if event.opened:
+            self.notify(event.link, title="Opened in the browser", timeout=4, markup=False)
+        else:
+            self._show_link(event.link, "No browser opened it")
+
+    def _show_link(self, link: str, why: str) -> None:
+        """The link to copy: in a notification (plain text) and, where the terminal allows
+        it (OSC 52), on the clipboard."""
+        self.app.copy_to_clipboard(link)
+        self.notify(link, title=f"{why}: copy the link", timeout=30, markup=False)
+
 
 def _company_line(company: Company) -> str:
     listings = " ".join(company.listings)
     return f"{company.name} ({listings})" if listings else company.name
+
+
+def plural_feeds(n: int) -> str:
+    return f"{n} feed{'' if n == 1 else 's'}"

@@ -15,8 +15,11 @@ from store.text.sanitize import visible
 from tui.format import plural, when_of
 from tui.widgets.article_list import BOOKMARK_MARK
 
+FAILING_MARK = "✗"  # a feed whose last fetch failed
+
 if TYPE_CHECKING:
     from store.model import ItemRecord
+    from store.views import FeedSource
 
 # A document's metadata as the store lists it (name, title, publisher, published, preamble…).
 Document = Mapping[str, object]
@@ -58,6 +61,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self.item_id: str | None = None
         self.record: ItemRecord | None = None  # the record shown, while `item_id` is set
         self.document: str | None = None
+        self.feed: str | None = None  # the feed shown (its name), or "" for all of them
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Nothing open", end=""), id="detail-title", markup=False)
@@ -80,6 +84,7 @@ class DetailView(VerticalScroll, can_focus=True):
     def show_item(self, record: ItemRecord, documents: Mapping[str, Document]) -> None:
         """Show a full stored record (plain strings only)."""
         self.item_id, self.document, self.record = record["id"], None, record
+        self.feed = None
         title = Text(record["title"], end="")
         if record.get("bookmarked"):
             title = _lines((BOOKMARK_MARK + " ", ""), (record["title"], ""))
@@ -156,7 +161,7 @@ class DetailView(VerticalScroll, can_focus=True):
     def show_document(self, doc: Document, count: int) -> None:
         """Show a document's own metadata and preamble (its introduction or summary)."""
         name = doc_text(doc, "name")
-        self.item_id, self.document = None, name
+        self.item_id, self.document, self.feed = None, name, None
         self._set("title", Text(doc_text(doc, "title") or visible(name), end=""))
         meta = [doc_text(doc, "publisher"), when_of(doc_text(doc, "published"))]
         lines = Text("  ·  ".join(m for m in meta if m), end="")
@@ -168,6 +173,59 @@ class DetailView(VerticalScroll, can_focus=True):
         self._set("desk", "")
         preamble = doc_text(doc, "preamble")
         self._set("body", Text(preamble or "(this document has no introduction)", end=""))
+        self._set("related", "")
+        self._set("documents", "")
+        self.scroll_home(animate=False)
+
+    def show_feed(self, feed: FeedSource) -> None:
+        """A followed feed: its title and URL, its items, how its last fetch went (an error in
+        words when it failed). Every string is the feed's or the server's: plain text."""
+        self.item_id, self.document, self.feed = None, None, feed.name
+        self._set("title", Text(feed.title or feed.name, end=""))
+        lines = _field("Feed", feed.name)
+        lines.append("\n")
+        lines.append_text(_field("URL", feed.url))
+        lines.append("\n")
+        lines.append(f"{plural(len(feed.rows), 'item')} · {feed.unread:,} unread", "dim")
+        self._set("meta", lines)
+        status = Text(end="")
+        if feed.last_fetch:
+            status.append_text(_field("Last fetch", when_of(feed.last_fetch)))
+            if feed.last_status and not feed.failing:
+                status.append(f" · {feed.last_status}")
+        else:
+            status.append("Not fetched yet", "dim")
+        if feed.failing:
+            status.append("\n")
+            status.append(FAILING_MARK + " Last error: ", "bold red")
+            status.append(feed.last_error, "bold")
+        self._set("companies", status)
+        self._set("desk", "")
+        self._set("body", Text("r fetches every feed now.", "dim", end=""))
+        self._set("related", "")
+        self._set("documents", "")
+        self.scroll_home(animate=False)
+
+    def show_feeds(self, feeds: Sequence[FeedSource]) -> None:
+        """Every followed feed, one line each: unread count and last status (or error)."""
+        self.item_id, self.document, self.feed = None, None, ""
+        self._set("title", Text("Feeds", end=""))
+        failing = sum(1 for f in feeds if f.failing)
+        meta = f"{plural(len(feeds), 'feed')} · {sum(f.unread for f in feeds):,} unread"
+        self._set("meta", Text(meta + (f" · {failing} failing" if failing else ""), "dim", end=""))
+        self._set("companies", "")
+        self._set("desk", "")
+        text = Text(end="")
+        for feed in feeds:
+            if text.plain:
+                text.append("\n")
+            if feed.failing:
+                text.append(FAILING_MARK + " ", "bold red")
+            text.append(feed.name, "bold")
+            text.append(f"  {feed.unread:,} unread · ", "dim")
+            text.append(feed.last_error or feed.last_status or "not fetched yet")
+        text.append("\n\nr fetches every feed now.", "dim")
+        self._set("body", text)
         self._set("related", "")
         self._set("documents", "")
         self.scroll_home(animate=False)

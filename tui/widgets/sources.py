@@ -1,8 +1,9 @@
-"""The sources pane: All, Unread, Bookmarks, then publishers and their documents."""
+"""The sources pane: the watchlist, All, Unread, Bookmarks, saved searches, the feeds, then
+publishers and their documents."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -11,13 +12,21 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from store import views
 from store.text.sanitize import visible
 from tui.marks import marks_of
 from tui.messages import ALL, Source
-from tui.widgets.detail import Document, doc_text
+from tui.widgets.detail import FAILING_MARK, Document, doc_text
 
 if TYPE_CHECKING:
     from store.storage.store import Store
+    from store.views import FeedSource
+
+FEEDS = Source("feeds", "", "Feeds")
+
+
+def feed_source(name: str) -> Source:
+    return Source("feed", name, f"Feed {name}")
 
 
 def _label(name: str, count: int | None) -> Text:
@@ -70,6 +79,10 @@ class SourceTree(Tree[Source]):
         self.documents: dict[str, Document] = {}
         self._docs_by_publisher: dict[str, list[Document]] = {}
         self._doc_counts: dict[str, int] = {}
+        # the followed feeds (views.feed_sources), shown once there is one
+        self.feeds: list[FeedSource] = []
+        self._feeds_node: TreeNode[Source] | None = None
+        self._feeds_expanded = True
 
     def process_label(self, label: str | Text) -> Text:
         text = Text(label, end="") if isinstance(label, str) else label
@@ -91,6 +104,8 @@ class SourceTree(Tree[Source]):
         self.update_counts(store)
         self._desk_nodes = {}
         self._add_desk_nodes()
+        self._feeds_node = None
+        self._add_feed_nodes()
 
         documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
         self.documents = {d["name"]: d for d in documents}
@@ -177,6 +192,60 @@ class SourceTree(Tree[Source]):
             for node, (_, name, n) in zip(saved.children, self._saved_rows, strict=False):
                 node.set_label(_label(f"⌕ {name}", n))
 
+    # --- the feeds: a group after the saved searches, one child per feed ------------------
+
+    def set_feeds(self, feeds: list[FeedSource]) -> None:
+        """The followed feeds with their counts and last fetch: labels change in place, nodes
+        only when the feeds did."""
+        same_shape = [f.name for f in feeds] == [f.name for f in self.feeds]
+        self.feeds = list(feeds)
+        if not self._special:
+            return  # rebuild() adds them
+        if same_shape and (self._feeds_node is not None or not feeds):
+            self._label_feed_nodes()
+            return
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        if self._feeds_node is not None:
+            if self._feeds_node.children:
+                self._feeds_expanded = self._feeds_node.is_expanded
+            self._feeds_node.remove()
+            self._feeds_node = None
+        self._add_feed_nodes()
+        if current is not None:
+            self.select_source(current)
+
+    def _add_feed_nodes(self) -> None:
+        if not self.feeds:
+            return
+        after = self._desk_nodes.get("saved") or self._special["bookmarks"]
+        group = self.root.add("Feeds", FEEDS, after=after)
+        for feed in self.feeds:
+            group.add_leaf(feed.name, feed_source(feed.name))
+        if self._feeds_expanded:
+            group.expand()
+        self._feeds_node = group
+        self._label_feed_nodes()
+
+    def _label_feed_nodes(self) -> None:
+        group = self._feeds_node
+        if group is None:
+            return
+        label = _label("Feeds", sum(f.unread for f in self.feeds))
+        failing = sum(1 for f in self.feeds if f.failing)
+        if failing:
+            label.append(f"  {FAILING_MARK}{failing}", "bold red")
+        group.set_label(label)
+        for node, feed in zip(group.children, self.feeds, strict=False):
+            text = Text(end="", no_wrap=True, overflow="ellipsis")
+            if feed.failing:
+                text.append(FAILING_MARK + " ", "bold red")
+            text.append(feed.name)  # a name the user gave (or one made from the URL)
+            text.append(f"  {feed.unread:,}", "dim")
+            node.set_label(text)
+
+    def feed(self, name: str) -> FeedSource | None:
+        return next((f for f in self.feeds if f.name == name), None)
+
     def _populate(self, node: TreeNode[Source]) -> None:
         """Add a publisher's documents under it (on first expansion: thousands at 100k)."""
         if node.children or node.data is None:
@@ -205,6 +274,15 @@ class SourceTree(Tree[Source]):
         marked = sum(1 for item_id in state.bookmarks if index.row_of(item_id) is not None)
         self._special["unread"].set_label(_label("Unread", len(index) - read))
         self._special["bookmarks"].set_label(_label("Bookmarks", marked))
+        if self.feeds:  # rows of this index (set_feeds gives new ones with a new index)
+            n = len(index)
+            self.feeds = [
+                replace(f, unread=views.unread_count(index, state, f.rows))
+                if not f.rows or f.rows[-1] < n
+                else f
+                for f in self.feeds
+            ]
+            self._label_feed_nodes()
 
     def select_source(self, source: Source | None) -> None:
         """Put the cursor on `source` (expanding its publisher)."""
