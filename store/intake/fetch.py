@@ -156,9 +156,10 @@ def fetch_feeds(
 
     `full` (or a feed's own `full` setting) fetches each new entry's page and keeps its
     main text. `on_result` is called as each feed is done (stored, not modified or failed);
-    `on_progress(done, total)` as each download ends. What has arrived is stored at least
-    every `flush_seconds`, and whenever no download ends for a moment (a slow feed does not
-    hold back the ones before it).
+    `on_progress(done, total)` as each download ends. What has arrived is stored every
+    `flush_seconds`, or twice as long as the last store write took (a write into a large
+    store is slow: more feeds go into each), and whenever no download ends for a moment (a
+    slow feed does not hold back the ones before it).
     """
     feed_list = FeedList(store.root)
     feeds, results = _select(feed_list.load(), names)
@@ -176,6 +177,7 @@ def fetch_feeds(
     updates: dict[str, dict] = {}
     waiting: list[_Pending] = []
     last_flush = time.monotonic()
+    flush_gap = flush_seconds  # how long after the last write the next one is due
     done = 0
 
     def finish(feed: Feed, result: FeedResult, change: dict) -> None:
@@ -185,8 +187,15 @@ def fetch_feeds(
             on_result(result)
 
     def flush() -> None:
-        nonlocal last_flush
-        last_flush = time.monotonic()
+        nonlocal last_flush, flush_gap
+        started = time.monotonic()
+        try:
+            store_waiting()
+        finally:
+            last_flush = time.monotonic()
+            flush_gap = max(flush_seconds, 2 * (last_flush - started))
+
+    def store_waiting() -> None:
         batch_of: list[tuple[_Pending, FeedEntry]] = []
         batch: list[tuple[dict, list[dict]]] = []
         for p in waiting:
@@ -262,7 +271,7 @@ def fetch_feeds(
                     if full or feed.full:
                         _full_text(fetcher, pending, timeout)
                     waiting.append(pending)
-            if waiting and time.monotonic() - last_flush >= flush_seconds:
+            if waiting and time.monotonic() - last_flush >= flush_gap:
                 flush()
         flush()
     finally:
