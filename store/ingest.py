@@ -252,6 +252,7 @@ class _Prepared:
     result: FileResult
     document: dict | None = None
     records: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # per item: the page it came from, or ""
 
 
 def _prepare(path: Path, reason: str | None, linker: Linker) -> _Prepared:
@@ -271,6 +272,7 @@ def _prepare(path: Path, reason: str | None, linker: Linker) -> _Prepared:
         return prepared
     prepared.document = document_record(doc, digest)
     prepared.records = records
+    prepared.links = [item.link for item in doc.items]
     return prepared
 
 
@@ -357,9 +359,16 @@ def ingest_paths(
         outcomes = store.add_documents(
             [(p.document, p.records) for p in pending], learned_companies=list(learned.values())
         )
+        links: list[tuple[str, str]] = []
         for prepared, outcome in zip(pending, outcomes, strict=True):
             prepared.result.new, prepared.result.known = outcome.new, outcome.known
+            if any(prepared.links) and len(outcome.ids) == len(prepared.links):
+                links.extend(
+                    (i, link) for i, link in zip(outcome.ids, prepared.links, strict=True) if link
+                )
         pending.clear()
+        if links:  # a saved article's URL: the link `show`, `--json` and `o` give
+            _remember_links(store.root, links)
 
     for prepared, new_companies in _prepared_files(jobs, linker, workers):
         results.append(prepared.result)
@@ -371,6 +380,15 @@ def ingest_paths(
                 flush()
     flush()
     return results
+
+
+def _remember_links(root: Path, links: list[tuple[str, str]]) -> None:
+    from store.intake.feedlist import ItemLinks
+
+    known = ItemLinks.load(root)
+    for item_id, link in links:
+        known.add(item_id, "", "", link)
+    known.save()
 
 
 def ensure_seeded(store) -> list[FileResult] | None:

@@ -30,6 +30,7 @@ class ParsedItem:
     related: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     date_inferred: bool = False  # `published` comes from the file's date, not the document
+    link: str = ""  # the page it was read from (a saved article's URL), if known
 
 
 @dataclass(slots=True)

@@ -183,6 +183,10 @@ def test_ingest_a_saved_page_and_a_pdf(db, tmp_path):
     # the text copy of the listing adds nothing: the page held the same items
     again = nd(db, "ingest", str(ff.seed_path("caixin")))
     assert again.stdout.endswith("Caixin listing, 0 new, 20 already known\n")
+    # the saved article keeps its page's address as its link (the canonical URL)
+    items = json.loads(nd(db, "list", "--json", "--limit", "0").stdout)
+    linked = {i["link"] for i in items if i["link"]}
+    assert linked == {"https://36kr.com/p/3225000000000001"}
 
 
 def test_watch_ingests_files_as_they_land_and_waits_for_a_slow_writer(db, tmp_path):

@@ -33,6 +33,7 @@ _FIELD = re.compile(
 _FIELDS = ("article", "by", "published", "publisher", "section", "url")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2}|Z)?)?$")
 HEADER_LINES = 12
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
 def _header(text: str) -> tuple[dict[str, str], str]:
@@ -84,6 +85,7 @@ def parse_article(text: str, name: str, file_date: date | None = None) -> Parsed
                 body=body,
                 section=" ".join((fields.get("section") or "").split()),
                 authors=split_authors(fields.get("by", "")) if fields.get("by") else [],
+                link=_link(fields.get("url", "")),
             )
         )
     return ParsedDocument(
@@ -95,6 +97,12 @@ def parse_article(text: str, name: str, file_date: date | None = None) -> Parsed
         preamble=[],
         items=items,
     )
+
+
+def _link(url: str) -> str:
+    """The URL: line, when it is a web address (anything else is not a link to open)."""
+    url = url.strip()
+    return url if _WEB_URL.match(url) and len(url) <= 2000 else ""
 
 
 LAYOUT = Layout(
