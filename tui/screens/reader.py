@@ -1067,7 +1067,7 @@ class ReaderScreen(Screen):
             self.notify(str(exc), title="Links", severity="error", timeout=12, markup=False)
             return
         if not link:
-            self.notify("This item has no link: it came from a document, not a feed.",
+            self.notify("This item has no link: it came from a document, not a web page.",
                         timeout=4)  # fmt: skip
             return
         if not browser_reachable():
