@@ -94,6 +94,7 @@ class SourceTree(Tree[Source]):
         current = self.cursor_node.data if self.cursor_node is not None else ALL
         expanded = {node.data for node in self._publisher_nodes() if node.is_expanded and node.data}
         self.clear()
+        self._feeds_node = None  # cleared with the rest: added again below
         self._special = {
             "all": self.root.add_leaf(_label("All", len(index)), data=ALL),
             "unread": self.root.add_leaf(_label("Unread", None), Source("unread", "", "Unread")),
@@ -104,7 +105,6 @@ class SourceTree(Tree[Source]):
         self.update_counts(store)
         self._desk_nodes = {}
         self._add_desk_nodes()
-        self._feeds_node = None
         self._add_feed_nodes()
 
         documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
