@@ -147,6 +147,7 @@ class Batch:
         self.pinned: dict[int, Segment] = {}  # segments loaded whole, kept for the batch
         self.spans: dict[str, int] = {}  # id -> span, for every record of written segments
         self.tokens: dict[int, str] = {}  # the written segments' new tokens
+        self.rows: dict[str, int] = {}  # id -> its index row, for records of written segments
 
     def segment(self, number: int) -> Segment:
         """A whole segment, loaded at most once per batch whatever the corpus cache does."""
@@ -287,6 +288,7 @@ class Batch:
                 if row is not None and index.segment[row] == number:  # drop orphans
                     items[doc_id] = record
                     doc_ids[record["id"]] = doc_id
+                    self.rows[record["id"]] = row
             next_doc_id = max(map(int, items), default=0) + 1
             for item_id in members:
                 slot = doc_ids.get(item_id)
@@ -319,7 +321,7 @@ class Batch:
             (item_id, row, span)
             for item_id, span in self.spans.items()
             if item_id not in new_ids and item_id not in changed
-            for row in (old.row_of(item_id),)
+            for row in (self._known_row(item_id),)
             if row is not None
         ]
         old_spans = old.spans.take([row for _, row, _ in candidates])
@@ -334,6 +336,10 @@ class Batch:
             for i in self.new_ids
         ]
         return old.with_batch(new_rows, changed, self.tokens, generation, documents, next_doc)
+
+    def _known_row(self, item_id: str) -> int | None:
+        row = self.rows.get(item_id)  # found while reading its segment
+        return self.index.row_of(item_id) if row is None else row
 
     def carried_maps(self) -> tuple[KeyMap, KeyMap] | None:
         """The dedupe maps of the committed index, carried over (cheaper than rebuilding);

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import secrets
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -54,7 +53,7 @@ def fsync_dir(folder: Path) -> None:
 def _keep_backup(path: Path) -> None:
     """Keep the current `path` as `path.bak`: a hard link when possible (no copying)."""
     backup = backup_path(path)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.baktmp")
+    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.baktmp")
     try:
         os.link(path, temp)
     except FileNotFoundError:
@@ -71,7 +70,7 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o666, backup: bool = F
     Raises StoreError naming the path when the folder cannot be written.
     """
     path = Path(path)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:
