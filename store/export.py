@@ -317,9 +317,35 @@ def to_obsidian(
         if old == text:
             result.unchanged.append(path)
             continue
-        atomic_write(path, text.encode("utf-8"))
+        path = write_export(path, text.encode("utf-8"))
         (result.written if old is None else result.updated).append(path)
     return result
+
+
+# ---------------------------------------------------------------- writing a file
+
+
+def write_export(target: Path | str, data: bytes) -> Path:
+    """Write an export to the file `target` (crash-safe) and return the file written.
+
+    A symbolic link is followed and the file it names is written, so the link stays. What
+    is not a regular file (a folder, a device such as /dev/full, a pipe, a socket) is
+    refused: a rename would replace it, not write into it.
+    """
+    path = Path(target).expanduser()
+    real = path.resolve() if path.is_symlink() else path
+    if real.is_dir():
+        raise StoreError(f"{path} is a folder; give a file name")
+    if real.exists() and not real.is_file():
+        raise StoreError(
+            f"{path} is not a regular file (a device, pipe or socket); give a file name, "
+            "or - for standard output"
+        )
+    try:
+        atomic_write(real, data)
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {os_reason(exc)}") from exc
+    return real
 
 
 # ---------------------------------------------------------------- one call for all

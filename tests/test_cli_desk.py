@@ -258,3 +258,25 @@ def test_export_every_format(db: Path, tmp_path: Path) -> None:
     assert "writes a folder" in nd(db, "export", "--format", "obsidian", check=1).stderr
     assert nd(db, "export", "--format", "pdf", check=2).returncode == 2
     assert "is a folder" in nd(db, "export", "--format", "md", "-o", str(vault), check=1).stderr
+
+
+def test_export_writes_into_a_linked_file_and_refuses_what_is_no_file(
+    db: Path, tmp_path: Path
+) -> None:
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(kept)
+
+    nd(db, "export", "--format", "csv", "-o", str(link))
+    assert link.is_symlink() and link.resolve() == kept  # the link stays: its file is written
+    assert kept.read_text().startswith("id,published,")
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    proc = nd(db, "export", "--format", "csv", "-o", str(fifo), check=1)
+    assert proc.stderr == (
+        f"newsdesk: {fifo} is not a regular file (a device, pipe or socket); give a file "
+        "name, or - for standard output\n"
+    )
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # not replaced by a regular file

@@ -419,12 +419,10 @@ def cmd_export(args, out: Output) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    from store.storage.files import atomic_write
-
     target = Path(args.output).expanduser()
     if target.is_dir():
         raise CliError(f"{target} is a folder; give a file name (or use --format obsidian)")
-    atomic_write(target, data)
+    export.write_export(target, data)
     note(f"exported {what} to {target}")
     return 0
 

@@ -896,7 +896,6 @@ class ReaderScreen(Screen):
         from pathlib import Path
 
         from store import export
-        from store.storage.files import atomic_write
 
         store, desk = self.newsdesk.store, self.newsdesk.desk
         tags = desk.tags if desk is not None else {}
@@ -910,10 +909,8 @@ class ReaderScreen(Screen):
                 f"{len(done.updated)} updated"
             )
         else:
-            if target.is_dir():
-                raise StoreError(f"{target} is a folder; give a file name")
             options = {"title": f"newsdesk: {view}"} if fmt == "md" else {}
-            atomic_write(target, export.export_text(fmt, records, tags, notes, **options))
+            export.write_export(target, export.export_text(fmt, records, tags, notes, **options))
             message = f"Exported {len(records)} items to {target}"
         self.post_message(DeskChanged("export", None, message))
 
