@@ -281,6 +281,11 @@ async def test_a_damaged_state_file_is_a_notification_in_the_reader(seeded_store
         await pilot.press("j", "b")  # keys still work; a mark that cannot be saved is a notice
         await pilot.pause()
         assert app.is_running
+        current = app.reader.articles.current_id
+        await pilot.press("enter")  # the article opens though its read mark cannot be kept
+        await pilot.pause()
+        assert app.reader.detail.item_id == current
+        assert any("read mark was not saved" in n.message for n in app._notifications)
 
 
 async def test_an_article_that_cannot_be_marked_read_is_shown(seeded_store, monkeypatch):

@@ -119,26 +119,28 @@ class Store:
             changed = True
         return changed
 
-    def get(self, item_id: str) -> ItemRecord | None:
+    def get(self, item_id: str, *, marks: bool = True) -> ItemRecord | None:
         """The full record of an item (with the user's marks), None if unknown."""
-        records = self.get_many([item_id])
+        records = self.get_many([item_id], marks=marks)
         return records[0] if records else None
 
-    def get_many(self, ids: Iterable[str]) -> list[ItemRecord]:
+    def get_many(self, ids: Iterable[str], *, marks: bool = True) -> list[ItemRecord]:
         """Full records for `ids` (unknown ids are skipped), in the order asked.
 
         Records of a segment not in the cache are read alone by their spans; a segment whose
-        spans are unknown or out of date is loaded whole, once.
+        spans are unknown or out of date is loaded whole, once. `marks=False` leaves the
+        user's state file unread (the records say unread, not bookmarked): an item can be
+        shown when that file is damaged.
         """
         ids = list(ids)
         try:
-            return self._get_many(ids)
+            return self._get_many(ids, marks)
         except CorruptStoreError:
             if not self._reload_if_changed():  # a file two commits old is deleted: refresh
                 raise
-            return self._get_many(ids)
+            return self._get_many(ids, marks)
 
-    def _get_many(self, ids: list[str]) -> list[ItemRecord]:
+    def _get_many(self, ids: list[str], marks: bool = True) -> list[ItemRecord]:
         index = self._index
         found: dict[str, ItemRecord] = {}
         wanted: dict[int, list[int]] = {}
@@ -157,6 +159,8 @@ class Store:
                 record = segment.get(index.ids[row])
                 if record is not None:
                     found[record["id"]] = record
+        if not marks:
+            return [with_marks(found[i], frozenset(), frozenset()) for i in ids if i in found]
         state = self.state
         bookmarks, marked_read = state.bookmarks, state.read
         return [with_marks(found[i], bookmarks, marked_read) for i in ids if i in found]

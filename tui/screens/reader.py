@@ -467,14 +467,21 @@ class ReaderScreen(Screen):
     def open_item(self, item_id: str) -> None:
         """Load one record (body included) into the detail pane and mark it read."""
         store = self.newsdesk.store
-        record = store.get(item_id)
+        marks_read = True
+        try:
+            record = store.get(item_id)
+        except StoreError as exc:
+            record = store.get(item_id, marks=False)  # the item is readable, the marks not
+            marks_read = False
+            self.notify(f"The read mark was not saved: {exc}", title="Store", severity="error",
+                        timeout=12, markup=False)  # fmt: skip
         if record is None:
             self.notify("That item is no longer in the store.", severity="warning")
             return
         attach_links(store.root, [record])
         self.detail.show_item(record, self.query_one(SourceTree).documents)
         self._show_desk(item_id)
-        if not record.get("read"):  # shown first: a mark that cannot be saved is only a notice
+        if marks_read and not record.get("read"):  # shown first: a mark not saved is a notice
             self._save_mark(item_id, "read", True, failed="The read mark was not saved")
         if self.size.width < NARROW:
             self._focus_pane("detail")
