@@ -1168,3 +1168,20 @@ async def test_tab_in_the_company_view_moves_focus_and_escape_returns(seeded_sto
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
         assert app.focused is articles(app)
+
+
+async def test_a_slash_typed_fast_in_the_filter_stays_where_it_was_typed(seeded_store):
+    """Red team N2: "ding/yi" typed quickly became "/dingyi" (the slash is a priority key)."""
+    from textual import events
+
+    from tui.app import NewsdeskApp
+
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        for key, char in [("d", "d"), ("i", "i"), ("slash", "/"), ("y", "y"), ("i", "i")]:
+            app.post_message(events.Key(key, char))  # as fast as a terminal sends them
+        await pilot.pause()
+        assert app.reader.filter_input.value == "di/yi"

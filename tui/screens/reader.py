@@ -428,7 +428,9 @@ class ReaderScreen(Screen):
 
     def action_focus_filter(self) -> None:
         if self.focused is self.filter_input:
-            self.filter_input.insert_text_at_cursor("/")
+            # A priority binding runs as the key arrives, before the keys typed just ahead
+            # of it reach the input: queue the slash behind them.
+            self.filter_input.call_later(self.filter_input.insert_text_at_cursor, "/")
             return
         self.active_pane = "articles"
         self._apply_layout()
