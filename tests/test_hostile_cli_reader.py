@@ -192,7 +192,8 @@ def test_a_busy_lock_says_at_once_that_it_waits_and_for_whom(tmp_path):
 def test_deeply_nested_config_and_keymap_conflicts_are_reported(tmp_path):
     """F19, F26: a RecursionError traceback; conflicts accepted silently, q lost."""
     from tui.app import NewsdeskApp
-    from tui.config import check_keymap, load_config
+    from tui.config import load_config
+    from tui.keymap import check_keymap
     from tui.screens.help import default_keys
 
     deep = tmp_path / "deep.toml"
@@ -207,6 +208,25 @@ def test_deeply_nested_config_and_keymap_conflicts_are_reported(tmp_path):
     keymap, problems = check_keymap({"bookmark": "q", "nope": "x"}, defaults)
     assert keymap == {} and any("unknown binding ids nope" in p for p in problems)
     assert any("'q' is bound to bookmark, quit" in p for p in problems)
+
+
+def test_key_names_that_are_no_keys_are_reported_and_the_default_kept():
+    """Red team F26: `quit = "[@click=app.bell]z[/]"` was taken; the footer showed it and
+    q no longer quit."""
+    from tui.app import NewsdeskApp
+    from tui.keymap import check_keymap, is_key
+    from tui.screens.help import default_keys
+
+    defaults = default_keys(NewsdeskApp.__new__(NewsdeskApp))
+    assert all(is_key(key) for spec in defaults.values() for key in spec.split(","))
+    keymap, problems = check_keymap(
+        {"quit": "[@click=app.bell]z[/]", "bookmark": "[/]", "toggle_read": "x,zz,ctrl+"},
+        defaults,
+    )
+    assert keymap == {"toggle_read": "x"}
+    assert "quit: '[@click=app.bell]z[/]' is no key name: ignored" in problems
+    assert "toggle_read: 'zz', 'ctrl+' is no key name: ignored" in problems
+    assert "quit has no key: it keeps its default" in problems
 
 
 async def test_a_keymap_that_steals_q_keeps_q_quitting(seeded_store, tmp_path):

@@ -14,7 +14,8 @@ from store.entities.companies import CompanyDirectory
 from store.storage.desk import Desk
 from store.storage.errors import StoreError
 from tui.commands import ReaderCommands
-from tui.config import Config, check_keymap
+from tui.config import Config
+from tui.keymap import check_keymap
 from tui.messages import StorePolled
 from tui.screens.company import CompanyScreen
 from tui.screens.help import HelpScreen, default_keys
