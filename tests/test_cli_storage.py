@@ -8,6 +8,8 @@ from pathlib import Path
 from tests.helpers.store_files import index_file, segment_file
 from tests.test_cli import SEEDS, run
 
+CAIXIN_VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants" / "caixin_listing"
+
 
 def test_restore_repairs_a_store_that_cannot_open(tmp_path: Path) -> None:
     """A truncated segment and no index: `list` says to restore, and `restore` can."""
@@ -83,3 +85,18 @@ def test_a_company_search_reads_no_body_unless_asked(tmp_path: Path) -> None:
         "Cloud deal signed", "Why Tencent waits", "A games market note"
     ]  # fmt: skip
     assert sorted(titles("sensor")) == ["A games market note", "Steel output rises"]
+
+
+def test_a_segment_whose_last_copy_is_damaged_too_is_not_sent_to_restore(tmp_path):
+    """Red team F27: `show` said "restore it with: newsdesk restore", and restore found
+    nothing to restore: a loop."""
+    db = tmp_path / "db"
+    run("ingest", str(SEEDS), "--db", str(db))
+    run("ingest", *map(str, sorted(CAIXIN_VARIANTS.glob("*.txt"))), "--db", str(db))
+    segments = sorted(db.glob("corpus-0000-g*.json"))
+    assert len(segments) == 2  # the current segment and its last copy
+    for segment in segments:
+        segment.write_bytes(segment.read_bytes()[:500])
+    proc = run("list", "--json", "--db", str(db), check=1)
+    assert f"its last copy {segments[0]} is damaged too" in proc.stderr
+    assert "newsdesk restore" not in proc.stderr

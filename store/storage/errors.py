@@ -24,11 +24,16 @@ class CorruptStoreError(StoreError):
         self.hint = hint
         if backup is True:
             backup = backup_path(self.path)
-        self.backup = backup if isinstance(backup, Path) and backup.exists() else None
+        copy = backup if isinstance(backup, Path) and backup.exists() else None
+        self.backup = copy if copy is not None and _is_json(copy) else None
         if self.backup is not None:
             advice = (
                 f"the last good copy is {self.backup} — restore it with: newsdesk restore "
                 "(or move it back by hand)"
+            )
+        elif copy is not None:  # advising a restore that cannot help would be a loop
+            advice = (
+                f"its last copy {copy} is damaged too; {hint or 'move both aside and re-ingest'}"
             )
         else:
             advice = f"there is no backup copy; {hint or 'move it aside and re-ingest'}"
@@ -54,6 +59,17 @@ class AmbiguousIdError(StoreError):
         self.prefix = prefix
         self.count = count
         super().__init__(f"{prefix!r} matches {count} items; give more characters")
+
+
+def _is_json(path: Path) -> bool:
+    """Whether a store file's copy can be read back (the store's files are JSON)."""
+    import orjson
+
+    try:
+        orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    return True
 
 
 def backup_path(path: Path) -> Path:
