@@ -20,18 +20,18 @@ import contextlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 import orjson
 
-from store.storage.errors import CorruptStoreError, StoreError, os_reason
+from store.storage.errors import CorruptStoreError
 from store.storage.files import (
     atomic_write,
     file_lock,
-    held,
+    held_in,
     parse_json,
     read_bytes,
     remove_stale_temps,
@@ -410,14 +410,8 @@ class Desk:
         self._data = data or _empty_desk()
         self._stamp = now
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot make the folder {self.root}: {os_reason(exc)}") from exc
-        with held(self._lock, f"the desk file {self.path}"):
-            yield
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return held_in(self.root, self._lock, f"the desk file {self.path}")
 
     def _change(self, change: Callable[[DeskData], T]) -> T:
         with self._locked():

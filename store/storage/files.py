@@ -268,6 +268,18 @@ def file_lock(path: Path, timeout: float) -> filelock.FileLock:
 
 
 @contextlib.contextmanager
+def held_in(folder: Path, lock: filelock.FileLock, what: str) -> Iterator[None]:
+    """`held`, with the folder the locked file lives in made first if it is missing (a
+    user's state or desk file beside a store not written yet)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot make the folder {folder}: {os_reason(exc)}") from exc
+    with held(lock, what):
+        yield
+
+
+@contextlib.contextmanager
 def held(lock: filelock.FileLock, what: str, busy_hint: str = "") -> Iterator[None]:
     """Hold a file lock, turning a time-out or an OS error into a one-line StoreError.
 

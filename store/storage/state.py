@@ -13,7 +13,6 @@ import getpass
 import os
 import re
 import time
-from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,7 @@ from store.storage.files import (
     Stamp,
     atomic_write,
     file_lock,
-    held,
+    held_in,
     parse_json,
     read_bytes,
     remove_stale_temps,
@@ -157,14 +156,8 @@ class UserState:
         self._read = frozenset(marks["read"])
         self._stamp = stamp
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot make the folder {self.root}: {os_reason(exc)}") from exc
-        with held(self._lock, f"the state file {self.path}"):
-            yield
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return held_in(self.root, self._lock, f"the state file {self.path}")
 
     def _change(self, kind: str, item_id: str, decide) -> bool:
         with self._locked():
