@@ -107,22 +107,23 @@ def clean_note(text: str) -> str:
     return note
 
 
+def _clean_one_line(text: str, limit: int, empty: str, what: str) -> str:
+    """One line of plain text; DeskValueError (`empty`) if none is left, or past `limit`."""
+    line = clean_line(text)
+    if not line:
+        raise DeskValueError(empty)
+    if len(line) > limit:
+        raise DeskValueError(f"{what} is at most {limit} characters")
+    return line
+
+
 def clean_saved_name(text: str) -> str:
-    name = clean_line(text)
-    if not name:
-        raise DeskValueError("a saved search needs a name")
-    if len(name) > SAVED_NAME_MAX:
-        raise DeskValueError(f"a saved search name is at most {SAVED_NAME_MAX} characters")
-    return name
+    return _clean_one_line(text, SAVED_NAME_MAX, "a saved search needs a name",
+                           "a saved search name")  # fmt: skip
 
 
 def clean_query(text: str) -> str:
-    query = clean_line(text)
-    if not query:
-        raise DeskValueError("an empty query")
-    if len(query) > QUERY_MAX:
-        raise DeskValueError(f"a query is at most {QUERY_MAX} characters")
-    return query
+    return _clean_one_line(text, QUERY_MAX, "an empty query", "a query")
 
 
 # ---------------------------------------------------------------- files
