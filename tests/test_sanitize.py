@@ -74,3 +74,48 @@ def test_stripped_text_has_no_controls(text):
 def test_decode_never_raises_anything_else(data):
     with contextlib.suppress(UndecodableError):
         decode_document(data)
+
+
+# The characters some step of sanitising changes, and their neighbours: the fast path
+# (`_nothing_to_strip`) must leave exactly the texts the full path leaves unchanged.
+_SANITIZE_ALPHABET = [
+    *"ab c\n\t\r[]\\;0P^_",
+    *(chr(c) for c in [*range(0x20), *range(0x7F, 0xA1)]),
+    *"\u00ad\u034f\u061c\u180e\u2028\u2029\u2800\u3164\uffa0\u200b\u202e\u2060\ufe0f\ufeff",
+    *"\u00c1\u00c2\u00e2\u00f4\u00f5\u20ac\u0153\u00a9\u4e2d\u6587\ud800\U000e0041\U0001d173",
+    "\x1b]0;x\x07",
+    "\x1b[31m",
+    "\u00e2\u20ac\u0153",
+]
+
+
+@given(st.lists(st.sampled_from(_SANITIZE_ALPHABET), max_size=12).map("".join), st.booleans())
+def test_sanitize_fast_path_gives_what_the_full_path_gives(text, repair):
+    _same_on_both_paths(text, repair)
+
+
+@pytest.mark.parametrize("text", [*_SANITIZE_ALPHABET, "plain \u4e2d\u6587 text", "a\r\nb"])
+def test_sanitize_fast_path_on_each_character(text):
+    for repair in (True, False):
+        _same_on_both_paths(f"x {text} y", repair)
+
+
+def _same_on_both_paths(text: str, repair: bool) -> None:
+    from store.text.sanitize import _sanitize_fully, sanitize
+
+    fast, full = sanitize(text, repair=repair), _sanitize_fully(text, repair)
+    assert (fast.text, fast.repaired_lines, fast.sequences, fast.characters, fast.notes) == (
+        full.text,
+        full.repaired_lines,
+        full.sequences,
+        full.characters,
+        full.notes,
+    )
+
+
+@given(st.binary(max_size=64))
+def test_binary_sniffing_counts_every_control_byte(data):
+    from store.text.sanitize import _BINARY_CONTROLS, _looks_binary
+
+    controls = sum(data.count(byte) for byte in _BINARY_CONTROLS)
+    assert _looks_binary(data) == (controls * 20 > len(data))

@@ -94,12 +94,42 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     return "\n".join(lines), repaired
 
 
+# Every character some step of `sanitize` changes or removes: CR, what _INVISIBLE removes
+# (it holds ESC and the C1 controls every escape sequence starts with), the fillers, the
+# line separators, and the letters mojibake starts with.
+_TOUCHED = re.compile(
+    "[\r"
+    + _INVISIBLE.pattern[1:-1]
+    + _FILLERS.pattern[1:-1]
+    + _LINE_SEPARATORS.pattern[1:-1]
+    + "\u00c2-\u00f4]"
+)
+# ASCII that `sanitize` changes: the C0 controls but tab and newline (CR and ESC among
+# them), and DEL.
+_ASCII_TOUCHED = bytes([*range(0, 9), *range(11, 32), 127])
+
+
+def _nothing_to_strip(text: str) -> bool:
+    """Whether `sanitize(text)` is `text` with nothing repaired or stripped, decided at C
+    speed: ASCII by deleting its control bytes, other text by its distinct characters."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_TOUCHED)) == len(data)
+    return _TOUCHED.search("".join(set(text))) is None
+
+
 def sanitize(text: str, *, repair: bool = True) -> Sanitized:
     """Repair mojibake, then remove escape sequences and invisible/control characters.
 
     Newlines and tabs are kept; CR/CRLF and U+2028/U+2029 become newlines; blank filler
     letters become spaces. `notes` says, in words, what was repaired or stripped.
     """
+    if _nothing_to_strip(text):  # the common case: nothing below would change the text
+        return Sanitized(text)
+    return _sanitize_fully(text, repair)
+
+
+def _sanitize_fully(text: str, repair: bool) -> Sanitized:
     repaired = 0
     if repair:
         text, repaired = repair_mojibake(text)
@@ -189,7 +219,7 @@ _BINARY_CONTROLS = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
 def _looks_binary(data: bytes) -> bool:
     """Binary files are dense with control bytes; hostile text has a few, to be stripped."""
     sample = data[:65536]
-    controls = sum(sample.count(byte) for byte in _BINARY_CONTROLS)
+    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
     return controls * 20 > len(sample)
 
 
