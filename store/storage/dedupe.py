@@ -19,7 +19,18 @@ _BODY_COMPARE_CHARS = 600
 SHORT_BODY_CHARS = 80  # a body shorter than this never makes a story on its own
 
 
+# ASCII folded at C speed: letters lowered (ASCII's casefold), digits and "_" kept (ASCII's
+# \w), every other byte a space.
+_ASCII_FOLD = bytes(
+    (c | 0x20) if chr(c).isalpha() else c if chr(c).isalnum() or c == 0x5F else 0x20
+    for c in range(128)
+) + bytes([0x20] * 128)
+
+
 def _normalize(text: str) -> str:
+    r"""Words (`\w` runs) of the casefolded text, one space between them."""
+    if text.isascii():
+        return b" ".join(text.encode("ascii").translate(_ASCII_FOLD).split()).decode("ascii")
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 

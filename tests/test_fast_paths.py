@@ -1,0 +1,27 @@
+"""Fast paths of the ingest give what the general code gives (they only skip work)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.storage import dedupe
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def _normalize_by_regex(text: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def test_dedupe_fold_of_every_ascii_character():
+    for code in range(128):
+        text = f"aB{chr(code)}Zz 9{chr(code)}_{chr(code)}"
+        assert dedupe._normalize(text) == _normalize_by_regex(text), code
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=40))
+def test_dedupe_fold_is_the_regex_fold(text):
+    assert dedupe._normalize(text) == _normalize_by_regex(text)
