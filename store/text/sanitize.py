@@ -165,15 +165,16 @@ def clean_line(text: str) -> str:
 
 # ---------------------------------------------------------------- names shown to the user
 
+# Whitespace but the plain space (`[^\S ]`): a title's spaces must not each cost a call to
+# `_escape`, which printing thousands of rows would pay.
 _NOT_SHOWN = re.compile(
-    f"[\\s\u2028\u2029{_INVISIBLE.pattern[1:-1]}{_FILLERS.pattern[1:-1]}]|[\U000e0000-\U000e0fff]"
+    f"[^\\S ]|[\u2028\u2029{_INVISIBLE.pattern[1:-1]}{_FILLERS.pattern[1:-1]}]"
+    "|[\U000e0000-\U000e0fff]"
 )
 
 
 def _escape(match: re.Match[str]) -> str:
     ch = match.group()
-    if ch == " ":
-        return ch
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
@@ -189,6 +190,8 @@ def visible(text: str) -> str:
     (`\\x1b`, `\\n`, `\\u202e`), so a name can neither drive the terminal nor forge lines,
     and two different names never look alike.
     """
+    if text.isascii() and text.isprintable():  # most names and titles: nothing to escape
+        return text
     return _NOT_SHOWN.sub(_escape, text)
 
 
