@@ -29,12 +29,10 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-
-from rapidfuzz import fuzz, process
 
 from store.entities.tickers import (
     canonical_ticker,
@@ -527,11 +525,16 @@ class CompanyDirectory:
             if score > scores.get(ci, 0.0):
                 scores[ci] = score
 
+        def exact_found() -> bool:
+            # typo-tolerant matching only when the query names no company exactly: its
+            # hits would rank below the exact one (and it imports rapidfuzz, ~20 ms a start)
+            return max(scores.values(), default=0.0) >= _EXACT_PINYIN
+
         self._match_tickers(query, put)
         if has_cjk(query):
-            self._match_chinese(query, put)
+            self._match_chinese(query, put, exact_found)
         else:
-            self._match_latin(query, put)
+            self._match_latin(query, put, exact_found)
         ranked = sorted(
             scores.items(),
             key=lambda kv: (-kv[1], len(self._companies[kv[0]].display_name), kv[0]),
@@ -551,7 +554,7 @@ class CompanyDirectory:
                 if t not in exact:
                     put(ci, _SAME_CODE_OTHER_MARKET)
 
-    def _match_latin(self, query: str, put) -> None:
+    def _match_latin(self, query: str, put, exact_found: Callable[[], bool]) -> None:
         idx = self._idx
         q = _norm(query)
         compact = q.replace(" ", "")
@@ -584,6 +587,10 @@ class CompanyDirectory:
                 if at == 0:
                     s = idx.compact.strings[si]
                     put(idx.compact_owner[si], 72 + 10 * len(compact) / len(s))
+        if exact_found():
+            return
+        from rapidfuzz import fuzz, process
+
         # Plain ratio, not WRatio: partial matching would make "china" fit every
         # "China ..." name as well as a real typo fits its name.
         cutoff = 88 if len(compact) <= 4 else 78
@@ -598,7 +605,7 @@ class CompanyDirectory:
             ):
                 put(idx.fuzzy_owner[ci], score * _FUZZY_SCALE)
 
-    def _match_chinese(self, query: str, put) -> None:
+    def _match_chinese(self, query: str, put, exact_found: Callable[[], bool]) -> None:
         idx = self._idx
         q = _norm(query)
         simplified = "".join(idx.trad_to_simp.get(ch, ch) for ch in q)
@@ -614,7 +621,9 @@ class CompanyDirectory:
             for si, s in enumerate(idx.chinese.strings):
                 if len(s) >= 2 and len(s) < len(form) and s in form:
                     put(idx.chinese_owner[si], 70 + 10 * len(s) / len(form))
-            if len(form) >= 3:
+            if len(form) >= 3 and not exact_found():
+                from rapidfuzz import fuzz, process
+
                 for _, score, ci in process.extract(
                     form,
                     idx.chinese.strings,
@@ -673,11 +682,16 @@ class CompanyDirectory:
             if score > scores.get(ci, 0.0):
                 scores[ci] = score
 
+        def always_fuzzy() -> bool:
+            # a header's name is matched in full: a company it excludes by market leaves
+            # the typo-tolerant candidates to choose from
+            return False
+
         text = unicodedata.normalize("NFKC", name).strip()
         if has_cjk(text):
-            self._match_chinese(text, put)
+            self._match_chinese(text, put, always_fuzzy)
         else:
-            self._match_latin(text, put)
+            self._match_latin(text, put, always_fuzzy)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(self._companies[ci], score) for ci, score in ranked[:5]]
 
