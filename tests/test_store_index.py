@@ -239,3 +239,36 @@ def test_key_lookups_in_the_index_files_agree_with_the_key_maps(
         for batch in shuffled_batches(3):
             store.add_documents(batch)
     assert whole(open_store(reference).index) == whole(open_store(looked_up).index)
+
+
+TRICKY_TITLES = [
+    "Tencent raises capex", "腾讯 raises capex", "Straße of chips", "STRASSE OF CHIPS",
+    "Ünïcödé titles: café", "中芯国际 (0981.HK) 扩产", "", "x", "lidar sensor maker lists",
+    "Sensor lidar, reversed", "a\udc80 byte that was not UTF-8",
+]  # fmt: skip
+TRICKY_WORDS = [
+    ["tencent"], ["腾讯"], ["ss"], ["straße"], ["strasse"], ["café"], ["ü"], ["0981.hk"],
+    ["中芯", "扩产"], ["lidar", "sensor"], ["sensor"], ["x"], ["\udc80"], ["zzz"], ["s", "o"],
+]  # fmt: skip
+
+
+def plain_title_rows(titles: list[str], words: list[str]) -> list[int]:
+    return [r for r, t in enumerate(titles) if all(w in t.casefold() for w in words)]
+
+
+def test_title_search_in_a_mapped_file_agrees_with_a_plain_scan(tmp_path: Path) -> None:
+    """The base's titles are searched as bytes in its mapping: any script, casefolding and
+    undecodable bytes find the same rows as a scan of the titles."""
+    text, ends = index_module.title_bytes(TRICKY_TITLES)
+    writer = index_module.Writer()
+    writer.sections["title_text"] = ("str", text)
+    writer.u32("title_text.byte_ends", ends)
+    writer.write(tmp_path / "t.base", {})
+    mapping, start, _length = ColumnFile(tmp_path / "t.base").mapped("title_text")
+    in_file = index_module.TitleText(mapping, ColumnFile(tmp_path / "t.base").u32(
+        "title_text.byte_ends"), start)  # fmt: skip
+    in_memory = index_module.TitleText.of(TRICKY_TITLES)
+    for words in TRICKY_WORDS:
+        expected = plain_title_rows(TRICKY_TITLES, words)
+        assert in_file.rows_with(words) == expected, words
+        assert in_memory.rows_with(words) == expected, words

@@ -148,6 +148,13 @@ class ColumnFile:
             self._checked.add(name)
         return view
 
+    def mapped(self, name: str) -> tuple[mmap.mmap, int, int]:
+        """(the mapping, start, length) of a section checked against its CRC: for searching
+        a large section in place (`mmap.find`) without copying or decoding it."""
+        self.raw(name)
+        start, length, _kind, _crc = self._sections[name]
+        return self._map, start, length
+
     def u32(self, name: str) -> memoryview:
         return self.raw(name).cast("I")
 

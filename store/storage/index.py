@@ -127,34 +127,52 @@ def fold_title(title: str) -> str:
     return title.casefold().replace("\n", " ")
 
 
+def title_bytes(titles: Iterable[str]) -> tuple[bytes, list[int]]:
+    """Titles casefolded, each ended by a newline, in UTF-8; and the offset of each newline."""
+    folded = [fold_title(t).encode("utf-8", "surrogatepass") for t in titles]
+    ends = [end - 1 for end in accumulate(len(t) + 1 for t in folded)]
+    return (b"\n".join(folded) + b"\n" if folded else b""), ends
+
+
 class TitleText:
-    """Titles casefolded into one string: word lookups run at C speed over it."""
+    """Titles casefolded into one UTF-8 string, each ended by a newline: word lookups run at
+    C speed over the bytes (a base's are searched in its mapping, never decoded)."""
 
-    __slots__ = ("ends", "text")
+    __slots__ = ("ends", "origin", "text")
 
-    def __init__(self, text: str, ends: list[int]) -> None:
-        self.text, self.ends = text, ends
+    def __init__(self, text: Haystack, ends: Sequence[int], origin: int = 0) -> None:
+        # `ends`: the byte offset (from `origin` in `text`) of each title's newline
+        self.text, self.ends, self.origin = text, ends, origin
 
     @classmethod
     def of(cls, titles: Iterable[str]) -> TitleText:
-        folded = [fold_title(t) for t in titles]
-        ends = [end - 1 for end in accumulate(len(t) + 1 for t in folded)]
-        return cls("\n".join(folded) + "\n" if folded else "", ends)
+        return cls(*title_bytes(titles))
 
     def rows_with(self, words: list[str]) -> list[int]:
         """Rows whose title holds every word (casefolded), ascending."""
-        words = sorted(words, key=len, reverse=True)  # the longest is usually the rarest
+        needles = sorted(
+            (w.encode("utf-8", "surrogatepass") for w in words), key=len, reverse=True
+        )  # the longest is usually the rarest
         rows: list[int] = []
-        ends, find = self.ends, self.text.find
-        pos = find(words[0])
+        ends, find, origin = self.ends, self.text.find, self.origin
+        stop = origin + (ends[-1] + 1 if len(ends) else 0)
+        pos = find(needles[0], origin, stop)
         while pos != -1:
-            row = bisect_left(ends, pos)
+            row = bisect_left(ends, pos - origin)
             rows.append(row)
-            pos = find(words[0], ends[row] + 1)  # next title
-        text = self.text
-        for word in words[1:]:
-            rows = [r for r in rows if text.find(word, ends[r - 1] + 1 if r else 0, ends[r]) != -1]
+            pos = find(needles[0], origin + ends[row] + 1, stop)  # next title
+        for needle in needles[1:]:
+            rows = [
+                r for r in rows
+                if find(needle, origin + (ends[r - 1] + 1 if r else 0), origin + ends[r]) != -1
+            ]  # fmt: skip
         return rows
+
+
+class Haystack(Protocol):
+    """What titles are searched in: bytes, or the mapping of a column file."""
+
+    def find(self, sub: bytes, start: int = ..., end: int = ..., /) -> int: ...
 
 
 # ----------------------------------------------------------------------------- the base
@@ -445,11 +463,13 @@ class Base:
             return TitleText.of(strings(self.column("title")))
 
         def read() -> TitleText:
-            text = str(self._file.raw("title_text"), "utf-8", "surrogatepass")
-            ends: list[int] = self._file.u32("title_text.ends").tolist()
-            if len(ends) != self.n or (ends and ends[-1] != len(text) - 1):
+            mapping, start, length = self._file.mapped("title_text")
+            if "title_text.byte_ends" not in self._file:  # written before titles were bytes
+                return TitleText.of(strings(self.column("title")))
+            ends = self._file.u32("title_text.byte_ends")
+            if len(ends) != self.n or (len(ends) and ends[-1] != length - 1):
                 raise DamagedColumnFile("the title text does not match its rows")
-            return TitleText(text, ends)
+            return TitleText(mapping, ends, start)
 
         return self._guard(read)
 
@@ -1010,9 +1030,9 @@ class ItemIndex:
                 start += len(rows)
             writer.json(f"post.{name}.keys", directory)
             writer.u32(f"post.{name}.rows", flat)
-        text = self.base.title_text
-        writer.sections["title_text"] = ("str", text.text.encode("utf-8", "surrogatepass"))
-        writer.u32("title_text.ends", text.ends)
+        text, ends = title_bytes(strings(columns["title"]))
+        writer.sections["title_text"] = ("str", text)
+        writer.u32("title_text.byte_ends", ends)
         counts = Counter(columns["segment"])
         writer.write(
             path,
