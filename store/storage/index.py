@@ -368,7 +368,7 @@ class Base:
         self._lookups += 1
         if self._lookups > 64 or self.file is None:
             ids = self.column("ids")
-            self._rows_by_id = {str(i): row for row, i in enumerate(ids)}
+            self._rows_by_id = dict(zip(cast("list[str]", ids), range(len(ids)), strict=True))
             return self._rows_by_id.get(item_id)
         lo, hi = self._id_range(item_id)
         return self._id_rows()[lo] if lo < hi else None
