@@ -6,21 +6,15 @@ files beside it are still stored.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from store.entities.companies import Company, CompanyDirectory
-from store.intake.feeds import looks_like_html
 from store.model import ParsedDocument, ParsedItem
 from store.parsers import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
@@ -219,7 +213,7 @@ def read_document(path: Path, notes: list[str] | None = None) -> tuple[ParsedDoc
             cleaned = sanitize(pdf_text(data))
         except PdfError as exc:
             raise IngestError(str(exc)) from exc
-    elif looks_like_html(data):
+    elif _looks_like_html(data):
         from store.intake.pages import PageError, read_page
 
         try:
@@ -243,6 +237,16 @@ def read_document(path: Path, notes: list[str] | None = None) -> tuple[ParsedDoc
     except Exception as exc:  # a parser bug must not take the other files down
         raise IngestError(f"could not be parsed ({type(exc).__name__}: {exc})") from exc
     return doc, digest
+
+
+def _looks_like_html(data: bytes) -> bool:
+    """A saved page (the feed reader's sniff, imported only for text that opens with `<`:
+    a plain document does not pay for the intake modules)."""
+    if data.lstrip()[:1] != b"<":
+        return False
+    from store.intake.feeds import looks_like_html
+
+    return looks_like_html(data)
 
 
 @dataclass(slots=True)
@@ -284,6 +288,9 @@ def _die_with_parent(parent: int) -> None:
     PR_SET_PDEATHSIG; elsewhere the pool's own checks)."""
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+    import signal
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
@@ -317,6 +324,10 @@ def _prepared_files(
     """
     done = 0
     if workers > 1 and len(jobs) >= POOL_MIN_FILES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         learned = [c.to_dict() for c in linker.directory.companies if c.learned]
