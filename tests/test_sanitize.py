@@ -119,3 +119,14 @@ def test_binary_sniffing_counts_every_control_byte(data):
 
     controls = sum(data.count(byte) for byte in _BINARY_CONTROLS)
     assert _looks_binary(data) == (controls * 20 > len(data))
+
+
+@given(st.lists(st.sampled_from(_SANITIZE_ALPHABET), max_size=12).map("".join))
+def test_clean_line_fast_path_gives_what_stripping_gives(text):
+    assert clean_line(text) == " ".join(strip_controls(text).split())
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_clean_line_of_each_ascii_character(code):
+    text = f"a {chr(code)}b{chr(code)}  c"
+    assert clean_line(text) == " ".join(strip_controls(text).split())

@@ -160,6 +160,8 @@ def strip_controls(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """`strip_controls` for a single-line field: whitespace runs folded to one space."""
+    if text.isascii() and text.isprintable():  # nothing to strip (most fields): just fold
+        return " ".join(text.split())
     return " ".join(strip_controls(text).split())
 
 
