@@ -41,6 +41,17 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def resized(pilot, width: int, height: int) -> None:
+    """The reader has seen the terminal's new size (its Resize can take more than one pause
+    to arrive on a loaded machine)."""
+    for _ in range(100):
+        await pilot.pause()
+        if pilot.app.reader.size == (width, height):
+            await pilot.pause()
+            return
+    raise AssertionError(f"the reader never saw the size {width}x{height}")
+
+
 async def poll(pilot) -> None:
     """One store poll (a thread worker), its message handled, and the filter it started."""
     pilot.app.poll_store()
@@ -639,10 +650,10 @@ async def test_narrow_terminal_shows_one_pane_at_a_time_and_what_it_holds(seeded
 
         for size in ((20, 6), (1, 1), (12, 30)):
             await pilot.resize_terminal(*size)
-            await pilot.pause()
+            await resized(pilot, *size)
             assert shown_panes(app) == ["articles"]
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await resized(pilot, 80, 24)
         assert shown_panes(app) in (["sources", "articles"], ["articles", "detail"])
         assert app.is_running
 
