@@ -133,9 +133,9 @@ TICKER_PIECES = [
 def test_anchored_spellings_find_what_scanning_the_whole_text_finds(text):
     # Each spelling is tried only around its anchors; that must find exactly what running
     # its pattern over the whole text finds.
-    from store.entities.tickers import _SPELLINGS
+    from store.entities.tickers import spellings
 
-    for spelling in _SPELLINGS:
+    for spelling in spellings():
         assert [m.span() for m in spelling.matches(text)] == [
             m.span() for m in spelling.pattern.finditer(text)
         ], spelling.pattern.pattern

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
-
 from store.parsers.publishers import SHORT_PUBLISHERS
 
 # What rich.text.Text strips (rich.control.STRIP_CONTROL_CODES: BEL, BS, VT, FF, CR), without
@@ -46,9 +44,16 @@ def fit_cells(text: str, width: int) -> str:
     if width <= 0:
         return ""
     text = text.translate(_STRIP_CONTROLS)  # as rich.text.Text does
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…"
+    if text.isascii() and text.isprintable():  # one cell each; no need to import rich
+        length = len(text)
+        if length > width:
+            return text[: width - 1] + "…"
+    else:
+        from rich.cells import cell_len, set_cell_size
+
+        length = cell_len(text)
+        if length > width:
+            return set_cell_size(text, width - 1) + "…"
     return text + " " * (width - length) if length < width else text
 
 

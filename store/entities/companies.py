@@ -42,11 +42,12 @@ from store.entities.tickers import (
     ticker_market,
 )
 from store.model import Mention
+from store.text.cjk import cjk_pattern, has_cjk
 
 DATA_FILE = Path(__file__).with_name("companies.json")
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_NON_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
+_NON_WORD_ASCII = re.compile(r"[^0-9a-z]+")
+_NON_WORD = "[^0-9a-z{cjk}]+"  # compiled when a name that is not ASCII is first met
 # A query that looks like a ticker in some spelling: market and code in either order.
 _CODE_QUERY = re.compile(r"^(?:[a-z]{2,6}\s*[.:\s]?\s*)?(\d{1,6})(?:\s*[.:\s]\s*[a-z]{2,6})?$")
 _LATIN_BOUNDARY = "A-Za-z0-9"
@@ -140,14 +141,12 @@ class Linked:
     learned: list[Company] = field(default_factory=list)
 
 
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
-
-
 def _norm(text: str) -> str:
     """Lower-case words separated by single spaces: `"Alibaba-SW"` → `"alibaba sw"`."""
+    if text.isascii():
+        return _NON_WORD_ASCII.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _NON_WORD.sub(" ", text).strip()
+    return cjk_pattern(_NON_WORD).sub(" ", text).strip()
 
 
 def _code_key(code: str) -> str:

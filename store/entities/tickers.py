@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 MARKETS = ("SH", "SZ", "BJ", "HK", "US")
 
@@ -152,52 +153,65 @@ _MARKETS = tuple(
         "US",
     ]
 )
-_SPELLINGS = [
-    # (0700: HK), (BABA: NYSE), (600941: SH)
-    _Spelling(
-        re.compile(rf"\(\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*[:：]\s*(?P<market>{_MKT})\s*\)")
-    ),
-    # (NASDAQ: BIDU), (HKG: 0700), (SZ: 002415)
-    _Spelling(
-        re.compile(rf"\(\s*(?P<market>{_MKT})\s*[:：]\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*\)")
-    ),
-    # 688052.SH, 0700.HK, 9988.HK, BABA.US (with or without parentheses)
-    _Spelling(
-        re.compile(rf"(?<![\w.])(?P<code>[0-9]{{4,6}}|[A-Z]{{1,5}})\.(?P<market>{_MKT})(?![\w])"),
-        _MARKETS,
-        _CODE_CHAR,
-        reach=6,
-    ),
-    # 联想(00992), 中芯国际（688981）: a bare code in brackets right after a CJK name
-    _Spelling(
-        re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*(?P<code>[0-9]{4,6})\s*[)）]"),
-        _BRACKETS,
-        _SPACE,
-        reach=64,
-    ),
-    # Xinqi Micro (688630), Xiaomi Group (01810), Lenovo (0992): a bare code in brackets
-    # after a name; six digits in a mainland range, or a Hong Kong code with its leading
-    # zero (a bare "(2024)" or "(8500)" is a year or a count)
-    _Spelling(
-        re.compile(r"(?<=[A-Za-z.’'])\s*[（(]\s*(?P<code>[0-9]{6}|0[0-9]{3,4})\s*[)）]"),
-        _BRACKETS,
-        _SPACE,
-        reach=64,
-    ),
-    # SH688184, SZ000001, BJ830799: the market before the code
-    _Spelling(
-        re.compile(r"(?<![A-Za-z0-9])(?P<market>SH|SZ|BJ)(?P<code>[0-9]{6})(?![0-9])"),
-        ("SH", "SZ", "BJ"),
-    ),
-    # AAPL.O, IBM.N: Reuters codes of US listings (.O Nasdaq, .N NYSE)
-    _Spelling(
-        re.compile(r"(?<![\w.])(?P<code>[A-Z]{1,5})\.(?P<market>O|OQ|N)(?![\w.])"),
-        (".O", ".N"),
-        _CODE_CHAR,
-        reach=5,
-    ),
-]
-_TEXT_PATTERNS = [spelling.pattern for spelling in _SPELLINGS]
+
+
+@cache
+def spellings() -> list[_Spelling]:
+    """The ticker spellings `find_tickers` reads in text, compiled on first use (~8 ms: a
+    one-shot lookup parses queries, never text)."""
+    return [
+        # (0700: HK), (BABA: NYSE), (600941: SH)
+        _Spelling(
+            re.compile(
+                rf"\(\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*[:：]\s*(?P<market>{_MKT})\s*\)"
+            )
+        ),
+        # (NASDAQ: BIDU), (HKG: 0700), (SZ: 002415)
+        _Spelling(
+            re.compile(
+                rf"\(\s*(?P<market>{_MKT})\s*[:：]\s*(?P<code>[0-9]{{1,6}}|[A-Z]{{1,5}})\s*\)"
+            )
+        ),
+        # 688052.SH, 0700.HK, 9988.HK, BABA.US (with or without parentheses)
+        _Spelling(
+            re.compile(
+                rf"(?<![\w.])(?P<code>[0-9]{{4,6}}|[A-Z]{{1,5}})\.(?P<market>{_MKT})(?![\w])"
+            ),
+            _MARKETS,
+            _CODE_CHAR,
+            reach=6,
+        ),
+        # 联想(00992), 中芯国际（688981）: a bare code in brackets right after a CJK name
+        _Spelling(
+            re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*(?P<code>[0-9]{4,6})\s*[)）]"),
+            _BRACKETS,
+            _SPACE,
+            reach=64,
+        ),
+        # Xinqi Micro (688630), Xiaomi Group (01810), Lenovo (0992): a bare code in brackets
+        # after a name; six digits in a mainland range, or a Hong Kong code with its leading
+        # zero (a bare "(2024)" or "(8500)" is a year or a count)
+        _Spelling(
+            re.compile(r"(?<=[A-Za-z.’'])\s*[（(]\s*(?P<code>[0-9]{6}|0[0-9]{3,4})\s*[)）]"),
+            _BRACKETS,
+            _SPACE,
+            reach=64,
+        ),
+        # SH688184, SZ000001, BJ830799: the market before the code
+        _Spelling(
+            re.compile(r"(?<![A-Za-z0-9])(?P<market>SH|SZ|BJ)(?P<code>[0-9]{6})(?![0-9])"),
+            ("SH", "SZ", "BJ"),
+        ),
+        # AAPL.O, IBM.N: Reuters codes of US listings (.O Nasdaq, .N NYSE)
+        _Spelling(
+            re.compile(r"(?<![\w.])(?P<code>[A-Z]{1,5})\.(?P<market>O|OQ|N)(?![\w.])"),
+            (".O", ".N"),
+            _CODE_CHAR,
+            reach=5,
+        ),
+    ]
+
+
 _REUTERS_MARKETS = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE"}
 
 
@@ -218,7 +232,7 @@ def find_tickers(text: str) -> list[TickerMatch]:
         return []
     found: list[TickerMatch] = []
     taken: set[int] = set()  # character positions already claimed by an earlier pattern
-    for spelling in _SPELLINGS:
+    for spelling in spellings():
         for m in spelling.matches(text):
             if not taken.isdisjoint(range(m.start(), m.end())):
                 continue

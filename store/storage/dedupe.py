@@ -8,7 +8,6 @@ without reading a stored body.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import TypedDict
 
@@ -85,7 +84,9 @@ NO_KEY = 0
 
 def _hash(data: bytes) -> int:
     """A non-zero 62-bit hash."""
-    value = int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    from hashlib import blake2b  # here, not at the top: a one-shot read never hashes
+
+    value = int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
     return (value >> 2) or 1
 
 

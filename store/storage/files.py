@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -59,6 +58,8 @@ def _keep_backup(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError:
+        import shutil  # only a backup copies: a one-shot read need not import it
+
         shutil.copy2(path, temp)
     os.replace(temp, backup)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TypeGuard
 
@@ -113,6 +112,8 @@ def content_hash(document: Mapping[str, object], items: Sequence[Mapping[str, ob
         option=orjson.OPT_SORT_KEYS,
         default=str,
     )
+    import hashlib  # (imported when first used: ~5 ms of OpenSSL a one-shot read skips)
+
     return hashlib.sha256(payload).hexdigest()
 
 
