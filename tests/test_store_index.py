@@ -272,3 +272,61 @@ def test_title_search_in_a_mapped_file_agrees_with_a_plain_scan(tmp_path: Path) 
         expected = plain_title_rows(TRICKY_TITLES, words)
         assert in_file.rows_with(words) == expected, words
         assert in_memory.rows_with(words) == expected, words
+
+
+def test_a_read_checks_only_the_blocks_it_touches(tmp_path: Path) -> None:
+    """A damaged block is never read unchecked: values elsewhere read fine, the value in it
+    and the whole column are refused; a few values check a few blocks, not the column."""
+    from store.storage.columns import BLOCK, DamagedColumnFile, Writer
+
+    values = [f"title number {n:06d} about chips and cars" for n in range(60_000)]
+    writer = Writer()
+    writer.strings("title", values)
+    writer.u32("post.rows", range(60_000))
+    path = tmp_path / "t.base"
+    writer.write(path, {})
+    column = ColumnFile(path).strings("title")
+    assert [column.get(n) for n in (0, 1, 59_999)] == [values[0], values[1], values[59_999]]
+
+    raw = bytearray(path.read_bytes())
+    start, length, _kind, blocks = ColumnFile(path)._sections["title"]
+    assert len(blocks) == -(-length // BLOCK) > 20
+    raw[start + length - 10] ^= 0x01  # in the last value, the last block
+    path.write_bytes(bytes(raw))
+    damaged = ColumnFile(path)
+    column = damaged.strings("title")
+    assert column.get(0) == values[0] and column.get(30_000) == values[30_000]
+    assert sum(damaged._blocks_checked["title"]) == 2  # the two blocks read, nothing else
+    with pytest.raises(DamagedColumnFile):
+        column.get(59_999)
+    with pytest.raises(DamagedColumnFile):
+        damaged.strings("title").all()
+    assert damaged.u32_range("post.rows", 10, 3).tolist() == [10, 11, 12]
+
+
+def test_a_column_file_with_one_checksum_a_section_is_still_read(tmp_path: Path) -> None:
+    """Files written before block checksums (one CRC for each section) read as before."""
+    import struct
+    import zlib
+
+    import orjson
+
+    from store.storage.columns import MAGIC, DamagedColumnFile, Writer, _pad
+
+    writer = Writer()
+    writer.strings("title", ["a", "b", "c"])
+    directory, position = {}, 0
+    for name, (kind, data) in writer.sections.items():
+        directory[name] = (position, len(data), kind, zlib.crc32(data))
+        position += len(data) + (-len(data) % 8)
+    header = _pad(orjson.dumps({"meta": {}, "sections": directory}))
+    body = b"".join(_pad(data) for _, data in writer.sections.values())
+    path = tmp_path / "old.base"
+    path.write_bytes(MAGIC + struct.pack("<Q", len(header)) + header + body)
+    assert ColumnFile(path).strings("title").all() == ["a", "b", "c"]
+    assert ColumnFile(path).strings("title").get(1) == "b"
+    raw = bytearray(path.read_bytes())
+    raw[len(MAGIC) + 8 + len(header)] ^= 0x01  # the first title's byte
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DamagedColumnFile):
+        ColumnFile(path).strings("title").get(2)  # one CRC: any read checks the whole

@@ -30,6 +30,11 @@ from store.storage.files import atomic_write
 MAGIC = b"NDCOL01\n"
 T = TypeVar("T")
 _ALIGN = 8
+# Each section carries a CRC per block of this many bytes, checked when a read first touches
+# the block: twenty values of a 1M-row column check a few blocks, not the whole column (a
+# section written with one CRC for all of it is checked whole, as before).
+BLOCK_SHIFT = 16
+BLOCK = 1 << BLOCK_SHIFT
 
 
 class DamagedColumnFile(ValueError):
@@ -83,10 +88,12 @@ class Writer:
         self.sections[name + ".offs"] = ("u32", offsets)
 
     def to_bytes(self, meta: dict[str, object]) -> bytes:
-        directory: dict[str, tuple[int, int, str, int]] = {}
+        directory: dict[str, tuple[int, int, str, list[int]]] = {}
         position = 0
         for name, (kind, data) in self.sections.items():
-            directory[name] = (position, len(data), kind, zlib.crc32(data))
+            view = memoryview(data)
+            blocks = [zlib.crc32(view[at : at + BLOCK]) for at in range(0, len(data), BLOCK)]
+            directory[name] = (position, len(data), kind, blocks)
             position += len(data) + (-len(data) % _ALIGN)
         header = _pad(orjson.dumps({"meta": meta, "sections": directory}))
         body = b"".join(_pad(data) for _, data in self.sections.values())
@@ -116,11 +123,17 @@ class ColumnFile:
             header = orjson.loads(self._map[start : start + header_length].rstrip(b"\0"))
             self.meta: dict[str, object] = header["meta"]
             sections = header["sections"]
-            self._sections: dict[str, tuple[int, int, str, int]] = {}
+            self._sections: dict[str, tuple[int, int, str, int | list[int]]] = {}
             body = start + header_length
             for name, (offset, length, kind, crc) in sections.items():
                 if not (type(offset) is int and type(length) is int and offset >= 0):
                     raise DamagedColumnFile(f"section {name} is malformed")
+                if type(crc) is not int and not (
+                    type(crc) is list
+                    and len(crc) == -(-length // BLOCK)
+                    and all(type(c) is int for c in crc)
+                ):
+                    raise DamagedColumnFile(f"section {name} has malformed checksums")
                 if body + offset + length > size or kind not in ("u32", "i64", "str", "json"):
                     raise DamagedColumnFile(f"section {name} is out of bounds")
                 self._sections[name] = (body + offset, length, kind, crc)
@@ -130,7 +143,8 @@ class ColumnFile:
             raise DamagedColumnFile("malformed header") from None
         if not isinstance(self.meta, dict):
             raise DamagedColumnFile("malformed header")
-        self._checked: set[str] = set()
+        self._checked: set[str] = set()  # sections checked whole
+        self._blocks_checked: dict[str, bytearray] = {}  # a flag per block of the others
 
     def __contains__(self, name: str) -> bool:
         return name in self._sections
@@ -139,14 +153,51 @@ class ColumnFile:
         return self._sections[name][2]
 
     def raw(self, name: str) -> memoryview:
-        """The bytes of a section, checked against its CRC the first time."""
+        """The bytes of a section, checked against its CRCs the first time."""
         start, length, _kind, crc = self._sections[name]
         view = memoryview(self._map)[start : start + length]
         if name not in self._checked:
-            if zlib.crc32(view) != crc:
-                raise DamagedColumnFile(f"section {name} does not match its checksum")
+            if isinstance(crc, int):
+                if zlib.crc32(view) != crc:
+                    raise DamagedColumnFile(f"section {name} does not match its checksum")
+            else:
+                self.check_range(name, 0, length)
             self._checked.add(name)
         return view
+
+    def check_range(self, name: str, lo: int, hi: int) -> None:
+        """Bytes lo..hi of a section are checked (each block they touch, once): call it
+        before reading them from an `unchecked` view."""
+        if name in self._checked:
+            return
+        start, length, _kind, crc = self._sections[name]
+        if isinstance(crc, int):  # one CRC for the whole section
+            self.raw(name)
+            return
+        if not 0 <= lo <= hi <= length:
+            raise DamagedColumnFile(f"a read of section {name} is out of bounds")
+        checked = self._blocks_checked.get(name)
+        if checked is None:
+            checked = self._blocks_checked[name] = bytearray(len(crc))
+        for block in range(lo >> BLOCK_SHIFT, ((max(hi, lo + 1) - 1) >> BLOCK_SHIFT) + 1):
+            if block < len(crc) and not checked[block]:
+                at = start + (block << BLOCK_SHIFT)
+                data = memoryview(self._map)[at : min(at + BLOCK, start + length)]
+                if zlib.crc32(data) != crc[block]:
+                    raise DamagedColumnFile(f"section {name} does not match its checksum")
+                checked[block] = 1
+
+    def unchecked(self, name: str) -> memoryview:
+        """The bytes of a section, not checked: read only ranges `check_range` has passed."""
+        start, length, _kind, _crc = self._sections[name]
+        return memoryview(self._map)[start : start + length]
+
+    def u32_range(self, name: str, start: int, count: int) -> memoryview:
+        """Values start..start+count of a u32 section, only their blocks checked."""
+        if start < 0 or count < 0:
+            raise DamagedColumnFile(f"a read of section {name} is out of bounds")
+        self.check_range(name, 4 * start, 4 * (start + count))
+        return self.unchecked(name).cast("I")[start : start + count]
 
     def mapped(self, name: str) -> tuple[mmap.mmap, int, int]:
         """(the mapping, start, length) of a section checked against its CRC: for searching
@@ -188,22 +239,36 @@ class ColumnFile:
             if not isinstance(values, list) or not all(type(v) is str for v in values):
                 raise DamagedColumnFile(f"section {name} is not a list of strings")
             return Strings(None, None, values)
-        offsets = self.u32(name + ".offs")
-        blob = self.raw(name)
-        if len(offsets) == 0 or offsets[-1] != len(blob):
+        offsets_name = name + ".offs"
+        if offsets_name not in self._sections:
+            raise DamagedColumnFile(f"section {name} has no offsets")
+        offsets = self.unchecked(offsets_name).cast("I")
+        blob = self.unchecked(name)
+        if len(offsets) == 0:
             raise DamagedColumnFile(f"section {name} does not match its offsets")
-        return Strings(blob, offsets, None)
+        self.check_range(offsets_name, 4 * (len(offsets) - 1), 4 * len(offsets))
+        if offsets[-1] != len(blob):
+            raise DamagedColumnFile(f"section {name} does not match its offsets")
+        return Strings(blob, offsets, None, self, name)
 
 
 class Strings:
     """A string column of a column file: one value read alone, or all of them at once."""
 
-    __slots__ = ("_blob", "_offsets", "_values")
+    __slots__ = ("_blob", "_file", "_name", "_offsets", "_values")
 
     def __init__(
-        self, blob: memoryview | None, offsets: memoryview | None, values: list[str] | None
+        self,
+        blob: memoryview | None,
+        offsets: memoryview | None,
+        values: list[str] | None,
+        file: ColumnFile | None = None,
+        name: str = "",
     ) -> None:
+        # with `file`, blob and offsets are unchecked views of its sections `name` and
+        # `name.offs`: each read checks the blocks it touches first
         self._blob, self._offsets, self._values = blob, offsets, values
+        self._file, self._name = file, name
 
     def __len__(self) -> int:
         if self._values is not None:
@@ -215,12 +280,25 @@ class Strings:
         if self._values is not None:
             return self._values[i]
         assert self._blob is not None and self._offsets is not None
-        start, end = self._offsets[i], self._offsets[i + 1] - 1
+        file = self._file
+        if file is not None:
+            if not 0 <= i < len(self._offsets) - 1:
+                raise IndexError(i)
+            file.check_range(self._name + ".offs", 4 * i, 4 * i + 8)
+            start, end = self._offsets[i], self._offsets[i + 1] - 1
+            if not 0 <= start <= end < len(self._blob):
+                raise DamagedColumnFile(f"section {self._name} does not match its offsets")
+            file.check_range(self._name, start, end)
+        else:
+            start, end = self._offsets[i], self._offsets[i + 1] - 1
         return str(self._blob[start:end], "utf-8", "surrogatepass")
 
     def all(self) -> list[str]:
         if self._values is None:
             assert self._blob is not None
+            if self._file is not None:  # whole: every block checked
+                self._file.raw(self._name + ".offs")
+                self._file.raw(self._name)
             if len(self) == 0:
                 self._values = []
             else:

@@ -427,7 +427,7 @@ class Base:
 
         def read() -> list[int]:
             start, count = entry
-            rows: list[int] = self._file.u32(f"post.{name}.rows")[start : start + count].tolist()
+            rows: list[int] = self._file.u32_range(f"post.{name}.rows", start, count).tolist()
             if rows and not (rows[0] >= 0 and rows[-1] < self.n):
                 raise DamagedColumnFile(f"postings of {name} are out of range")
             return rows
