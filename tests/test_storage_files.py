@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from store.storage.files import no_gc, stamp
+from store.storage.manifest import GENERATED
 from store.storage.store import Store
 from tests.helpers.store_factory import numbered_batch
 
@@ -86,3 +87,41 @@ def test_stamp_changes_when_a_file_is_replaced(tmp_path: Path) -> None:
     replacement.write_bytes(b'{"a": 1}')
     replacement.replace(path)
     assert stamp(path) not in (None, first)
+
+
+def test_a_commit_makes_its_files_durable_before_the_manifest_names_them(tmp_path, monkeypatch):
+    """Every file of a generation is fsynced before it is renamed into place, and the folder
+    (their names) synced after the last of them, before the manifest naming them replaces
+    the old one; the manifest's own rename is synced too."""
+    import os
+
+    store = Store(tmp_path / "store", segment_size=4)
+    store.add_documents(numbered_batch(0, 6))  # a first generation: the next one replaces it
+    events: list[tuple[str, str, str]] = []  # (fsync, path, "") or (replace, source, target)
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"), ""))
+        return real_fsync(fd)
+
+    def replace(src, dst, *args, **kwargs):
+        events.append(("replace", os.fspath(src), os.fspath(dst)))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    store.add_documents(numbered_batch(1, 6))
+    root = str((tmp_path / "store").resolve())
+    manifest = os.path.join(root, "manifest.json")
+    commit = next(i for i, e in enumerate(events) if e[0] == "replace" and e[2] == manifest)
+    placed = [
+        i
+        for i, e in enumerate(events[:commit])
+        if e[0] == "replace" and GENERATED.match(os.path.basename(e[2]))
+    ]
+    assert len(placed) >= 3, events  # segments, documents and the index were written
+    for i in placed:  # written as a temp file, fsynced, then renamed into place
+        source = os.path.realpath(events[i][1])
+        assert ("fsync", source, "") in events[:i], events[i]
+    assert ("fsync", root, "") in events[placed[-1] : commit], events  # the names are durable
+    assert ("fsync", root, "") in events[commit:], events  # and the commit itself

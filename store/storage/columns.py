@@ -99,8 +99,8 @@ class Writer:
         body = b"".join(_pad(data) for _, data in self.sections.values())
         return MAGIC + struct.pack("<Q", len(header)) + header + body
 
-    def write(self, path: Path, meta: dict[str, object]) -> None:
-        atomic_write(path, self.to_bytes(meta))
+    def write(self, path: Path, meta: dict[str, object], *, sync_folder: bool = True) -> None:
+        atomic_write(path, self.to_bytes(meta), sync_folder=sync_folder)
 
 
 class ColumnFile:

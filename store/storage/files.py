@@ -64,10 +64,14 @@ def _keep_backup(path: Path) -> None:
     os.replace(temp, backup)
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o666, backup: bool = False) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, mode: int = 0o666, backup: bool = False, sync_folder: bool = True
+) -> None:
     """Replace `path` with `data` crash-safely; with `backup`, keep the old file as `.bak`.
 
     `mode` is the permission of a new file (subject to umask); 0o600 keeps it private.
+    Without `sync_folder` the new name is not yet durable: for the files of a generation,
+    whose folder is synced once before the manifest names them (`NextGeneration.commit`).
     Raises StoreError naming the path when the folder cannot be written.
     """
     path = Path(path)
@@ -91,7 +95,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o666, backup: bool = F
         with contextlib.suppress(OSError):
             temp.unlink()
         raise StoreError(f"cannot write store file {path}: {os_reason(exc)}") from exc
-    fsync_dir(path.parent)
+    if sync_folder:
+        fsync_dir(path.parent)
 
 
 def remove_stale_temps(folder: Path, prefix: str) -> None:
@@ -204,12 +209,14 @@ class OrjsonStorage(Storage):
         backup: bool = True,
         mode: int = 0o666,
         hint: str = "",
+        sync_folder: bool = True,
         **_ignored: object,
     ) -> None:
         self.path = Path(path)
         self.backup = backup
         self.mode = mode
         self.hint = hint
+        self.sync_folder = sync_folder
 
     def read(self) -> Tables | None:
         raw = read_bytes(self.path)
@@ -218,7 +225,13 @@ class OrjsonStorage(Storage):
         return check_tinydb_shape(self.path, parse_json(self.path, raw, self.hint), hint=self.hint)
 
     def write(self, data: Tables) -> None:
-        atomic_write(self.path, orjson.dumps(data), mode=self.mode, backup=self.backup)
+        atomic_write(
+            self.path,
+            orjson.dumps(data),
+            mode=self.mode,
+            backup=self.backup,
+            sync_folder=self.sync_folder,
+        )
 
 
 # Called once with a one-line message when a lock is busy and the caller starts to wait

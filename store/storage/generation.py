@@ -14,7 +14,13 @@ from store.model import ItemRecord
 from store.storage import manifest as manifests
 from store.storage.columns import DamagedColumnFile
 from store.storage.errors import StoreError, os_reason
-from store.storage.files import OrjsonStorage, Record, atomic_write, remove_stale_temps
+from store.storage.files import (
+    OrjsonStorage,
+    Record,
+    atomic_write,
+    fsync_dir,
+    remove_stale_temps,
+)
 from store.storage.index import ItemIndex, open_index
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE, WRITER_TEMPS
 from store.storage.manifest import Manifest, Version
@@ -76,7 +82,7 @@ class NextGeneration:
     def copy_segment(self, number: int, raw: bytes) -> None:
         """Segment `number` becomes these bytes (a backup put back); no backup is kept."""
         name = manifests.segment_name(number, self.generation)
-        atomic_write(self.root / name, raw)
+        atomic_write(self.root / name, raw, sync_folder=False)
         self.segments[number] = Version(name)
         self.changed = True
 
@@ -85,7 +91,9 @@ class NextGeneration:
     ) -> None:
         """Document segment `number` anew (doc id -> record)."""
         name = manifests.documents_name(number, self.generation)
-        storage = OrjsonStorage(self.root / name, backup=False, hint=DOCUMENTS_HINT)
+        storage = OrjsonStorage(
+            self.root / name, backup=False, hint=DOCUMENTS_HINT, sync_folder=False
+        )
         storage.write({DOCUMENTS_TABLE: table})
         old = self.doc_segments.get(number) if keep_backup else None
         self.doc_segments[number] = self._succeed(old, name)
@@ -93,7 +101,9 @@ class NextGeneration:
 
     def write_companies(self, table: dict[str, Record], *, keep_backup: bool = True) -> None:
         name = manifests.companies_name(self.generation)
-        storage = OrjsonStorage(self.root / name, backup=False, hint=DOCUMENTS_HINT)
+        storage = OrjsonStorage(
+            self.root / name, backup=False, hint=DOCUMENTS_HINT, sync_folder=False
+        )
         storage.write({COMPANIES_TABLE: table})
         self.companies = self._succeed(self.companies if keep_backup else None, name)
         self.changed = True
@@ -139,6 +149,9 @@ class NextGeneration:
         The manifest replaced is kept as `manifest.json.bak` unless `keep_backup` is false
         (it is damaged)."""
         manifest = self.manifest()
+        # The generation's files were written (each fsynced) without syncing the folder: one
+        # sync makes all their names durable, before the manifest that names them.
+        fsync_dir(self.root)
         manifests.commit(self.root, manifest, keep_backup=keep_backup)
         manifests.remove(manifests.garbage(self.root, manifest.names()))
         return manifest

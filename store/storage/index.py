@@ -1045,6 +1045,7 @@ class ItemIndex:
                 "segment_counts": {str(k): v for k, v in counts.items()},
                 "next_doc": self.next_doc_id,
             },
+            sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
         )
 
     def write_delta(self, path: Path, base_name: str) -> None:
@@ -1074,6 +1075,7 @@ class ItemIndex:
                 "tokens": {str(k): v for k, v in self.tokens.items()},
                 "next_doc": self.next_doc_id,
             },
+            sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
         )
 
 

@@ -257,10 +257,11 @@ class Corpus:
 
     def write(self, name: str, items: dict[str, ItemRecord]) -> tuple[str, dict[str, int]]:
         """Write a new segment file `name` (a name no manifest names yet) holding `items`;
-        the new version's token and the records' spans."""
+        the new version's token and the records' spans. Its name becomes durable with the
+        folder's sync before the commit that names it (`NextGeneration.commit`)."""
         token = new_token()
         raw, spans = segment_bytes(token, items)
-        atomic_write(self.root / name, raw)
+        atomic_write(self.root / name, raw, sync_folder=False)
         doc_ids = {record["id"]: doc_id for doc_id, record in items.items()}
         self._remember(name, Segment(items, doc_ids, token, spans))
         return token, spans
