@@ -25,3 +25,18 @@ def test_dedupe_fold_of_every_ascii_character():
 @given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=40))
 def test_dedupe_fold_is_the_regex_fold(text):
     assert dedupe._normalize(text) == _normalize_by_regex(text)
+
+
+def test_letters_of_every_ascii_character():
+    from store.parsers.shapes import _NOT_LETTER, _letters
+
+    for code in range(128):
+        line = f"Ab{chr(code)}9_ {chr(code)}z"
+        assert _letters(line) == len(_NOT_LETTER.sub("", line)), code
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=40))
+def test_letters_are_what_the_regex_leaves(line):
+    from store.parsers.shapes import _NOT_LETTER, _letters
+
+    assert _letters(line) == len(_NOT_LETTER.sub("", line))

@@ -38,7 +38,7 @@ def _head_lines(head: str) -> tuple[str, ...]:
 
 def word_count(line: str) -> int:
     """Words in a line; a run of Chinese characters counts one word per two characters."""
-    if not _CJK.search(line):
+    if line.isascii() or not _CJK.search(line):
         return line.count(" ") + 1 if line.strip() else 0  # a folded line: one space a gap
     cjk = sum(len(run) for run in _CJK_RUN.findall(line))
     latin = len(_CJK_RUN.sub(" ", line).split())
@@ -46,6 +46,15 @@ def word_count(line: str) -> int:
 
 
 _NOT_LETTER = re.compile(r"[\W\d_]+")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _letters(line: str) -> int:
+    """How many letters `line` holds (what `_NOT_LETTER` leaves): ASCII counted at C speed."""
+    if line.isascii():
+        data = line.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_LETTERS))
+    return len(_NOT_LETTER.sub("", line))
 
 
 def is_prose(line: str, min_words: int = 8) -> bool:
@@ -54,7 +63,7 @@ def is_prose(line: str, min_words: int = 8) -> bool:
     if word_count(line) < min_words or not _PROSE_START.match(line):
         return False
     visible = len(line) - line.count(" ")
-    letters = len(_NOT_LETTER.sub("", line))
+    letters = _letters(line)
     code = sum(line.count(ch) for ch in _CODE_CHARS)
     return letters >= 0.6 * visible and code <= max(1, 0.05 * visible)
 
