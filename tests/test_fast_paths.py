@@ -40,3 +40,14 @@ def test_letters_are_what_the_regex_leaves(line):
     from store.parsers.shapes import _NOT_LETTER, _letters
 
     assert _letters(line) == len(_NOT_LETTER.sub("", line))
+
+
+_TICKER_ALPHABET = [*"(（.AZaz09 SHZBJ\n", "SH6", "BJ8", ".O", "x.Y"]
+
+
+@given(st.lists(st.sampled_from(_TICKER_ALPHABET), max_size=10).map("".join))
+def test_ticker_precheck_is_the_one_pattern(text):
+    from store.entities.tickers import _TICKER_DOT, may_hold_tickers
+
+    expected = "(" in text or "（" in text or _TICKER_DOT.search(text) is not None
+    assert may_hold_tickers(text) == expected

@@ -221,9 +221,19 @@ _REUTERS_MARKETS = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE"}
 _TICKER_DOT = re.compile(r"\.[A-Z]|(?:SH|SZ|BJ)[0-9]")
 
 
+_DOT_CAPITAL = re.compile(r"\.[A-Z]")  # a literal first: the scan for "." runs at C speed
+_MARKET_CODE = re.compile(r"(?:SH|SZ|BJ)[0-9]")
+
+
 def may_hold_tickers(text: str) -> bool:
-    """False when `find_tickers(text)` is sure to find nothing (a fast pre-check)."""
-    return "(" in text or "（" in text or _TICKER_DOT.search(text) is not None
+    """False when `find_tickers(text)` is sure to find nothing (a fast pre-check): what
+    `_TICKER_DOT` finds, looked for as its two branches, the second only where one of its
+    market letters occurs."""
+    if "(" in text or "（" in text:
+        return True
+    if "." in text and _DOT_CAPITAL.search(text) is not None:
+        return True
+    return ("SH" in text or "SZ" in text or "BJ" in text) and _MARKET_CODE.search(text) is not None
 
 
 def find_tickers(text: str) -> list[TickerMatch]:
