@@ -341,7 +341,7 @@ class _Index:
         for regex in regexes:
             if regex is regexes[0] and self._latin_names is not None:
                 found.extend(_bounded_matches(regex, self._latin_names, text))
-            else:
+            elif not text.isascii():  # the Chinese names: each holds a CJK character
                 found.extend((m.start(), m.end(), m.group(0)) for m in regex.finditer(text))
         return found
 
