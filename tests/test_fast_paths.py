@@ -51,3 +51,38 @@ def test_ticker_precheck_is_the_one_pattern(text):
 
     expected = "(" in text or "（" in text or _TICKER_DOT.search(text) is not None
     assert may_hold_tickers(text) == expected
+
+
+def test_a_big_batch_is_inserted_where_each_binary_search_puts_it(tmp_path):
+    """More than 256 new rows are placed by bisecting the decoded columns; the index is
+    then in the same order, newest first, as one row placed at a time would give."""
+    import random
+
+    from store.storage.store import Store
+    from tests.helpers.store_factory import make_doc, make_item
+
+    rng = random.Random(7)
+
+    def batch(tag: str, count: int) -> list[tuple[dict, list]]:
+        items = [
+            make_item(
+                f"Story {tag} {i} on chips {rng.random()}",
+                published=f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                f"T{rng.randint(0, 23):02d}:00:00+08:00",
+            )
+            for i in range(count)
+        ]
+        return [make_doc(f"{tag}.txt", items)]
+
+    root = tmp_path / "store"
+    store = Store(root)
+    store.add_documents(batch("a", 400))
+    store.index.base.column("ids")  # the first batch's rows are the base
+    store.add_documents(batch("b", 400))
+    index = Store(root).index
+    base = index.base
+    orders = [(index.published[r], index.ids[r]) for r in range(len(index))]
+    assert orders == sorted(orders, reverse=True)
+    new = [(p, i) for p, i in orders if i not in set(base.column("ids"))]
+    assert len(new) == 400
+    assert base.insertion_points(new) == [base.newer_than(order) for order in new]

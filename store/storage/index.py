@@ -348,6 +348,16 @@ class Base:
     def order_key(self, row: int) -> tuple[str, str]:
         return (self.string("published", row), self.string("ids", row))
 
+    def insertion_points(self, orders: list[tuple[str, str]]) -> list[int]:
+        """`newer_than` of each sort key: for many, one C-speed bisection each in the two
+        columns decoded once (a base's rows are sorted newest first)."""
+        if len(orders) <= 256:
+            return [self.newer_than(order) for order in orders]
+        published = cast("list[str]", self.column("published"))
+        ids = cast("list[str]", self.column("ids"))
+        oldest_first = list(zip(reversed(published), reversed(ids), strict=True))
+        return [self.n - bisect_right(oldest_first, order) for order in orders]
+
     def newer_than(self, order: tuple[str, str]) -> int:
         """How many base rows sort before (are newer than) a row with sort key `order`."""
         lo, hi = 0, self.n
@@ -973,9 +983,7 @@ class ItemIndex:
             patches[base_row] = values
         rows = [Row(*values) for values in zip(*(delta[n] for n in COLUMNS), strict=True)]
         ops = list(self.ops)
-        if len(new_rows) > 256:  # many binary searches: decode the two columns they read
-            self.base.column("published"), self.base.column("ids")
-        new_ops = [self.base.newer_than(row.order()) for row in new_rows]
+        new_ops = self.base.insertion_points([row.order() for row in new_rows])
         combined = sorted(
             zip(rows + list(new_rows), ops + new_ops, strict=True),
             key=lambda pair: pair[0].order(),
