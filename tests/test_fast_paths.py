@@ -86,3 +86,9 @@ def test_a_big_batch_is_inserted_where_each_binary_search_puts_it(tmp_path):
     new = [(p, i) for p, i in orders if i not in set(base.column("ids"))]
     assert len(new) == 400
     assert base.insertion_points(new) == [base.newer_than(order) for order in new]
+    # a third batch merged into the delta the second one left: still newest first, whole
+    store.add_documents(batch("c", 300))
+    index = Store(root).index
+    orders = [(index.published[r], index.ids[r]) for r in range(len(index))]
+    assert orders == sorted(orders, reverse=True) and len(set(orders)) == 1100
+    assert [index.row_of(i) for _, i in orders] == list(range(1100))
