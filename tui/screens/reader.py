@@ -360,8 +360,10 @@ class ReaderScreen(Screen):
             self.on_filter_changed(done)
 
     def _apply_filter_now(self, keep_current: bool = True) -> None:
-        """Run the filter on the UI thread (at start, so the first frame has rows)."""
-        self.post_message(self._run_filter(*self._filter_args(keep_current)))
+        """Run the filter on the UI thread and show its rows at once (at start: the rows are
+        in the list before the first layout, so the first frame paints them; a message
+        would arrive after that frame and cost a second layout and paint)."""
+        self.on_filter_changed(self._run_filter(*self._filter_args(keep_current)))
 
     def _run_filter(
         self, generation: int, index: ItemIndex, query: str, source: Source, keep_id: str | None
