@@ -269,20 +269,27 @@ def evaluate(
         query = parse(query, today)
     tags = tags or {}
     notes = notes or {}
-    base = list(rows) if rows is not None else list(range(len(index)))
+    # None: every row (no list of 100,000 rows built, copied and turned into a set per keystroke)
+    base: list[int] | None = list(rows) if rows is not None else None
     for term in query.terms:
+        every = range(len(index)) if base is None else base
         if term.kind == "since":
             cut = _since_prefix(index, term.value)
-            base = [r for r in base if (r >= cut) == term.negated]
+            base = [r for r in every if (r >= cut) == term.negated]
             continue
         kept = _term_rows(index, term, marks, tags, notes)
         if kept is not None:
-            base = [r for r in base if (r in kept) != term.negated]
+            base = [r for r in every if (r in kept) != term.negated]
     found: SearchResult | None = None
     if query.words:
         found = search(index, directory, query.plain, rows=base)
-        matched = set(found.rows) | (_note_rows(index, notes, query.words) & set(base))
-        base = sorted(matched)
+        noted = _note_rows(index, notes, query.words) if notes else set()
+        if base is not None and noted:
+            noted &= set(base)
+        # search's rows are ascending and distinct already; only a note's rows are merged in
+        base = sorted(noted.union(found.rows)) if noted else list(found.rows)
+    if base is None:
+        base = list(range(len(index)))
     for word in query.excluded:
         if not base:
             break

@@ -23,7 +23,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, groupby
+from itertools import accumulate, groupby, repeat
+from operator import add
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar, cast, overload
 
@@ -945,7 +946,9 @@ class ItemIndex:
         """Rows whose title holds every one of `words` (casefolded), ascending."""
         if not words or not self._n:
             return []
-        rows = [self.global_row(b) for b in self.base.title_text.rows_with(words)]
+        rows = self.base.title_text.rows_with(words)
+        if self._d:  # each base row's index row (global_row, without a call per row)
+            rows = list(map(add, rows, map(bisect_right, repeat(self.ops), rows)))
         if self._d:
             delta_text = self.derived(
                 "index.delta_titles", lambda: TitleText.of(strings(self.delta["title"]))
