@@ -839,21 +839,50 @@ async def test_drawn_lines_are_the_row_text_and_the_cursor_style_follows_focus(s
         assert all(s.style.underline and not s.style.reverse for s in cursor_line)
 
 
-def test_the_scroll_shortcut_is_used_on_the_textual_it_was_checked_against():
-    """On Textual 8 the list takes the private shortcut; elsewhere the public assignment."""
+def test_the_shortcuts_are_used_on_the_textual_they_were_checked_against():
+    """On Textual 8 the reader takes the private shortcuts; elsewhere the public ways."""
     from importlib.metadata import version
 
-    import tui.widgets.article_list as article_list
+    from tui.widgets import shortcuts
 
     major = version("textual").split(".")[0]
-    assert article_list.FAST_SCROLL_UPDATE is (major == "8")
+    assert shortcuts.fast_scroll_update() is (major == "8")
+    assert shortcuts.fast_border_subtitle() is (major == "8")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["private-shortcut", "public-fallback"])
+async def test_the_article_count_is_painted_in_the_pane_border(seeded_store, monkeypatch, fast):
+    """The count repaints the pane's bottom line alone (or, public, the whole pane): either
+    way the border shows the new count, not a cached line."""
+    from textual.geometry import Region
+
+    from tui.widgets import shortcuts
+
+    monkeypatch.setattr(shortcuts, "fast_border_subtitle", lambda: fast)
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.reader.query_one("#articles-pane")
+        total = len(seeded_store.index)
+
+        def bottom_line() -> str:
+            size = pane.outer_size
+            return pane.render_lines(Region(0, size.height - 1, size.width, 1))[0].text
+
+        assert f"{total} of {total}" in bottom_line()
+        await type_filter(pilot, "tencnt")
+        shown = len(articles(app).rows)
+        assert 0 < shown < total
+        assert pane.border_subtitle == f"{shown} of {total}"
+        assert f" {shown} of {total} " in bottom_line()
+        assert pane.border_title == "Articles · All"
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["private-shortcut", "public-fallback"])
 async def test_filtering_moves_the_scroll_range_and_the_scrollbar(seeded_store, monkeypatch, fast):
-    import tui.widgets.article_list as article_list
+    from tui.widgets import shortcuts
 
-    monkeypatch.setattr(article_list, "FAST_SCROLL_UPDATE", fast)
+    monkeypatch.setattr(shortcuts, "fast_scroll_update", lambda: fast)
     app = NewsdeskApp(seeded_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

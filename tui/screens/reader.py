@@ -50,6 +50,7 @@ from tui.screens.desk import (
 )
 from tui.widgets.article_list import ArticleList
 from tui.widgets.detail import DetailView
+from tui.widgets.shortcuts import set_border_subtitle, textual_checked
 from tui.widgets.sources import SourceTree
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ class ReaderScreen(Screen):
         self.feed_list: list[Feed] = []  # the followed feeds, as feeds.json held them
         self._feed_documents: tuple[str, ...] = ()  # their source names ("feed:NAME")
         self.fetching = False  # `r` is running
+        self._pane_titles = ("", "")  # the articles pane's title and subtitle as last set
 
     @property
     def newsdesk(self) -> NewsdeskApp:
@@ -239,6 +241,7 @@ class ReaderScreen(Screen):
     def _warm_up(self, index: ItemIndex, directory: CompanyDirectory, full: bool = False) -> None:
         with self._search_lock:
             warm_search(index, directory)
+        textual_checked()  # the version check's imports, before the first keystroke wants it
         if not get_current_worker().is_cancelled:
             settle_heap(full)
 
@@ -420,9 +423,16 @@ class ReaderScreen(Screen):
 
     def _update_titles(self, total: int) -> None:
         pane = self.query_one("#articles-pane")
-        # a publisher or document title is data: Content, never parsed as markup
-        pane.border_title = Content(f"Articles · {self.source.label}")
-        pane.border_subtitle = Content(f"{len(self.articles.rows):,} of {total:,}")
+        # a publisher or document title is data: Content, never parsed as markup. Each is
+        # set only when it changes, and the count repaints only its line: setting either
+        # repaints every line of the pane (tui/widgets/shortcuts.py)
+        title = f"Articles · {self.source.label}"
+        if title != self._pane_titles[0]:
+            pane.border_title = Content(title)
+        subtitle = f"{len(self.articles.rows):,} of {total:,}"
+        if subtitle != self._pane_titles[1]:
+            set_border_subtitle(pane, subtitle)
+        self._pane_titles = (title, subtitle)
         status = self.query_one("#filter-status", Static)
         described = self.result.describe() if self.result is not None else ""
         status.update(Text(described, end=""), layout=False)  # one line high whatever it says

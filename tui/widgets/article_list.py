@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from rich.cells import cell_len
@@ -21,19 +20,11 @@ from textual.strip import Strip
 
 from tui.format import date_of, fit_cells, short_publisher
 from tui.marks import marks_of
+from tui.widgets.shortcuts import scroll_update
 
 if TYPE_CHECKING:
     from store.storage.index import ItemIndex
     from store.views import Marks
-
-# `Widget._scroll_update(virtual_size)` is private Textual API: it updates the scrollbars and
-# keeps scroll_y in range without a layout of the whole screen. Checked against Textual 8.2.8;
-# on any other major version, or if it is gone, the list assigns `virtual_size` (public,
-# a few ms slower per keystroke). tests/test_app.py runs the scroll-range test both ways.
-CHECKED_TEXTUAL_MAJOR = 8
-FAST_SCROLL_UPDATE = version("textual").split(".")[0] == str(CHECKED_TEXTUAL_MAJOR) and callable(
-    getattr(ScrollView, "_scroll_update", None)
-)
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
@@ -167,11 +158,10 @@ class ArticleList(ScrollView, can_focus=True):
         size = Size(0, count)
         if size == self.virtual_size:
             return
-        if not self.container_size or not FAST_SCROLL_UPDATE:  # not laid out yet, or no shortcut
+        if not self.container_size:  # not laid out yet: the first layout sets the rest
             self.virtual_size = size
             return
-        self.set_reactive(ArticleList.virtual_size, size)
-        self._scroll_update(size)  # scrollbars, and scroll_y kept within the new range
+        scroll_update(self, size)  # private Textual API where checked (tui/widgets/shortcuts.py)
 
     @property
     def current_row(self) -> int | None:
