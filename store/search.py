@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from store import views
-from store.entities.companies import Company, CompanyDirectory
-from store.entities.tickers import parse_ticker_query
+
+if TYPE_CHECKING:  # the reader's first frame imports this module, not the companies
+    from store.entities.companies import Company, CompanyDirectory
 
 # A company match this good counts; weaker fuzzy hits only when nothing better exists.
 _COMPANY_SCORE_MIN = 72.0
@@ -43,6 +45,13 @@ class SearchResult:
         if self.title_rows and not parts:
             parts.append(f"titles containing “{self.query.strip()}”")
         return "; ".join(parts)
+
+
+def parse_ticker_query(query: str) -> list[str]:
+    """Every ticker `query` may spell (store.entities.tickers, imported when first asked)."""
+    from store.entities.tickers import parse_ticker_query as parse
+
+    return parse(query)
 
 
 def title_rows(index, query: str) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -10,18 +11,16 @@ from textual.binding import Binding, BindingType, Keymap
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from store.entities.companies import CompanyDirectory
 from store.storage.desk import Desk
 from store.storage.errors import StoreError
 from tui.commands import ReaderCommands
 from tui.config import Config
 from tui.keymap import check_keymap
 from tui.messages import StorePolled
-from tui.screens.company import CompanyScreen
-from tui.screens.help import HelpScreen, default_keys
 from tui.screens.reader import ReaderScreen
 
 if TYPE_CHECKING:
+    from store.entities.companies import CompanyDirectory
     from store.storage.store import Store
 
 REFRESH_SECONDS = 2.0
@@ -47,7 +46,10 @@ class NewsdeskApp(App[None]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.directory = directory if directory is not None else CompanyDirectory.for_store(store)
+        # the store's companies: built on first use (rapidfuzz, the curated directory and the
+        # learned companies, ~80 ms the first frame does not need; the warm-up asks for it)
+        self._directory = directory
+        self._directory_lock = threading.Lock()
         self.config = config or Config()
         # the user's watchlist, saved searches, tags and notes (None: its file is damaged)
         self.desk: Desk | None = None
@@ -62,6 +64,19 @@ class NewsdeskApp(App[None]):
         self.keymap: dict[
             str, str
         ] = {}  # the keymap set (binding id -> keys), as the help shows it
+
+    @property
+    def directory(self) -> CompanyDirectory:
+        with self._directory_lock:  # the warm-up worker and the UI thread may both ask first
+            if self._directory is None:
+                from store.entities.companies import CompanyDirectory
+
+                self._directory = CompanyDirectory.for_store(self.store)
+            return self._directory
+
+    @directory.setter
+    def directory(self, directory: CompanyDirectory) -> None:
+        self._directory = directory
 
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)
@@ -81,6 +96,8 @@ class NewsdeskApp(App[None]):
     def on_mount(self) -> None:
         problems = [self.config.problem] if self.config.problem else []
         if self.config.keymap:
+            from tui.screens.help import default_keys
+
             keymap, conflicts = check_keymap(self.config.keymap, default_keys(self))
             if conflicts:
                 problems.append("keymap: " + "; ".join(conflicts))
@@ -121,7 +138,11 @@ class NewsdeskApp(App[None]):
         reloaded = changed and store.index is not index
         feeds_changed = self._feeds_changed()
         # the directory learns the new items' companies here too, not on the UI thread
-        directory = CompanyDirectory.for_store(store) if reloaded else None
+        directory = None
+        if reloaded:
+            from store.entities.companies import CompanyDirectory
+
+            directory = CompanyDirectory.for_store(store)
         self.post_message(
             StorePolled(changed=changed, reloaded=reloaded, directory=directory,
                         feeds_changed=feeds_changed)
@@ -181,11 +202,14 @@ class NewsdeskApp(App[None]):
         )
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def show_company(self, key: str) -> None:
         """Push the company view; an item opened there opens in the reader."""
+        from tui.screens.company import CompanyScreen  # imported when first shown
 
         def opened(item_id: str | None) -> None:
             if item_id:

@@ -41,13 +41,6 @@ from tui.messages import (
     ReadToggled,
     Source,
 )
-from tui.screens.desk import (
-    ChoiceDialog,
-    ExportDialog,
-    NameDialog,
-    NoteDialog,
-    TagDialog,
-)
 from tui.widgets.article_list import ArticleList
 from tui.widgets.detail import DetailView
 from tui.widgets.shortcuts import set_border_subtitle, textual_checked
@@ -229,7 +222,7 @@ class ReaderScreen(Screen):
         self.load_feeds()
         self._seen_index = store.index
         self.count_desk()
-        self._warm_up(store.index, self.newsdesk.directory)
+        self._warm_up(store.index)
 
     @work(
         thread=True,
@@ -238,7 +231,8 @@ class ReaderScreen(Screen):
         exit_on_error=False,  # a failure is a notification (on_worker_state_changed)
         description="preparing search",
     )
-    def _warm_up(self, index: ItemIndex, directory: CompanyDirectory, full: bool = False) -> None:
+    def _warm_up(self, index: ItemIndex, full: bool = False) -> None:
+        directory = self.newsdesk.directory  # built here at start, off the UI thread
         with self._search_lock:
             warm_search(index, directory)
         textual_checked()  # the version check's imports, before the first keystroke wants it
@@ -371,6 +365,10 @@ class ReaderScreen(Screen):
     def _run_filter(
         self, generation: int, index: ItemIndex, query: str, source: Source, keep_id: str | None
     ) -> FilterChanged:
+        if source == ALL and not query.strip():  # every row: nothing to evaluate (the start's
+            # first frame, before the company directory is built)
+            return FilterChanged(generation, index, list(range(len(index))), None, source,
+                                 keep_id, len(index))  # fmt: skip
         store, desk, directory = self.newsdesk.store, self.newsdesk.desk, self.newsdesk.directory
         tags = desk.tags if desk is not None else {}
         notes = desk.notes if desk is not None else {}
@@ -653,7 +651,7 @@ class ReaderScreen(Screen):
         self._seen_index = store.index
         self.count_desk()
         self._apply_filter(keep_current=True)
-        self._warm_up(store.index, self.newsdesk.directory, full=True)
+        self._warm_up(store.index, full=True)
 
     # --- the analyst's desk: watchlist, saved searches, tags, notes, undo, export -----
 
@@ -753,6 +751,8 @@ class ReaderScreen(Screen):
         return found
 
     def action_watch(self) -> None:
+        from tui.screens.desk import ChoiceDialog  # (TextArea: not before the first frame)
+
         item_id = self.current_item_id()
         desk = self._desk()
         if item_id is None or desk is None:
@@ -796,6 +796,8 @@ class ReaderScreen(Screen):
     # Ctrl+S: save the filter under a name
 
     def action_save_filter(self) -> None:
+        from tui.screens.desk import NameDialog  # (TextArea: not before the first frame)
+
         query = " ".join(self.filter_input.value.split())
         desk = self._desk()
         if desk is None:
@@ -829,6 +831,8 @@ class ReaderScreen(Screen):
     # t: tags, N: note
 
     def action_tag(self) -> None:
+        from tui.screens.desk import TagDialog  # (TextArea: not before the first frame)
+
         item_id = self.current_item_id()
         desk = self._desk()
         if item_id is None or desk is None:
@@ -849,6 +853,8 @@ class ReaderScreen(Screen):
         self.app.push_screen(TagDialog(title[:60], before, known), tagged)
 
     def action_note(self) -> None:
+        from tui.screens.desk import NoteDialog  # (TextArea: not before the first frame)
+
         item_id = self.current_item_id()
         desk = self._desk()
         if item_id is None or desk is None:
@@ -895,6 +901,8 @@ class ReaderScreen(Screen):
     # e: export the current view
 
     def action_export(self) -> None:
+        from tui.screens.desk import ExportDialog  # (TextArea: not before the first frame)
+
         rows = list(self.articles.rows)
         if not rows:
             self.notify("Nothing to export in this view.", severity="warning", timeout=2)
