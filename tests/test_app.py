@@ -773,9 +773,9 @@ async def test_article_list_at_100k_rows_renders_only_the_visible_lines(tmp_path
         formatted: list[int] = []
         original_pieces = lst.row_pieces
 
-        def counting_pieces(row, width):
+        def counting_pieces(row, width, state=None):
             formatted.append(row)
-            return original_pieces(row, width)
+            return original_pieces(row, width, state)
 
         lst.render_line = counting
         lst.row_pieces = counting_pieces

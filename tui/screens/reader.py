@@ -201,15 +201,12 @@ class ReaderScreen(Screen):
                 yield ArticleList(store, id="articles")
             with Vertical(id="detail-pane", classes="pane"):
                 yield DetailView(id="detail")
-        with Horizontal(id="fetch-bar"):
-            yield Label("Fetching feeds", id="fetch-label", markup=False)
-            yield ProgressBar(id="fetch-progress", show_eta=False)
+        # the fetch bar (#fetch-bar: a label and a progress bar) is mounted by the first `r`
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#sources-pane").border_title = "Sources"
         self.query_one("#detail-pane").border_title = "Detail"
-        self.query_one("#fetch-bar").display = False
         self._apply_filter_now()
         self._apply_layout()
         self.call_after_refresh(self._after_first_frame)
@@ -1005,7 +1002,7 @@ class ReaderScreen(Screen):
         if feed is not None:
             self.detail.show_feed(feed)
 
-    def action_fetch_feeds(self) -> None:
+    async def action_fetch_feeds(self) -> None:
         if self.fetching:
             self.notify("Already fetching the feeds.", timeout=2)
             return
@@ -1018,6 +1015,13 @@ class ReaderScreen(Screen):
             return
         self.fetching = True
         total = len(self.feed_list)
+        if not self.query("#fetch-bar"):  # six widgets the start does not compose
+            bar = Horizontal(
+                Label("Fetching feeds", id="fetch-label", markup=False),
+                ProgressBar(id="fetch-progress", show_eta=False),
+                id="fetch-bar",
+            )
+            await self.mount(bar, before=self.query_one(Footer))
         self.query_one("#fetch-label", Label).update(f"Fetching {plural_feeds(total)}")
         self.query_one("#fetch-progress", ProgressBar).update(total=total, progress=0)
         self.query_one("#fetch-bar").display = True

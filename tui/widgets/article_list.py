@@ -130,6 +130,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_message = empty_message
         self.preferred_tickers: frozenset[str] = frozenset()  # shown first in the ticker column
         self._styles: _RowStyles | None = None
+        self._frame: tuple[int, Marks] | None = None  # width and marks of the frame drawn
 
     # --- data -------------------------------------------------------------------------
 
@@ -257,7 +258,17 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles = None  # focus, hover or theme may have changed them: once per frame
-        return super().render_lines(crop)
+        self._frame = (self.scrollable_content_region.width, marks_of(self.store))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None  # a line drawn alone (render_line) reads them afresh
+
+    def _frame_state(self) -> tuple[int, Marks]:
+        """The content width and the user's marks: once per frame, not once a line."""
+        if self._frame is not None:
+            return self._frame
+        return self.scrollable_content_region.width, marks_of(self.store)
 
     def _row_styles(self) -> _RowStyles:
         """The list's styles with the widget's base style applied, for plain and cursor rows."""
@@ -274,7 +285,7 @@ class ArticleList(ScrollView, can_focus=True):
         return styles
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, state = self._frame_state()
         styles = self._row_styles()
         position = int(self.scroll_offset.y) + y
         if not self.rows:
@@ -284,7 +295,7 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, styles.base)
         if position >= len(self.rows):
             return Strip.blank(width, styles.base)
-        pieces = self.row_pieces(self.rows[position], width)
+        pieces = self.row_pieces(self.rows[position], width, state)
         by_part = styles.cursor if position == self.cursor else styles.plain
         return self._strip(pieces, width, by_part, styles.base)
 
@@ -312,14 +323,16 @@ class ArticleList(ScrollView, can_focus=True):
             )
         return line
 
-    def row_pieces(self, row: int, width: int) -> list[tuple[str, str]]:
+    def row_pieces(self, row: int, width: int, state: Marks | None = None) -> list[tuple[str, str]]:
         """One row as (text, part) pieces: marks, date, publisher, title, tickers.
 
-        `part` names the component style ("unread", "bookmark", "meta", or "" for none).
+        `part` names the component style ("unread", "bookmark", "meta", or "" for none);
+        `state` the user's marks (read from the store when not given).
         """
         index = self.index
         item_id = index.ids[row]
-        state = marks_of(self.store)
+        if state is None:
+            state = marks_of(self.store)
         date = date_of(index.published[row])
         if width < NARROW_TICKER_WIDTH:
             date = date[5:]
