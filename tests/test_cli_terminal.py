@@ -96,8 +96,12 @@ def test_the_reader_refuses_to_start_without_a_terminal(seeded):
 
 
 def test_version_and_argument_help():
-    proc = subprocess.run([NEWSDESK, "--version"], capture_output=True, text=True, env=env())
-    assert proc.returncode == 0 and proc.stdout.startswith("newsdesk ")
+    from importlib.metadata import version
+
+    installed = f"newsdesk {version('newsdesk')}\n"  # what pyproject built from tui/__init__
+    for argv in (["--version"], ["--db", "/nonexistent", "--version"], ["--version", "list"]):
+        proc = subprocess.run([NEWSDESK, *argv], capture_output=True, text=True, env=env())
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, installed, ""), argv
     helps = {
         "ingest": "folders are read recursively",
         "search": "any ticker spelling",
