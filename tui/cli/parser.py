@@ -82,8 +82,9 @@ class _NotBuilt:
 
 def command_named(argv: Sequence[str]) -> str | None:
     """The command an argument list names (its first word that is not an option or the
-    value of --db); None when there is none or help is asked for (every command is then
-    built), "--version" for the version (no command is built: argparse answers it first)."""
+    value of --db); "read" when there is none (the reader starts without building the
+    others); None when help is asked for (every command is then built); "--version" for the
+    version (no command is built: argparse answers it first)."""
     after_db = False
     for arg in argv:
         if after_db:
@@ -96,7 +97,7 @@ def command_named(argv: Sequence[str]) -> str | None:
             return None
         elif not arg.startswith("-"):
             return arg
-    return None
+    return "read"
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
