@@ -33,6 +33,7 @@ from store.model import Mention, ParsedDocument, ParsedItem
 from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines
+from store.text.cjk import has_cjk
 from store.text.dates import DATE_TIME, iso_published, utc_offset
 from store.text.prose import (
     COMPANY_SUFFIXES,
@@ -89,7 +90,6 @@ _HEADER = re.compile(
 # A parenthesis inside a bare company name: `(Group)`, `(Shanghai)`, `（集团）`
 _NAME_PARENTHESIS = re.compile(r"[(（][^()（）]{1,30}[)）]")
 _BARE_HEADER_MAX_WORDS = 6
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BARE_HEADER_MAX_CHARS = 80
 _LISTING = re.compile(r"\s*(?P<a>[A-Za-z0-9.]{1,10})\s*[:：]\s*(?P<b>[A-Za-z0-9. ]{1,15}?)\s*")
 _LISTING_SEPARATORS = re.compile(r"[;,/、]|\s+and\s+")
@@ -143,7 +143,7 @@ def _is_bare_header(paragraph: str) -> bool:
         return False
     inner_words = [w for text in inner for w in text.split()]
     return all(_is_name_word(w) for w in words) and all(
-        _is_name_word(w) or _CJK.search(w) for w in inner_words
+        _is_name_word(w) or has_cjk(w) for w in inner_words
     )
 
 

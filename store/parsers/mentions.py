@@ -9,11 +9,11 @@ import re
 
 from store.entities.tickers import find_tickers
 from store.model import Mention
+from store.text.cjk import cjk_pattern, has_cjk
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # The run of CJK characters (with the odd Latin letter or digit, e.g. "中芯国际" or "TCL科技")
 # that ends right before a ticker.
-_CJK_NAME_BEFORE = re.compile(r"([A-Za-z0-9]{0,6}[\u3400-\u9fff\uf900-\ufaff]+)\s*$")
+_CJK_NAME_BEFORE = cjk_pattern(r"([A-Za-z0-9]{0,6}[{cjk}]+)\s*$")
 _CJK_NAME_MAX = 8
 # Words that may sit inside an English company name without a capital.
 _NAME_CONNECTORS = frozenset({"of", "and", "&", "de", "du", "la", "le", "for", "the", "y"})
@@ -43,7 +43,7 @@ def company_name_before(text: str, end: int) -> str:
     before = text[max(0, end - 200) : end].rstrip(" \t(（")
     if not before:
         return ""
-    if _CJK.search(before[-1:]):
+    if has_cjk(before[-1:]):
         match = _CJK_NAME_BEFORE.search(before)
         if not match:
             return ""

@@ -12,15 +12,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.text.cjk import cjk_pattern
 from store.text.prose import folded_lines
 
 # Only the opening of a text is examined: structure shows early, and detection stays fast
 # however large the file.
 HEAD_CHARS = 20_000
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_PROSE_START = re.compile(r"[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff\uf900-\ufaff]")
+_CJK = cjk_pattern("[{cjk}]")
+_CJK_RUN = cjk_pattern("[{cjk}]+")
+_PROSE_START = cjk_pattern(r"[\"“‘'(\[]?[A-Z0-9{cjk}]")
 _CODE_CHARS = frozenset("{}<>=|\\`$_")
 TERMINAL = (".", "。", "!", "！", "?", "？", '."', ".”", "…", ")", "）", "]")
 
