@@ -241,6 +241,21 @@ def test_key_lookups_in_the_index_files_agree_with_the_key_maps(
     assert whole(open_store(reference).index) == whole(open_store(looked_up).index)
 
 
+def test_rows_in_segment_agree_with_the_segment_column(tmp_path, small_delta) -> None:
+    """A batch finds the committed rows of a segment it rewrites in the segment column (the
+    base file's u32 section searched in place, the delta's rows mapped once), not one id at a
+    time: the same rows as reading the column whole, across bases and deltas."""
+    writer = open_store(tmp_path)
+    for batch in shuffled_batches(7):
+        writer.add_documents(batch)
+        index = open_store(tmp_path).index
+        column = list(index.segment)
+        for number in {*column, 10**6}:
+            expected = [row for row, value in enumerate(column) if value == number]
+            assert index.rows_in_segment(number) == expected, number
+    assert open_store(tmp_path).index.rows_in_segment(2**40) == []  # no u32 holds it
+
+
 TRICKY_TITLES = [
     "Tencent raises capex", "腾讯 raises capex", "Straße of chips", "STRASSE OF CHIPS",
     "Ünïcödé titles: café", "中芯国际 (0981.HK) 扩产", "", "x", "lidar sensor maker lists",

@@ -42,11 +42,18 @@ class IndexKeys:
 
     def __init__(self, index: ItemIndex, name: str) -> None:
         self.index, self.name = index, name
+        # id -> row of the ids found: a batch asks for their rows next, and finding a row by
+        # its id costs a binary search (or, after many, a map of every id: ~1 s at 1M rows)
+        self.rows: dict[str, int] = {}
 
     def get(self, key: int, /) -> str | list[str] | None:
         if key == NO_KEY:
             return None
-        ids = [self.index.ids[row] for row in self.index.rows_with_key(self.name, key)]
+        ids = []
+        for row in self.index.rows_with_key(self.name, key):
+            item_id = self.index.ids[row]
+            self.rows[item_id] = row
+            ids.append(item_id)
         if not ids:
             return None
         return ids[0] if len(ids) == 1 else ids
@@ -147,7 +154,11 @@ class Batch:
         self.pinned: dict[int, Segment] = {}  # segments loaded whole, kept for the batch
         self.spans: dict[str, int] = {}  # id -> span, for every record of written segments
         self.tokens: dict[int, str] = {}  # the written segments' new tokens
-        self.rows: dict[str, int] = {}  # id -> its index row, for records of written segments
+        # id -> its row in `index`, for stored records met so far (by key or in a segment)
+        self.rows: dict[str, int] = {}
+        for lookup in maps:
+            if isinstance(lookup, IndexKeys):
+                lookup.rows = self.rows
 
     def segment(self, number: int) -> Segment:
         """A whole segment, loaded at most once per batch whatever the corpus cache does."""
@@ -160,8 +171,7 @@ class Batch:
         record = self.records.get(item_id) or self.fetched.get(item_id)
         if record is not None:
             return record
-        row = self.index.row_of(item_id)
-        assert row is not None
+        row = self.stored_row(item_id)
         number = self.index.segment[row]
         if number not in self.pinned and not self.corpus.is_cached(number):
             found = self.corpus.read_spans(
@@ -198,9 +208,7 @@ class Batch:
         record = self.records.get(item_id)
         if record is not None:
             return (record["published"], item_id)
-        row = self.index.row_of(item_id)
-        assert row is not None
-        return (self.index.published[row], item_id)
+        return (self.index.published[self.stored_row(item_id)], item_id)
 
     def find_same(self, record: ItemRecord) -> str | None:
         """The stored or batched story `record` repeats, None if it is new.
@@ -214,8 +222,7 @@ class Batch:
         for item_id in self._candidates(record):
             verdict = None
             if item_id not in self.records:
-                row = index.row_of(item_id)
-                assert row is not None
+                row = self.stored_row(item_id)
                 verdict = dedupe.settled(
                     index.title_key[row], index.body_print[row], title, body_print
                 )
@@ -244,9 +251,7 @@ class Batch:
                 self.new_body_ids[old_key].remove(item_id)
             self.dropped_body_ids.setdefault(old_key, set()).add(item_id)
         if item_id not in self.segments:
-            row = self.index.row_of(item_id)
-            assert row is not None
-            self.segments[item_id] = self.index.segment[row]
+            self.segments[item_id] = self.index.segment[self.stored_row(item_id)]
         self.records[item_id] = record
         self._remember_keys(record)
 
@@ -283,9 +288,12 @@ class Batch:
             current = self.segment(number)
             items: dict[str, ItemRecord] = {}
             doc_ids: dict[str, str] = {}
+            # the committed records are the index's rows in this segment: found in its
+            # segment column at C speed, not looked up one id at a time
+            committed = {index.ids[row]: row for row in index.rows_in_segment(number)}
             for doc_id, record in current.items.items():
-                row = index.row_of(record["id"])
-                if row is not None and index.segment[row] == number:  # drop orphans
+                row = committed.get(record["id"])
+                if row is not None:  # not an orphan
                     items[doc_id] = record
                     doc_ids[record["id"]] = doc_id
                     self.rows[record["id"]] = row
@@ -335,11 +343,24 @@ class Batch:
             Row.of(self.records[i], self.segments[i], self.spans.get(i, NO_SPAN), self.keys)
             for i in self.new_ids
         ]
-        return old.with_batch(new_rows, changed, self.tokens, generation, documents, next_doc)
+        return old.with_batch(
+            new_rows, changed, self.tokens, generation, documents, next_doc, self.rows
+        )
 
     def _known_row(self, item_id: str) -> int | None:
-        row = self.rows.get(item_id)  # found while reading its segment
-        return self.index.row_of(item_id) if row is None else row
+        """The row of a stored id (None: the index does not hold it), remembered."""
+        row = self.rows.get(item_id)
+        if row is None:
+            row = self.index.row_of(item_id)
+            if row is not None:
+                self.rows[item_id] = row
+        return row
+
+    def stored_row(self, item_id: str) -> int:
+        """The row of an id the index holds."""
+        row = self._known_row(item_id)
+        assert row is not None
+        return row
 
     def carried_maps(self) -> tuple[KeyMap, KeyMap] | None:
         """The dedupe maps of the committed index, carried over (cheaper than rebuilding);

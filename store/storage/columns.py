@@ -212,20 +212,24 @@ class ColumnFile:
     def i64(self, name: str) -> memoryview:
         return self.raw(name).cast("q")
 
-    def find_i64(self, name: str, value: int) -> list[int]:
-        """The positions (ascending) of `value` in an i64 section, found in the mapping at
-        C speed (no copy, no decoding); a match not on an 8-byte boundary is no match."""
+    def find_int(self, name: str, value: int) -> list[int]:
+        """The positions (ascending) of `value` in a u32 or i64 section, found in the mapping
+        at C speed (no copy, no decoding); a match not on a value's boundary is no match."""
         start, length, kind, _crc = self._sections[name]
-        if kind != "i64":
-            raise DamagedColumnFile(f"section {name} is not an i64 section")
+        if kind not in ("u32", "i64"):
+            raise DamagedColumnFile(f"section {name} is not an integer section")
         self.raw(name)  # checked against its CRC once
-        needle = struct.pack("<q", value)
+        width = 4 if kind == "u32" else 8
+        try:
+            needle = struct.pack("<I" if kind == "u32" else "<q", value)
+        except struct.error:  # a value the section cannot hold
+            return []
         end, found = start + length, []
         at = self._map.find(needle, start, end)
         while at != -1:
-            if (at - start) % 8 == 0:
-                found.append((at - start) // 8)
-                at = self._map.find(needle, at + 8, end)
+            if (at - start) % width == 0:
+                found.append((at - start) // width)
+                at = self._map.find(needle, at + width, end)
             else:
                 at = self._map.find(needle, at + 1, end)
         return found

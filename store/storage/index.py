@@ -377,13 +377,15 @@ class Base:
         if rows is not None:
             return rows.get(item_id)
         self._lookups += 1
-        if self._lookups > 64 or self.file is None:
+        # a binary search is ~0.1 ms; the map costs ~1 µs a row to build, so it pays only
+        # after about n / 100 lookups
+        if self._lookups > max(64, self.n // 100) or self.file is None:
             return self.prepare_id_lookups().get(item_id)
         lo, hi = self._id_range(item_id)
         return self._id_rows()[lo] if lo < hi else None
 
     def prepare_id_lookups(self) -> dict[str, int]:
-        """The dictionary id -> base row that lookups use after the first 64 (~0.1 s at
+        """The dictionary id -> base row that lookups use after the first n / 100 (~0.1 s at
         100,000 rows: the reader builds it in a worker, not in a keystroke)."""
         rows = self._rows_by_id
         if rows is None:
@@ -658,6 +660,7 @@ class ItemIndex:
         self._d = len(self.delta["ids"])
         self._n = base.n + self._d
         self._positions = [op + k for k, op in enumerate(self.ops)]  # final rows, ascending
+        self._delta_values: dict[str, dict[int, list[int]]] = {}
         self._columns: dict[str, Column[Value]] = {}
         self._derived: dict[str, object] = {}
 
@@ -838,6 +841,11 @@ class ItemIndex:
     def _delta_rows(self) -> dict[str, int]:
         return {item_id: k for k, item_id in enumerate(strings(self.delta["ids"]))}
 
+    def rows_in_segment(self, number: int) -> list[int]:
+        """The rows whose records segment `number` holds, ascending (a row's segment is
+        never patched: a record moves only within its segment)."""
+        return self.rows_with_key("segment", number)
+
     def rows_with_key(self, name: str, key: int) -> list[int]:
         """Rows whose hashed key column `name` (title_key, body_key) holds `key`, ascending:
         found in the base file's column without decoding it (a writer's small batch looks up
@@ -845,7 +853,7 @@ class ItemIndex:
         base = self.base
         if base.file is not None and name not in base._full:
             file = base.file
-            base_rows = base._guard(lambda: file.find_i64(name, key))
+            base_rows = base._guard(lambda: file.find_int(name, key))
         else:
             base_rows = [r for r, v in enumerate(base.column(name)) if v == key]
         if self.patches and name in PATCHABLE:  # a patched row's key is its patch's
@@ -853,9 +861,18 @@ class ItemIndex:
             base_rows = [r for r in base_rows if r not in self.patches]
             base_rows += [r for r, patch in self.patches.items() if patch[i] == key]
         rows = [self.global_row(r) for r in base_rows]
-        positions = self._positions
-        rows += [positions[k] for k, v in enumerate(self.delta[name]) if v == key]
+        rows += self._delta_rows_by_value(name).get(key, ())
         return sorted(rows)
+
+    def _delta_rows_by_value(self, name: str) -> dict[int, list[int]]:
+        """value -> the rows of the delta holding it in column `name`: built once per
+        index, since a batch asks for many keys and the delta can be large."""
+        found = self._delta_values.get(name)
+        if found is None:
+            found = self._delta_values[name] = {}
+            for position, value in zip(self._positions, integers(self.delta[name]), strict=True):
+                found.setdefault(value, []).append(position)
+        return found
 
     # postings
 
@@ -978,10 +995,13 @@ class ItemIndex:
         generation: int,
         documents: dict[str, tuple[str, str]] | None = None,
         next_doc: int | None = None,
+        known_rows: Mapping[str, int] | None = None,
     ) -> ItemIndex:
         """The next index: `new_rows` added, `changed` (id -> the new PATCHABLE values of a
         row the index holds) applied, `tokens` (segment -> the token of its new file),
-        `documents` (name -> (doc id, sha256) of the documents written)."""
+        `documents` (name -> (doc id, sha256) of the documents written). `known_rows`:
+        rows of changed ids the caller has already found (id -> row in this index)."""
+        known_rows = known_rows or {}
         delta = {name: list(values) for name, values in self.delta.items()}
         patches = dict(self.patches)
         delta_rows = self._delta_rows
@@ -991,7 +1011,9 @@ class ItemIndex:
                 for name, value in zip(PATCHABLE, values, strict=True):
                     delta[name][k] = value
                 continue
-            row = self.row_of(item_id)
+            row = known_rows.get(item_id)
+            if row is None:
+                row = self.row_of(item_id)
             assert row is not None
             _, base_row = self._locate(row)
             patches[base_row] = values
