@@ -847,7 +847,7 @@ class ItemIndex:
         return self.rows_with_key("segment", number)
 
     def rows_with_key(self, name: str, key: int) -> list[int]:
-        """Rows whose hashed key column `name` (title_key, body_key) holds `key`, ascending:
+        """Rows whose integer column `name` (title_key, body_key, segment) holds `key`, ascending:
         found in the base file's column without decoding it (a writer's small batch looks up
         its few keys, not a map of every row)."""
         base = self.base
