@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store.storage import index as index_module
 from store.storage.columns import ColumnFile
@@ -283,10 +285,76 @@ def test_title_search_in_a_mapped_file_agrees_with_a_plain_scan(tmp_path: Path) 
     in_file = index_module.TitleText(mapping, ColumnFile(tmp_path / "t.base").u32(
         "title_text.byte_ends"), start)  # fmt: skip
     in_memory = index_module.TitleText.of(TRICKY_TITLES)
+    indexed = index_module.TitleText.of(TRICKY_TITLES, indexed=True)
     for words in TRICKY_WORDS:
         expected = plain_title_rows(TRICKY_TITLES, words)
         assert in_file.rows_with(words) == expected, words
         assert in_memory.rows_with(words) == expected, words
+        assert indexed.rows_with(words) == expected, words
+
+
+def base_of_titles(tmp_path: Path, titles: list[str]) -> index_module.Base:
+    """A base written to a file (as compaction writes it) with one row per title."""
+    rows = [
+        make_row(f"i{n:05d}", title, published=f"2024-01-01T{n // 60 % 24:02d}:{n % 60:02d}")
+        for n, title in enumerate(titles)
+    ]
+    index_module.ItemIndex.from_rows(rows).write_base(tmp_path / "t.base")
+    return index_module.Base.open(tmp_path / "t.base")
+
+
+def make_row(item_id: str, title: str, published: str) -> index_module.Row:
+    return index_module.Row(item_id, published, "P", title, "", (), (), (), 0, 0, 0, 0, 0)
+
+
+def test_a_written_base_finds_title_words_by_its_word_index(tmp_path: Path) -> None:
+    """A base written by compaction carries a word index of its titles; words found by it,
+    in any script, as part of a word or across punctuation, are the rows a scan finds."""
+    base = base_of_titles(tmp_path, TRICKY_TITLES)
+    text = base.title_text
+    assert text.words is not None
+    titles = list(base.column("title"))
+    for words in [*TRICKY_WORDS, ["raises", "capex"], ["cap"], ["0981"], ["(0981.hk)"]]:
+        assert text.rows_with(words) == plain_title_rows(titles, words), words
+
+
+# a small alphabet, so that random words often meet: Latin, ß, Chinese, digits, marks
+_ALPHABET = "abcAB ßss中芯国际腾讯 0123.-(),é\u0301"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    titles=st.lists(st.text(_ALPHABET, max_size=14), min_size=1, max_size=40),
+    words=st.lists(
+        st.text(_ALPHABET.replace(" ", ""), min_size=1, max_size=4), min_size=1, max_size=3
+    ),
+)
+def test_title_words_find_what_a_scan_finds(tmp_path: Path, titles, words) -> None:
+    """Property: for any titles and query words, the word index finds exactly the rows
+    a plain scan of the casefolded titles finds (in memory and in a written base)."""
+    words = [w.casefold() for w in words]
+    expected = plain_title_rows([index_module.fold_title(t) for t in titles], words)
+    assert index_module.TitleText.of(titles, indexed=True).rows_with(words) == expected
+    base = base_of_titles(tmp_path, titles)
+    found = base.title_text.rows_with(words)
+    stored = list(base.column("title"))
+    assert found == plain_title_rows([index_module.fold_title(t) for t in stored], words)
+
+
+def test_a_damaged_word_index_is_a_corrupt_store_not_wrong_rows(tmp_path: Path) -> None:
+    """Postings that name a row the base does not have are refused, naming the file."""
+    base = base_of_titles(tmp_path, ["chips up", "chips down"])
+    path = tmp_path / "t.base"
+    raw = bytearray(path.read_bytes())
+    file = ColumnFile(path)
+    start, _length, _kind, _blocks = file._sections["title_words.rows"]
+    raw[start : start + 4] = (7).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CorruptStoreError, match=r"t\.base"):
+        index_module.Base.open(path).title_text.rows_with(["chips"])
+    assert base.n == 2
 
 
 def test_a_read_checks_only_the_blocks_it_touches(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, groupby, repeat
+from itertools import accumulate, chain, groupby, repeat
 from operator import add
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar, cast, overload
@@ -32,8 +32,10 @@ from store.model import ItemRecord
 from store.storage import dedupe
 from store.storage.columns import ColumnFile, DamagedColumnFile, Strings, Writer, decode_codes
 from store.storage.errors import CorruptStoreError
+from store.storage.files import no_gc
 from store.storage.records import company_key, normalize_record
 from store.storage.segments import NO_SPAN, Corpus, decode_span
+from store.text.cjk import cjk_pattern
 
 INDEX_VERSION = 5  # 5: value tables as string sections (one value read alone)
 DELTA_MIN = 20_000  # a delta may hold this many rows and patches before compaction ...
@@ -130,42 +132,174 @@ def fold_title(title: str) -> str:
 
 def title_bytes(titles: Iterable[str]) -> tuple[bytes, list[int]]:
     """Titles casefolded, each ended by a newline, in UTF-8; and the offset of each newline."""
-    folded = [fold_title(t).encode("utf-8", "surrogatepass") for t in titles]
-    ends = [end - 1 for end in accumulate(len(t) + 1 for t in folded)]
-    return (b"\n".join(folded) + b"\n" if folded else b""), ends
+    return _lines([fold_title(t) for t in titles])
+
+
+def _lines(values: Sequence[str]) -> tuple[bytes, list[int]]:
+    """`values` (holding no newline), each ended by one, in UTF-8; the offset of each newline."""
+    encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+    ends = [end - 1 for end in accumulate(len(v) + 1 for v in encoded)]
+    return (b"\n".join(encoded) + b"\n" if encoded else b""), ends
+
+
+# a title's words: runs of word characters, each Chinese character a word of its own (so the
+# vocabulary stays small; a Chinese word is looked up as its characters, then checked)
+_WORDS = "[^\\W{cjk}]+|[{cjk}]"
+# ASCII bytes: word characters (as `\\w` has them) kept, the others made spaces
+_ASCII_WORDS = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
+_ASCII_WORDS += bytes(range(128, 256))
+_CHECK_COST = 10  # checking a row's title costs about as much as reading 10 postings
+
+
+def title_words(folded: Iterable[str]) -> tuple[bytes, list[int], list[int], list[int]]:
+    """The word index of casefolded titles: its vocabulary (every word, sorted, as `_lines`),
+    the end of each, where each one's rows start, and the rows."""
+    posted: dict[bytes, list[int]] = {}
+    findall = cjk_pattern(_WORDS).findall
+    get = posted.get
+    with no_gc():  # a million short lists: no collection need scan them while they grow
+        for row, title in enumerate(folded):
+            if title.isascii():  # most titles: the words of the bytes, at C speed
+                words = set(title.encode().translate(_ASCII_WORDS).split())
+            else:
+                words = {w.encode("utf-8", "surrogatepass") for w in findall(title)}
+            for word in words:
+                rows = get(word)
+                if rows is None:
+                    posted[word] = [row]
+                else:
+                    rows.append(row)
+    vocabulary = sorted(posted)
+    ends = [end - 1 for end in accumulate(len(w) + 1 for w in vocabulary)]
+    text = b"\n".join(vocabulary) + b"\n" if vocabulary else b""
+    starts = list(accumulate((len(posted[w]) for w in vocabulary), initial=0))
+    return text, ends, starts, list(chain.from_iterable(posted[w] for w in vocabulary))
+
+
+class TitleWords:
+    """Every word of the titles with the rows whose title holds it: the rows holding a word
+    (or part of one) are found by scanning the vocabulary, a fraction of the titles, then
+    reading the postings of the vocabulary words that hold it.
+
+    Exact, not a shortcut: a word of the query (`_WORDS`) found in a title lies inside one
+    word of the title, so the rows of the vocabulary words holding it are all the rows
+    holding it."""
+
+    __slots__ = ("ends", "origin", "postings", "starts", "vocabulary")
+
+    def __init__(
+        self,
+        vocabulary: Haystack,
+        ends: Sequence[int],
+        starts: Sequence[int],
+        postings: Callable[[int, int], Sequence[int]],
+        origin: int = 0,
+    ) -> None:
+        # `postings(start, count)`: `count` rows from `start`; word k's are starts[k]..[k+1]
+        self.vocabulary, self.ends, self.starts = vocabulary, ends, starts
+        self.postings, self.origin = postings, origin
+
+    @classmethod
+    def of(cls, folded: Iterable[str]) -> TitleWords:
+        text, ends, starts, rows = title_words(folded)
+        return cls(text, ends, starts, lambda start, count: rows[start : start + count])
+
+    def words_holding(self, key: str) -> list[int]:
+        """The vocabulary words holding `key` (casefolded word characters only)."""
+        needle = key.encode("utf-8", "surrogatepass")
+        ends, find, origin = self.ends, self.vocabulary.find, self.origin
+        stop = origin + (ends[-1] + 1 if len(ends) else 0)
+        words: list[int] = []
+        pos = find(needle, origin, stop)
+        while pos != -1:
+            k = bisect_left(ends, pos - origin)
+            words.append(k)
+            pos = find(needle, origin + ends[k] + 1, stop)  # next word
+        return words
+
+    def count(self, words: list[int]) -> int:
+        """How many rows the words' postings hold (a row may count more than once)."""
+        starts = self.starts
+        return sum(starts[k + 1] - starts[k] for k in words)
+
+    def rows(self, words: list[int]) -> list[int]:
+        """The rows whose title holds any of `words` (vocabulary numbers), ascending."""
+        starts = self.starts
+        if len(words) == 1:
+            k = words[0]
+            return list(self.postings(starts[k], starts[k + 1] - starts[k]))
+        merged: set[int] = set()
+        for k in words:
+            merged.update(self.postings(starts[k], starts[k + 1] - starts[k]))
+        return sorted(merged)
+
+    def keep(self, rows: list[int], words: list[int]) -> list[int]:
+        """The rows of `rows` (ascending) whose title holds any of `words`."""
+        starts, candidates, kept = self.starts, set(rows), set()
+        for k in words:
+            kept.update(
+                candidates.intersection(self.postings(starts[k], starts[k + 1] - starts[k]))
+            )
+        return [r for r in rows if r in kept]
 
 
 class TitleText:
     """Titles casefolded into one UTF-8 string, each ended by a newline: word lookups run at
-    C speed over the bytes (a base's are searched in its mapping, never decoded)."""
+    C speed over the bytes (a base's are searched in its mapping, never decoded); with a
+    word index, the rows holding the longest word come from it and only they are checked."""
 
-    __slots__ = ("ends", "origin", "text")
+    __slots__ = ("ends", "origin", "text", "words")
 
-    def __init__(self, text: Haystack, ends: Sequence[int], origin: int = 0) -> None:
+    def __init__(
+        self,
+        text: Haystack,
+        ends: Sequence[int],
+        origin: int = 0,
+        words: TitleWords | None = None,
+    ) -> None:
         # `ends`: the byte offset (from `origin` in `text`) of each title's newline
-        self.text, self.ends, self.origin = text, ends, origin
+        self.text, self.ends, self.origin, self.words = text, ends, origin, words
 
     @classmethod
-    def of(cls, titles: Iterable[str]) -> TitleText:
-        return cls(*title_bytes(titles))
+    def of(cls, titles: Iterable[str], *, indexed: bool = False) -> TitleText:
+        folded = [fold_title(t) for t in titles]
+        return cls(*_lines(folded), words=TitleWords.of(folded) if indexed else None)
 
     def rows_with(self, words: list[str]) -> list[int]:
         """Rows whose title holds every word (casefolded), ascending."""
-        needles = sorted(
-            (w.encode("utf-8", "surrogatepass") for w in words), key=len, reverse=True
-        )  # the longest is usually the rarest
-        rows: list[int] = []
+        needles = sorted(words, key=len, reverse=True)  # the longest is usually the rarest
+        index, keys = self.words, []
+        if index is not None:
+            keys = [k for w in needles for k in cjk_pattern(_WORDS).findall(w)]
         ends, find, origin = self.ends, self.text.find, self.origin
-        stop = origin + (ends[-1] + 1 if len(ends) else 0)
-        pos = find(needles[0], origin, stop)
-        while pos != -1:
-            row = bisect_left(ends, pos - origin)
-            rows.append(row)
-            pos = find(needles[0], origin + ends[row] + 1, stop)  # next title
-        for needle in needles[1:]:
+        if index is not None and keys:
+            # the rarest key's rows, narrowed by the postings of the others while reading
+            # them costs less than checking each row's title
+            holding = {k: index.words_holding(k) for k in keys}
+            found = sorted((index.count(v), k, v) for k, v in holding.items())
+            _, key, vocabulary = found[0]
+            rows = index.rows(vocabulary)
+            settled = {key}
+            for count, key, vocabulary in found[1:]:
+                if count > _CHECK_COST * len(rows):
+                    break
+                rows = index.keep(rows, vocabulary)
+                settled.add(key)
+            needles = [n for n in needles if n not in settled]
+        else:
+            first = needles.pop(0).encode("utf-8", "surrogatepass")
+            rows = []
+            stop = origin + (ends[-1] + 1 if len(ends) else 0)
+            pos = find(first, origin, stop)
+            while pos != -1:
+                row = bisect_left(ends, pos - origin)
+                rows.append(row)
+                pos = find(first, origin + ends[row] + 1, stop)  # next title
+        for needle in needles:
+            encoded = needle.encode("utf-8", "surrogatepass")
             rows = [
                 r for r in rows
-                if find(needle, origin + (ends[r - 1] + 1 if r else 0), origin + ends[r]) != -1
+                if find(encoded, origin + (ends[r - 1] + 1 if r else 0), origin + ends[r]) != -1
             ]  # fmt: skip
         return rows
 
@@ -489,9 +623,33 @@ class Base:
             ends = self._file.u32("title_text.byte_ends")
             if len(ends) != self.n or (len(ends) and ends[-1] != length - 1):
                 raise DamagedColumnFile("the title text does not match its rows")
-            return TitleText(mapping, ends, start)
+            return TitleText(mapping, ends, start, self._title_words())
 
         return self._guard(read)
+
+    def _title_words(self) -> TitleWords | None:
+        """The base's word index (None in a base written before it had one)."""
+        file = self._file
+        if "title_words" not in file:
+            return None
+        mapping, start, length = file.mapped("title_words")
+        ends, starts = file.u32("title_words.byte_ends"), file.u32("title_words.starts")
+        total = len(file.unchecked("title_words.rows")) // 4
+        if (len(ends) and ends[-1] != length - 1) or len(starts) != len(ends) + 1:
+            raise DamagedColumnFile("the title words do not match their vocabulary")
+        if starts[-1] != total:  # (a word's count below 0 is refused when it is read)
+            raise DamagedColumnFile("the title words do not match their rows")
+
+        def read(at: int, count: int) -> Sequence[int]:
+            found = file.u32_range("title_words.rows", at, count)
+            if count and found[-1] >= self.n:
+                raise DamagedColumnFile("a title word names a row the index does not have")
+            return found
+
+        def rows(at: int, count: int) -> Sequence[int]:
+            return self._guard(lambda: read(at, count))
+
+        return TitleWords(mapping, ends, starts, rows, start)
 
 
 def postings(column: Iterable[Iterable[str]]) -> dict[str, list[int]]:
@@ -1080,9 +1238,15 @@ class ItemIndex:
                 start += len(rows)
             writer.json(f"post.{name}.keys", directory)
             writer.u32(f"post.{name}.rows", flat)
-        text, ends = title_bytes(strings(columns["title"]))
+        folded = [fold_title(t) for t in strings(columns["title"])]
+        text, ends = _lines(folded)
         writer.sections["title_text"] = ("str", text)
         writer.u32("title_text.byte_ends", ends)
+        vocabulary, word_ends, starts, rows = title_words(folded)
+        writer.sections["title_words"] = ("str", vocabulary)
+        writer.u32("title_words.byte_ends", word_ends)
+        writer.u32("title_words.starts", starts)
+        writer.u32("title_words.rows", rows)
         counts = Counter(columns["segment"])
         writer.write(
             path,
