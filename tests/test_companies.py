@@ -469,7 +469,34 @@ def test_text_matches_are_the_plain_regex_matches(text: str) -> None:
     index = CompanyDirectory.bundled()._idx
     regexes, _ = index.text_regexes()
     plain = [(m.start(), m.end(), m.group(0)) for rx in regexes for m in rx.finditer(text)]
-    assert index.text_matches(text) == plain
+    assert index.regex_matches(text) == plain
+    lookup = index.name_lookup()
+    assert lookup is not None
+    assert lookup.matches(text) == plain
+
+
+def test_text_matches_looks_names_up_first_and_compiles_the_regexes_later(monkeypatch):
+    from store.entities import companies
+
+    monkeypatch.setattr(companies, "_LOOKUP_CHARS", 100)
+    index = companies._Index(CompanyDirectory.bundled()._companies)
+    text = "Tencent and TCL科技 said 腾讯 would buy NIO shares. " * 3
+    looked_up = index.text_matches(text)
+    assert index._text_regexes is None  # the first texts need no regexes
+    assert {form for _, _, form in looked_up} == {"Tencent", "TCL科技", "腾讯", "NIO"}
+    assert index.text_matches(text) == looked_up  # past 100 characters: by the regexes
+    assert index._text_regexes is not None
+
+
+def test_an_english_name_not_starting_with_a_letter_is_found_by_the_regexes():
+    from store.entities import companies
+
+    odd = companies.Company.from_dict(
+        {"key": "dot", "name": ".Dot Labs", "listings": []}, learned=True
+    )
+    index = companies._Index([odd])
+    assert index.name_lookup() is None
+    assert index.text_matches("shares of .Dot Labs rose") == [(10, 19, ".Dot Labs")]
 
 
 def test_learned_companies_are_found_in_text_beside_the_curated_ones():
