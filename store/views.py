@@ -139,6 +139,43 @@ def document_sources(index: IndexColumns) -> list[DocumentSource]:
     return sources
 
 
+@dataclass(frozen=True, slots=True)
+class SourceListing:
+    """What the reader's sources pane lists: the publishers, most items first, and each
+    one's documents, newest first (a digest quoting several outlets is under each)."""
+
+    publishers: list[tuple[str, int]]  # (publisher, items)
+    documents: dict[str, Mapping[str, object]]  # name -> the document's record, newest first
+    by_publisher: dict[str, list[Mapping[str, object]]]
+    items: dict[str, int]  # document name -> its items
+
+
+def source_listing(index: IndexColumns, documents: Iterable[Mapping[str, object]]) -> SourceListing:
+    """The sources pane's listing of `index` and its document records."""
+    docs = sorted(documents, key=lambda d: str(d.get("published") or ""), reverse=True)
+    by_publisher_rows = index.rows_by_publisher
+    publishers = sorted(by_publisher_rows, key=lambda p: (-len(by_publisher_rows[p]), p))
+    owner = [0] * len(index)  # row -> its publisher's place in `publishers`
+    for place, publisher in enumerate(publishers):
+        for row in by_publisher_rows[publisher]:
+            owner[row] = place
+    by_publisher: dict[str, list[Mapping[str, object]]] = {}
+    items: dict[str, int] = {}
+    rows_by_document = index.rows_by_document
+    for doc in docs:
+        name = str(doc["name"])
+        rows = rows_by_document.get(name, ())
+        items[name] = len(rows)
+        for place in {owner[row] for row in rows}:
+            by_publisher.setdefault(publishers[place], []).append(doc)
+    return SourceListing(
+        [(p, len(by_publisher_rows[p])) for p in publishers],
+        {str(d["name"]): d for d in docs},
+        by_publisher,
+        items,
+    )
+
+
 class Marks(Protocol):
     """The user's marks, as the state file holds them."""
 

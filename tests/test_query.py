@@ -3,6 +3,7 @@ computed independently from the index and the user's marks."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -144,3 +145,25 @@ def test_rows_restrict_the_result(desk_store, directory) -> None:
     desk.add_tags(store.index.ids[9], ["x"])
     assert evaluate(store, desk, directory, "#x", rows=[0, 1, 2, 3]) == [2]
     assert evaluate(store, desk, directory, "", rows=[4, 5]) == [4, 5]
+
+
+def test_source_listing_puts_each_document_under_every_publisher_it_quotes(seeded_store):
+    index = seeded_store.index
+    documents = seeded_store.documents()
+    listing = views.source_listing(index, documents)
+
+    assert [p for p, _ in listing.publishers] == sorted(
+        index.rows_by_publisher, key=lambda p: (-len(index.rows_by_publisher[p]), p)
+    )
+    assert dict(listing.publishers) == {p: len(r) for p, r in index.rows_by_publisher.items()}
+    newest_first = sorted(documents, key=lambda d: d.get("published") or "", reverse=True)
+    assert list(listing.documents) == [d["name"] for d in newest_first]
+    for publisher, rows in index.rows_by_publisher.items():
+        quoted = {name for row in rows for name in index.documents[row]}
+        expected = [d["name"] for d in newest_first if d["name"] in quoted]
+        assert [d["name"] for d in listing.by_publisher.get(publisher, [])] == expected
+    assert listing.items == {
+        d["name"]: len(index.rows_by_document.get(d["name"], ())) for d in documents
+    }
+    under = Counter(d["name"] for docs in listing.by_publisher.values() for d in docs)
+    assert max(under.values()) > 1  # the search digest quotes several outlets

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from store.intake.fetch import FeedResult
     from store.query import QueryResult
     from store.storage.index import ItemIndex
+    from store.views import SourceListing
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,14 @@ class StorePolled(Message):
     directory: CompanyDirectory | None = None
     error: str | None = None
     feeds_changed: bool = False
+
+
+@dataclass
+class SourcesListed(Message):
+    """The sources pane's listing of `index`, gathered off the UI thread."""
+
+    index: ItemIndex
+    listing: SourceListing
 
 
 @dataclass

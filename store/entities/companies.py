@@ -579,6 +579,11 @@ class CompanyDirectory:
             self._index = _Index(self._companies)
         return self._index
 
+    def compile_text_regexes(self) -> None:
+        """Compile the name regexes now (~90 ms) rather than after the first megabyte of
+        text: before forking workers that all scan much text, so they inherit them."""
+        self._idx.text_regexes()
+
     def by_key(self, key: str) -> Company | None:
         return self._by_key.get(key)
 

@@ -40,6 +40,7 @@ from tui.messages import (
     LinkOpened,
     ReadToggled,
     Source,
+    SourcesListed,
 )
 from tui.widgets.article_list import ArticleList
 from tui.widgets.detail import DetailView
@@ -215,7 +216,7 @@ class ReaderScreen(Screen):
     def _after_first_frame(self) -> None:
         """The list has painted: now the sources pane, then search's caches off the UI thread."""
         store = self.newsdesk.store
-        self.query_one(SourceTree).rebuild(store)
+        self.list_sources(store.index)
         self.load_feeds()
         self._seen_index = store.index
         self.count_desk()
@@ -642,7 +643,7 @@ class ReaderScreen(Screen):
     def store_changed(self) -> None:
         """The store changed on disk: rebuild sources and re-run the filter in place."""
         store = self.newsdesk.store
-        self.query_one(SourceTree).rebuild(store)
+        self.list_sources(store.index)
         self.load_feeds()
         self._alert_watched(self._seen_index, store.index)
         self._seen_index = store.index
@@ -698,6 +699,25 @@ class ReaderScreen(Screen):
         watched = [(w.company.key, w.company.display_name, w.unread) for w in each]
         if not get_current_worker().is_cancelled:
             self.post_message(DeskCounted(total, watched, saved))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="sources",
+        exit_on_error=False,
+        description="listing the sources",
+    )
+    def list_sources(self, index: ItemIndex) -> None:
+        """Gather the sources pane's publishers and documents (reading every document
+        record: ~0.1 s at 100k items) off the UI thread."""
+        listing = views.source_listing(index, self.newsdesk.store.documents())
+        if not get_current_worker().is_cancelled:
+            self.post_message(SourcesListed(index, listing))
+
+    def on_sources_listed(self, event: SourcesListed) -> None:
+        store = self.newsdesk.store
+        if event.index is store.index:  # a listing of an index since replaced is stale
+            self.query_one(SourceTree).rebuild(store, event.listing)
 
     def on_desk_counted(self, event: DeskCounted) -> None:
         self.query_one(SourceTree).set_desk(event.watch_total, event.watched, event.saved)

@@ -20,7 +20,7 @@ from tui.widgets.detail import FAILING_MARK, Document, doc_text
 
 if TYPE_CHECKING:
     from store.storage.store import Store
-    from store.views import FeedSource
+    from store.views import FeedSource, SourceListing
 
 FEEDS = Source("feeds", "", "Feeds")
 
@@ -88,8 +88,9 @@ class SourceTree(Tree[Source]):
         text = Text(label, end="") if isinstance(label, str) else label
         return text.split()[0] if text.plain else text
 
-    def rebuild(self, store: Store) -> None:
-        """Rebuild from the store's index and documents, keeping the cursor's source."""
+    def rebuild(self, store: Store, listing: SourceListing) -> None:
+        """Rebuild from the store's index and its listing (`views.source_listing`, gathered
+        off the UI thread), keeping the cursor's source."""
         index = store.index
         current = self.cursor_node.data if self.cursor_node is not None else ALL
         expanded = {node.data for node in self._publisher_nodes() if node.is_expanded and node.data}
@@ -107,24 +108,13 @@ class SourceTree(Tree[Source]):
         self._add_desk_nodes()
         self._add_feed_nodes()
 
-        documents = sorted(store.documents(), key=lambda d: d.get("published") or "", reverse=True)
-        self.documents = {d["name"]: d for d in documents}
-        docs_by_publisher: dict[str, list[Document]] = {}
-        publisher_of, rows_by_document = index.publisher, index.rows_by_document
-        for doc in documents:
-            rows = rows_by_document.get(doc["name"], ())
-            for publisher in sorted({publisher_of[r] for r in rows}):
-                docs_by_publisher.setdefault(publisher, []).append(doc)
-
-        self._docs_by_publisher = docs_by_publisher
-        self._doc_counts = {
-            name: len(index.rows_by_document.get(name, ())) for name in self.documents
-        }
-        publishers = sorted(index.rows_by_publisher.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        for publisher, rows in publishers:
+        self.documents = listing.documents
+        self._docs_by_publisher = listing.by_publisher
+        self._doc_counts = listing.items
+        for publisher, items in listing.publishers:
             source = Source("publisher", publisher, publisher)
-            has_docs = bool(docs_by_publisher.get(publisher))
-            node = self.root.add(_label(publisher, len(rows)), data=source, allow_expand=has_docs)
+            has_docs = bool(listing.by_publisher.get(publisher))
+            node = self.root.add(_label(publisher, items), data=source, allow_expand=has_docs)
             if source in expanded:
                 self._populate(node)
                 node.expand()
