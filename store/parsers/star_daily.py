@@ -518,15 +518,11 @@ def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
     if not wanted:
         return {}
     text = "\n".join(line for line in lines if not _is_all_caps(line))
-    # The wanted words as whole `_WORD` tokens, in any case.
-    alternatives = "|".join(re.escape(word) for word in sorted(wanted, key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?<![A-Za-z])(?<![A-Za-z]['’])(?:{alternatives})(?![A-Za-z]|['’][A-Za-z])",
-        re.IGNORECASE | re.ASCII,
-    )
     alone: dict[str, dict[str, int]] = {}
     in_names: dict[str, dict[str, int]] = {}
-    for match in pattern.finditer(text):
+    for match in _WORD.finditer(text):  # whole words: a wanted one in any case
+        if match.group(0).lower() not in wanted:
+            continue
         start, end = match.span()
         before = text[max(0, start - 3) : start]
         before = before[before.rfind("\n") + 1 :].rstrip()  # within the line; spaces folded
