@@ -936,6 +936,39 @@ async def test_sources_come_after_the_first_frame_and_the_heap_is_frozen_until_e
     assert gc.get_freeze_count() == 0
 
 
+async def test_an_item_opened_before_the_sources_are_listed_gets_its_document_titles(
+    seeded_store, monkeypatch
+):
+    import threading
+
+    from store import views
+
+    listing_may_finish = threading.Event()
+    real = views.source_listing
+
+    def held_back(index, documents):  # a large store: the listing comes after the opening
+        listing_may_finish.wait(10)
+        return real(index, documents)
+
+    monkeypatch.setattr(views, "source_listing", held_back)
+    index = seeded_store.index
+    row = next(r for r in range(len(index)) if index.documents[r])
+    name = index.documents[row][0]
+    title = next(d["title"] for d in seeded_store.documents() if d["name"] == name)
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        app.reader.open_item(index.ids[row])
+        await pilot.pause()
+        documents = app.reader.query_one("#detail-documents", Static)
+        assert title not in plain(documents)  # the document's name only, for now
+        listing_may_finish.set()
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert app.reader.query_one(SourceTree).documents
+        assert title in plain(documents)
+
+
 async def test_the_heap_stays_frozen_after_opening_every_item_and_a_reload(seeded_store_dir):
     """The reader owns the freeze: segment loads and an index reload must not undo it."""
     import gc

@@ -510,3 +510,28 @@ def test_learned_companies_are_found_in_text_beside_the_curated_ones():
         "Qingfeng2 Photonics and Tencent said Qingfeng0 Photonics would follow."
     )]  # fmt: skip
     assert names == ["Qingfeng2 Photonics", "Tencent Holdings", "Qingfeng0 Photonics"]
+
+
+LEARNED_NAME = st.text(
+    st.sampled_from(list("AaBbTtXx09 .-'&é科技腾讯")), min_size=2, max_size=10
+).filter(lambda n: n.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(LEARNED_NAME, min_size=1, max_size=6),
+    st.lists(st.sampled_from(["Ab", "AB", "Tx", "T", "x", "0", "9", " ", ".", "-", "'", "é",
+                              "科技", "腾讯", "A科", "\n"]), max_size=20).map("".join),
+)  # fmt: skip
+def test_name_lookups_find_what_the_regexes_find_for_any_learned_names(names, text):
+    from store.entities import companies
+
+    learned = [
+        companies.Company.from_dict({"key": f"k{n}", "name": name, "listings": []}, learned=True)
+        for n, name in enumerate(names)
+    ]
+    index = companies._Index(learned)
+    lookup = index.name_lookup()
+    if lookup is not None:
+        for probe in (text, text.join(names), "".join(names) + text):
+            assert lookup.matches(probe) == index.regex_matches(probe)

@@ -716,8 +716,14 @@ class ReaderScreen(Screen):
 
     def on_sources_listed(self, event: SourcesListed) -> None:
         store = self.newsdesk.store
-        if event.index is store.index:  # a listing of an index since replaced is stale
-            self.query_one(SourceTree).rebuild(store, event.listing)
+        if event.index is not store.index:  # stale: list the index shown now instead
+            self.list_sources(store.index)
+            return
+        tree = self.query_one(SourceTree)
+        tree.rebuild(store, event.listing)
+        record = self.detail.record
+        if record is not None and self.detail.item_id is not None:
+            self.detail.show_item(record, tree.documents)  # opened first: now with doc titles
 
     def on_desk_counted(self, event: DeskCounted) -> None:
         self.query_one(SourceTree).set_desk(event.watch_total, event.watched, event.saved)
