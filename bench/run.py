@@ -150,9 +150,12 @@ def timed_command(args: Sequence[str], what: str) -> float:
 
 
 def copy_store(source: Path, target: Path) -> Path:
+    """A copy of a store, written out to disk before it is used: the command timed next
+    fsyncs its own files and must not wait for the copy's writeback."""
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".lock"))
+    os.sync()
     return target
 
 
