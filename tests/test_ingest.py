@@ -107,3 +107,22 @@ def test_programs_data_and_settings_are_refused_by_name_whatever_they_quote(tmp_
     assert results["items.csv"].error == "a .csv file (data), not a news document"
     assert results["config.YAML"].error == "a .yaml file (settings), not a news document"
     assert len(store.index.ids) == 20
+
+
+def test_an_ingest_commits_a_batch_per_so_many_documents_or_items(tmp_path, monkeypatch):
+    from tests.conftest import stable_seeds
+
+    def batches(documents: int, items: int) -> tuple[int, int]:
+        monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", documents)
+        monkeypatch.setattr(ingest_module, "BATCH_ITEMS", items)
+        store = Store(tmp_path / f"store-{documents}-{items}")
+        calls = []
+        add = store.add_documents
+        monkeypatch.setattr(store, "add_documents", lambda batch, **kw: calls.append(batch) or
+                            add(batch, **kw))  # fmt: skip
+        ingest_paths(store, [stable_seeds()], workers=1)
+        return len(calls), len(store.index)
+
+    assert batches(600, 20_000) == (1, 75)  # five documents: one commit
+    assert batches(2, 20_000) == (3, 75)  # 2 + 2 + 1 documents
+    assert batches(600, 1) == (5, 75)  # every document is a batch of its own items
