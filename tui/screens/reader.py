@@ -721,9 +721,7 @@ class ReaderScreen(Screen):
             return
         tree = self.query_one(SourceTree)
         tree.rebuild(store, event.listing)
-        record = self.detail.record
-        if record is not None and self.detail.item_id is not None:
-            self.detail.show_item(record, tree.documents)  # opened first: now with doc titles
+        self.detail.show_documents(tree.documents)  # an item opened first: now with titles
 
     def on_desk_counted(self, event: DeskCounted) -> None:
         self.query_one(SourceTree).set_desk(event.watch_total, event.watched, event.saved)

@@ -131,7 +131,15 @@ class DetailView(VerticalScroll, can_focus=True):
         else:
             self._set("related", "")
 
-        names = record["documents"]
+        self.show_documents(documents)
+        self.scroll_home(animate=False)
+
+    def show_documents(self, documents: Mapping[str, Document]) -> None:
+        """The documents the shown item appeared in, by title where `documents` has them
+        (the rest of the detail and its scroll position stay as they are)."""
+        if self.record is None or self.item_id is None:
+            return
+        names = self.record["documents"]
         text = Text(f"Appeared in {plural(len(names), 'document')}", "bold underline", end="")
         for name in names:
             doc = documents.get(name, {})
@@ -143,7 +151,6 @@ class DetailView(VerticalScroll, can_focus=True):
             if details:
                 text.append("  " + " · ".join(details), "dim")
         self._set("documents", text)
-        self.scroll_home(animate=False)
 
     def show_desk(self, tags: Sequence[str], note: str) -> None:
         """The user's tags and note on the item shown (plain text)."""
