@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from store.storage import generation as generation_module
 from store.storage import index as index_module
 from store.storage.restore import reindex, restore_backups
 from store.storage.store import Store
@@ -107,6 +108,7 @@ def committed_files(points: list[str]) -> set[str]:
         "companies": re.compile(r"^companies-g\d{6}\.json$"),
         "index base": re.compile(r"^index-g\d{6}\.base$"),
         "index delta": re.compile(r"^index-g\d{6}\.delta$"),
+        "index piece": re.compile(r"^index-g\d{6}\.piece$"),
     }
     targets = [p.split(" ", 1)[1] for p in points if p.startswith("replace ")]
     return {kind for kind, pattern in kinds.items() if any(pattern.match(t) for t in targets)}
@@ -243,7 +245,12 @@ def ingested(tmp_path: Path) -> Path:
     return base
 
 
-def test_a_killed_ingest_shows_whole_batches_and_converges(ingested: Path, tmp_path: Path):
+@pytest.mark.parametrize(("max_pieces", "index_file"), [(16, "index piece"), (0, "index delta")])
+def test_a_killed_ingest_shows_whole_batches_and_converges(
+    ingested: Path, tmp_path: Path, monkeypatch, max_pieces: int, index_file: str
+):
+    """Each batch appends an index piece, or (after MAX_PIECES of them) writes the delta."""
+    monkeypatch.setattr(generation_module, "MAX_PIECES", max_pieces)
     states = _reference(tmp_path, "reference", ingested, INGEST)
     assert states[0] != states[1] != states[2]
 
@@ -260,7 +267,7 @@ def test_a_killed_ingest_shows_whole_batches_and_converges(ingested: Path, tmp_p
     traced = write_points(ingested, INGEST, tmp_path)
     assert len(traced) == points
     assert committed_files(traced) == {
-        "manifest", "corpus segment", "documents segment", "companies", "index delta"
+        "manifest", "corpus segment", "documents segment", "companies", index_file
     }  # fmt: skip
 
 
@@ -271,12 +278,12 @@ def test_a_killed_compaction_shows_whole_batches_and_converges(
     ingested: Path, tmp_path: Path, monkeypatch
 ):
     """A batch whose index delta has grown past DELTA_MIN rows: the index is compacted into
-    a new base (the old base and delta are dropped), in the same commit as the batch."""
-    monkeypatch.setattr(index_module, "DELTA_MIN", 12)  # batch b writes a delta, c compacts
+    a new base (the old base and pieces are dropped), in the same commit as the batch."""
+    monkeypatch.setattr(index_module, "DELTA_MIN", 12)  # batch b appends a piece, c compacts
     states = _reference(tmp_path, "reference", ingested, INGEST)
     traced = write_points(ingested, INGEST, tmp_path)
-    assert {"index base", "index delta"} <= committed_files(traced)
-    assert any(p.startswith("unlink index-") and p.endswith(".delta") for p in traced)
+    assert {"index base", "index piece"} <= committed_files(traced)
+    assert any(p.startswith("unlink index-") and p.endswith(".piece") for p in traced)
 
     def check(root: Path, acked: list[str]) -> None:
         k = len(acked)

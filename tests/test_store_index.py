@@ -1,16 +1,20 @@
-"""The index on disk: a base written at compaction, a delta written by every batch, read
-lazily (one value, one posting list) or whole, and rebuilt when damaged."""
+"""The index on disk: a base written at compaction, a piece appended by every batch (the
+delta written whole after MAX_PIECES of them), read lazily (one value, one posting list) or
+whole, and rebuilt when damaged."""
 
 from __future__ import annotations
 
 import random
+import shutil
 from collections import Counter
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from store.storage import generation as generation_module
 from store.storage import index as index_module
 from store.storage.columns import ColumnFile
 from store.storage.errors import CorruptStoreError
@@ -30,6 +34,15 @@ def index_files(root: Path) -> tuple[Path, Path | None]:
     data = manifest(root)
     delta = data["delta"][0] if data["delta"] else None
     return root / data["index"][0], (root / delta if delta else None)
+
+
+def index_pieces(root: Path) -> list[Path]:
+    return [root / name for name, _ in manifest(root)["pieces"]]
+
+
+def index_names(root: Path) -> set[str]:
+    base, delta = index_files(root)
+    return {base.name, *([delta.name] if delta else []), *(p.name for p in index_pieces(root))}
 
 
 def mapping_name(column: str) -> str:
@@ -74,17 +87,90 @@ def small_delta(monkeypatch):
     monkeypatch.setattr(index_module, "DELTA_MIN", 12)
 
 
-def test_a_batch_writes_only_a_delta_and_readers_see_the_same_rows(tmp_path: Path) -> None:
+def test_a_batch_appends_a_piece_and_readers_see_the_same_rows(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.add_documents(numbered_batch(1, 8))
     base, delta = index_files(tmp_path)
-    assert delta is None  # the first write makes a base
+    assert delta is None and not index_pieces(tmp_path)  # the first write makes a base
     stamp = base.stat().st_mtime_ns, base.stat().st_ino
-    store.add_documents(numbered_batch(2, 3))
-    again, delta = index_files(tmp_path)
-    assert again == base and (base.stat().st_mtime_ns, base.stat().st_ino) == stamp
-    assert delta is not None and delta.stat().st_size < base.stat().st_size
+    for b in range(2, 2 + generation_module.MAX_PIECES):
+        store.add_documents(numbered_batch(b, 3))
+        again, delta = index_files(tmp_path)
+        assert again == base and (base.stat().st_mtime_ns, base.stat().st_ino) == stamp
+        pieces = index_pieces(tmp_path)
+        assert delta is None and len(pieces) == b - 1  # only what the batch added, appended
+        assert pieces[-1].stat().st_size < base.stat().st_size
+        assert whole(open_store(tmp_path).index) == whole(store.index)
+    store.add_documents(numbered_batch(99, 3))  # one piece too many: the delta, written whole
+    _, delta = index_files(tmp_path)
+    assert delta is not None and not index_pieces(tmp_path)
+    assert {p.name for p in tmp_path.glob("index-*")} == index_names(tmp_path)
     assert whole(open_store(tmp_path).index) == whole(store.index)
+
+
+@pytest.mark.parametrize("delta_min", [12, 1000])
+def test_pieces_read_back_as_the_index_one_delta_gives(
+    tmp_path: Path, monkeypatch, delta_min: int
+) -> None:
+    """Rows added, reprints merged into rows of the base, of the delta and of earlier pieces:
+    a store that appends pieces reads back what one that writes its delta whole does, and
+    what an index rebuilt from the corpus says."""
+    monkeypatch.setattr(index_module, "DELTA_MIN", delta_min)
+    monkeypatch.setattr(generation_module, "MAX_PIECES", 3)
+    pieces, deltas = open_store(tmp_path / "pieces"), open_store(tmp_path / "deltas")
+    seen_pieces, replaced, patched = 0, 0, 0
+    for batch in shuffled_batches(7) + shuffled_batches(8):
+        pieces.add_documents(batch)
+        if index_pieces(tmp_path / "pieces"):
+            piece = pieces.index.piece
+            assert piece is not None
+            replaced, patched = replaced + len(piece.replaced), patched + len(piece.patches)
+        monkeypatch.setattr(generation_module, "MAX_PIECES", 0)
+        deltas.add_documents(batch)
+        monkeypatch.setattr(generation_module, "MAX_PIECES", 3)
+        seen_pieces = max(seen_pieces, len(index_pieces(tmp_path / "pieces")))
+        assert not index_pieces(tmp_path / "deltas")
+        expected = whole(open_store(tmp_path / "deltas").index)
+        assert whole(open_store(tmp_path / "pieces").index) == expected == whole(pieces.index)
+        rebuilt = tmp_path / f"rebuilt-{seen_pieces}-{len(expected['ids'])}"
+        shutil.copytree(tmp_path / "pieces", rebuilt)
+        open_store(rebuilt).reindex()  # from the corpus: what the index must say
+        assert whole(open_store(rebuilt).index) == expected
+        reader = open_store(tmp_path / "pieces").index
+        assert [reader.row_of(i) for i in expected["ids"]] == list(range(len(expected["ids"])))
+    assert seen_pieces == (3 if delta_min > 100 else 1)
+    assert patched and (replaced or delta_min < 100)  # base rows and delta rows changed
+
+
+def test_a_damaged_or_missing_piece_rebuilds_the_index(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    for b in range(1, 4):
+        store.add_documents(numbered_batch(b, 4))
+    expected = whole(store.index)
+    _, second = index_pieces(tmp_path)
+    second.write_bytes(second.read_bytes()[:-9])
+    assert whole(open_store(tmp_path).index) == expected  # rebuilt from the corpus
+    store = open_store(tmp_path)
+    store.add_documents(numbered_batch(4, 4))
+    expected = whole(store.index)
+    index_pieces(tmp_path)[-1].unlink()
+    assert whole(open_store(tmp_path).index) == expected
+
+
+def test_a_store_written_before_pieces_opens_and_takes_pieces(tmp_path: Path) -> None:
+    """A version-4 manifest (no pieces) is read; the next write appends a piece to it."""
+    store = open_store(tmp_path)
+    store.add_documents(numbered_batch(1, 4))
+    path = tmp_path / "manifest.json"
+    data = orjson.loads(path.read_bytes())
+    data["version"] = 4
+    del data["pieces"]
+    path.write_bytes(orjson.dumps(data))
+    assert whole(open_store(tmp_path).index) == whole(store.index)
+    reopened = open_store(tmp_path)
+    reopened.add_documents(numbered_batch(2, 4))
+    assert len(index_pieces(tmp_path)) == 1
+    assert whole(open_store(tmp_path).index) == whole(reopened.index)
 
 
 def test_lazy_reads_agree_with_whole_columns(tmp_path: Path, small_delta) -> None:
@@ -130,9 +216,7 @@ def test_compaction_keeps_the_delta_small(tmp_path: Path, small_delta) -> None:
         index = open_store(tmp_path).index
         assert index.delta_rows + len(index.patches) <= 12 + 9
     assert len(bases) > 1  # it compacted
-    assert not set(p.name for p in tmp_path.glob("index-*")) - set(
-        n for n in (index_files(tmp_path)[0].name, (index_files(tmp_path)[1] or Path()).name)
-    )  # old index files are deleted
+    assert {p.name for p in tmp_path.glob("index-*")} == index_names(tmp_path)  # old: deleted
 
 
 def test_resolve_prefix_reads_the_id_order(tmp_path: Path) -> None:
@@ -391,8 +475,6 @@ def test_a_column_file_with_one_checksum_a_section_is_still_read(tmp_path: Path)
     """Files written before block checksums (one CRC for each section) read as before."""
     import struct
     import zlib
-
-    import orjson
 
     from store.storage.columns import MAGIC, DamagedColumnFile, Writer, _pad
 

@@ -21,7 +21,7 @@ from store.storage.files import (
     fsync_dir,
     remove_stale_temps,
 )
-from store.storage.index import ItemIndex, open_index
+from store.storage.index import MAX_PIECES, ItemIndex, open_index
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE, WRITER_TEMPS
 from store.storage.manifest import Manifest, Version
 from store.storage.segments import Corpus
@@ -34,8 +34,9 @@ def read_index(root: Path, manifest: Manifest) -> ItemIndex | None:
         return None
     path = Path(root) / manifest.index.name
     delta = Path(root) / manifest.delta.name if manifest.delta else None
+    pieces = [Path(root) / piece.name for piece in manifest.pieces]
     try:
-        index = open_index(path, delta)
+        index = open_index(path, delta, pieces)
     except FileNotFoundError:
         return None
     except DamagedColumnFile:
@@ -63,6 +64,7 @@ class NextGeneration:
         self.companies = current.companies
         self.index = current.index
         self.delta = current.delta
+        self.pieces = current.pieces
         self.changed = False
         for prefix in WRITER_TEMPS:
             remove_stale_temps(self.root, prefix)
@@ -114,8 +116,9 @@ class NextGeneration:
         self.changed = True
 
     def write_index(self, index: ItemIndex) -> ItemIndex:
-        """Write the index: its delta over the current base, or, when the delta has grown
-        (or there is no base file yet), a new base. The index as written (its base named)."""
+        """Write the index: what its batch changed as a piece after the current files; or,
+        after MAX_PIECES of them, its whole delta over the current base; or, when the delta
+        has grown (or there is no base file yet), a new base. The index as written."""
         # derived files: a damaged index is rebuilt from the corpus, not restored
         base_name = index.base.name
         current = self.index.name if self.index is not None else None
@@ -125,11 +128,17 @@ class NextGeneration:
             name = manifests.index_name(self.generation, "base")
             index.write_base(self.root / name)
             index.base.name = name
-            self.index, self.delta = Version(name), None
+            self.index, self.delta, self.pieces = Version(name), None, ()
+        elif index.piece is not None and len(self.pieces) < MAX_PIECES:
+            name = manifests.index_name(self.generation, "piece")
+            chain = (self.delta, *self.pieces)
+            after = chain[-1].name if chain[-1] is not None else None
+            index.write_piece(self.root / name, base_name, after)
+            self.pieces = (*self.pieces, Version(name))
         else:
             name = manifests.index_name(self.generation, "delta")
             index.write_delta(self.root / name, base_name)
-            self.delta = Version(name)
+            self.delta, self.pieces = Version(name), ()
         self.changed = True
         return index
 
@@ -142,6 +151,7 @@ class NextGeneration:
             self.delta,
             doc_segments=dict(self.doc_segments),
             companies=self.companies,
+            pieces=self.pieces,
         )
 
     def commit(self, *, keep_backup: bool = True) -> Manifest:

@@ -2,13 +2,14 @@
 
 One `Row` per item; its fields are the columns, in the order they are written once, here.
 
-On disk the index is two column files (store/storage/columns.py), both named by the
-manifest: a **base**, written whole only when it is compacted, and a **delta**, written by
-every batch, holding the rows added since the base (each with its insertion point in the
-base) and the new values of base rows a batch changed (patches). A batch therefore writes
-what it adds plus the delta, which compaction keeps under `max(DELTA_MIN, rows / DELTA_SHARE)`
-rows; compaction rewrites the base with everything, so each row is rewritten a bounded
-number of times on average (the base at least doubles... see `needs_compaction`).
+On disk the index is column files (store/storage/columns.py) the manifest names: a
+**base**, written whole only when it is compacted; a **delta**, the rows added since the base
+(each with its insertion point in the base) and the new values of base rows changed since
+(patches); and up to MAX_PIECES **pieces** after it, each what one batch changed (`Piece`).
+A batch appends a piece: it writes what it adds, not what is stored. Every MAX_PIECES-th
+batch writes the delta whole instead (the pieces folded in), and compaction, when the delta
+passes `max(DELTA_MIN, rows / DELTA_SHARE)` rows, writes the base; so each row is rewritten
+a bounded number of times on average (see `needs_compaction`).
 
 Reading is lazy: a column (`index.title`) is a `Column`, a sequence that reads one value
 from the mapped base file without decoding the rest, and decodes the whole column the first
@@ -24,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import accumulate, chain, groupby, repeat
-from operator import add
+from operator import add, itemgetter
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar, cast, overload
 
@@ -40,6 +41,7 @@ from store.text.cjk import cjk_pattern
 INDEX_VERSION = 5  # 5: value tables as string sections (one value read alone)
 DELTA_MIN = 20_000  # a delta may hold this many rows and patches before compaction ...
 DELTA_SHARE = 16  # ... or one sixteenth of the base, whichever is more
+MAX_PIECES = 16  # batches appended as pieces before the delta is written whole again
 _REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
 
 
@@ -112,6 +114,21 @@ Value = str | tuple[str, ...] | int
 Columns = dict[str, list[Value]]  # column name -> its values, row by row
 Patch = tuple[Value, ...]  # the new values of a row's PATCHABLE columns, in that order
 T = TypeVar("T")
+
+
+class Piece(NamedTuple):
+    """What one batch changed in the index, as it is appended on disk (an index piece)."""
+
+    rows: Columns  # the rows it added, newest first
+    ops: list[int]  # their insertion points in the base
+    replaced: dict[str, Patch]  # id -> the new PATCHABLE values of a row in the delta
+    patches: dict[int, Patch]  # base row -> its new PATCHABLE values
+    documents: dict[str, tuple[str, str]]  # name -> (doc id, sha256) of documents written
+    tokens: dict[int, str]  # segment -> the token of the file it wrote
+    generation: int
+    next_doc: int
+
+
 _DEFAULTS: dict[str, Value] = dict.fromkeys(COLUMNS, "")
 _DEFAULTS.update(dict.fromkeys(_MULTI, ()))
 _DEFAULTS.update(dict.fromkeys(_INTS, 0))
@@ -802,6 +819,7 @@ class ItemIndex:
         tokens: dict[int, str] | None = None,
         documents: dict[str, tuple[str, str]] | None = None,
         next_doc: int = 1,
+        piece: Piece | None = None,
     ) -> None:
         if isinstance(base, dict):  # columns by name; the ones not given take defaults
             n = len(base["ids"])
@@ -815,6 +833,7 @@ class ItemIndex:
         self.tokens: dict[int, str] = dict(tokens or {})
         self.documents_added: dict[str, tuple[str, str]] = dict(documents or {})  # since base
         self.next_doc_id = next_doc  # the TinyDB doc id the next new document gets
+        self.piece = piece  # what `with_batch` added to the index it was made from
         self._d = len(self.delta["ids"])
         self._n = base.n + self._d
         self._positions = [op + k for k, op in enumerate(self.ops)]  # final rows, ascending
@@ -1160,14 +1179,12 @@ class ItemIndex:
         `documents` (name -> (doc id, sha256) of the documents written). `known_rows`:
         rows of changed ids the caller has already found (id -> row in this index)."""
         known_rows = known_rows or {}
-        delta = {name: list(values) for name, values in self.delta.items()}
-        patches = dict(self.patches)
         delta_rows = self._delta_rows
+        replaced: dict[str, Patch] = {}
+        patches: dict[int, Patch] = {}
         for item_id, values in changed.items():
-            k = delta_rows.get(item_id)
-            if k is not None:
-                for name, value in zip(PATCHABLE, values, strict=True):
-                    delta[name][k] = value
+            if item_id in delta_rows:
+                replaced[item_id] = values
                 continue
             row = known_rows.get(item_id)
             if row is None:
@@ -1175,35 +1192,47 @@ class ItemIndex:
             assert row is not None
             _, base_row = self._locate(row)
             patches[base_row] = values
-        new_orders = [row.order() for row in new_rows]
-        new_ops = self.base.insertion_points(new_orders)
-        # the delta's rows and the new ones, newest first: one permutation (sorted at C
-        # speed on their sort keys, stable as sorting the rows themselves), taken by columns
-        keys = [*zip(delta["published"], delta["ids"], strict=True), *new_orders]
-        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
-        new_columns = list(zip(*new_rows, strict=True)) if new_rows else [()] * len(COLUMNS)
-        delta = {
-            name: [values[i] for i in order]
-            for name, values in (
-                (name, [*delta[name], *new_columns[i]]) for i, name in enumerate(COLUMNS)
-            )
-        }
-        all_ops = [*self.ops, *new_ops]
-        ops = [all_ops[i] for i in order]
-        all_tokens = dict(self.tokens)
-        all_tokens.update(tokens)
-        added = dict(self.documents_added)
-        added.update(documents or {})
-        return ItemIndex(
-            self.base,
-            delta,
-            ops,
+        ordered = sorted(new_rows, key=Row.order, reverse=True)
+        columns = list(zip(*ordered, strict=True)) if ordered else [()] * len(COLUMNS)
+        piece = Piece(
+            {name: list(values) for name, values in zip(COLUMNS, columns, strict=True)},
+            self.base.insertion_points([row.order() for row in ordered]),
+            replaced,
             patches,
+            dict(documents or {}),
+            dict(tokens),
             generation,
-            all_tokens,
-            added,
             self.next_doc_id if next_doc is None else next_doc,
         )
+        index = self.with_pieces([piece])
+        index.piece = piece
+        return index
+
+    def with_pieces(self, pieces: Sequence[Piece]) -> ItemIndex:
+        """This index with `pieces` applied in order: what reading them after its files
+        gives, and what a batch makes in memory (DamagedColumnFile if they do not fit)."""
+        delta, ops, patches = self.delta, self.ops, dict(self.patches)
+        tokens, documents = dict(self.tokens), dict(self.documents_added)
+        generation, next_doc = self.generation, self.next_doc_id
+        replaced: dict[str, Patch] = {}  # applied last: a row it changes may come after
+        for piece in pieces:
+            delta, ops = _merged(delta, ops, piece.rows, piece.ops)
+            replaced.update(piece.replaced)
+            patches.update(piece.patches)
+            tokens.update(piece.tokens)
+            documents.update(piece.documents)
+            generation, next_doc = piece.generation, piece.next_doc
+        if replaced:
+            if delta is self.delta:  # this index's lists are not changed under its readers
+                delta = {name: list(values) for name, values in delta.items()}
+            position = {item_id: k for k, item_id in enumerate(strings(delta["ids"]))}
+            for item_id, values in replaced.items():
+                k = position.get(item_id)
+                if k is None:
+                    raise DamagedColumnFile(f"a piece changes {item_id}, not in the delta")
+                for name, value in zip(PATCHABLE, values, strict=True):
+                    delta[name][k] = value
+        return ItemIndex(self.base, delta, ops, patches, generation, tokens, documents, next_doc)
 
     def needs_compaction(self) -> bool:
         """Whether the delta has grown enough to fold it into a new base."""
@@ -1270,13 +1299,7 @@ class ItemIndex:
         writer.u32("ops", self.ops)
         patched = sorted(self.patches)
         writer.u32("patch.rows", patched)
-        values = [self.patches[row] for row in patched]
-        for i, name in enumerate(PATCHABLE):
-            column = [v[i] for v in values]
-            if name in _CATEGORICAL:
-                _write_categorical(writer, f"patch.{name}", column)
-            else:
-                writer.i64(f"patch.{name}", integers(column))
+        _write_patches(writer, "patch", [self.patches[row] for row in patched])
         writer.write(
             path,
             {
@@ -1291,6 +1314,85 @@ class ItemIndex:
             },
             sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
         )
+
+    def write_piece(self, path: Path, base_name: str, after: str | None) -> None:
+        """Write what the batch that made this index changed (`piece`), to follow the file
+        named `after` (the delta or the last piece; None: the base itself)."""
+        piece = self.piece
+        assert piece is not None
+        writer = Writer()
+        _write_rows(writer, piece.rows)
+        writer.json("docdir", piece.documents)
+        writer.u32("ops", piece.ops)
+        replaced = list(piece.replaced)
+        writer.strings("repl.ids", replaced)
+        _write_patches(writer, "repl", [piece.replaced[item_id] for item_id in replaced])
+        patched = sorted(piece.patches)
+        writer.u32("patch.rows", patched)
+        _write_patches(writer, "patch", [piece.patches[row] for row in patched])
+        writer.write(
+            path,
+            {
+                "version": INDEX_VERSION,
+                "kind": "piece",
+                "rows": len(piece.ops),
+                "base": base_name,
+                "base_rows": self.base.n,
+                "after": after,
+                "generation": piece.generation,
+                "tokens": {str(k): v for k, v in piece.tokens.items()},
+                "next_doc": piece.next_doc,
+            },
+            sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
+        )
+
+
+def _merged(
+    columns: Columns, ops: list[int], run: Columns, run_ops: list[int]
+) -> tuple[Columns, list[int]]:
+    """Two runs of delta rows (with their insertion points), each newest first, as one: the
+    run's rows placed by binary search, then every column taken in one C-speed pass."""
+    if not run_ops:
+        return columns, ops
+    if not ops:
+        return {name: list(run[name]) for name in COLUMNS}, list(run_ops)
+    n = len(ops)
+    oldest_first = list(zip(reversed(columns["published"]), reversed(columns["ids"]), strict=True))
+    order: list[int] = []
+    start = 0
+    for j, key in enumerate(zip(run["published"], run["ids"], strict=True)):
+        newer = n - bisect_right(oldest_first, key)  # rows of `columns` before this one
+        if newer < start:
+            raise DamagedColumnFile("the rows of an index piece are not in order")
+        order.extend(range(start, newer))
+        order.append(n + j)
+        start = newer
+    order.extend(range(start, n))
+    take = itemgetter(*order)
+    merged = {name: list(take(columns[name] + run[name])) for name in COLUMNS}
+    return merged, list(take(ops + run_ops))
+
+
+def _write_patches(writer: Writer, prefix: str, values: list[Patch]) -> None:
+    for i, name in enumerate(PATCHABLE):
+        column = [v[i] for v in values]
+        if name in _CATEGORICAL:
+            _write_categorical(writer, f"{prefix}.{name}", column)
+        else:
+            writer.i64(f"{prefix}.{name}", integers(column))
+
+
+def _read_patches(file: ColumnFile, prefix: str, count: int) -> list[Patch]:
+    columns: list[list[Value]] = []
+    for name in PATCHABLE:
+        if name in _CATEGORICAL:
+            values = _value_table(file, f"{prefix}.{name}.values", name).all()
+            columns.append(decode_codes(file.u32(f"{prefix}.{name}.codes"), values))
+        else:
+            columns.append(list[Value](file.i64(f"{prefix}.{name}").tolist()))
+    if not all(len(c) == count for c in columns):
+        raise DamagedColumnFile(f"the {prefix} values are malformed")
+    return list(zip(*columns, strict=True)) if count else []
 
 
 def _write_categorical(writer: Writer, name: str, column: Sequence[Value]) -> None:
@@ -1331,58 +1433,109 @@ def _read_rows(file: ColumnFile, n: int, prefix: str = "") -> Columns:
     return columns
 
 
-def open_index(base_path: Path, delta_path: Path | None) -> ItemIndex:
-    """The index in a base file and, if any, a delta file over it (DamagedColumnFile if
-    they are not whole, not of this version, or do not fit together)."""
+def open_index(
+    base_path: Path, delta_path: Path | None, piece_paths: Sequence[Path] = ()
+) -> ItemIndex:
+    """The index in a base file, the delta over it if any and the pieces after that
+    (DamagedColumnFile if they are not whole, not of this version, or do not fit together)."""
     base = Base.open(base_path)
-    tokens_meta = base.meta.get("tokens", {})
-    generation = _generation(base.meta)
-    base_next = _next_doc(base.meta)
     if delta_path is None:
-        return ItemIndex(
-            base, generation=generation, tokens=_tokens(tokens_meta), next_doc=base_next
+        index = ItemIndex(
+            base,
+            generation=_generation(base.meta),
+            tokens=_tokens(base.meta.get("tokens", {})),
+            next_doc=_next_doc(base.meta),
         )
+    else:
+        index = _open_delta(base, base_path, delta_path)
+    if not piece_paths:
+        return index
+    pieces, after = [], delta_path.name if delta_path else None
+    for path in piece_paths:
+        pieces.append(_read_piece(path, base_path.name, base.n, after))
+        after = path.name
+    return index.with_pieces(pieces)
+
+
+def _open_delta(base: Base, base_path: Path, delta_path: Path) -> ItemIndex:
     file = ColumnFile(delta_path)
     meta = file.meta
     if meta.get("version") != INDEX_VERSION or meta.get("kind") != "delta":
         raise DamagedColumnFile("not a delta index of this version")
     if meta.get("base") != base_path.name or meta.get("base_rows") != base.n:
         raise DamagedColumnFile("the delta is not over this base")
-    d = meta.get("rows")
-    if type(d) is not int or d < 0:
-        raise DamagedColumnFile("no row count")
+    d = _row_count(meta)
     try:
         documents = _directory(file.json("docdir"))
         delta = _read_rows(file, d)
         ops = file.u32("ops").tolist()
         patched = file.u32("patch.rows").tolist()
-        patch_columns: list[list[Value]] = []
-        for name in PATCHABLE:
-            if name in _CATEGORICAL:
-                values = _value_table(file, f"patch.{name}.values", name).all()
-                codes = file.u32(f"patch.{name}.codes")
-                patch_columns.append(decode_codes(codes, values))
-            else:
-                patch_columns.append(list[Value](file.i64(f"patch.{name}").tolist()))
+        values = _read_patches(file, "patch", len(patched))
     except (KeyError, TypeError) as exc:
         raise DamagedColumnFile(f"malformed delta ({type(exc).__name__})") from None
-    if len(ops) != d or any(not 0 <= op <= base.n for op in ops) or ops != sorted(ops):
-        raise DamagedColumnFile("the insertion points are malformed")
-    if not all(len(c) == len(patched) for c in patch_columns):
-        raise DamagedColumnFile("the patches are malformed")
-    if any(not 0 <= row < base.n for row in patched):
-        raise DamagedColumnFile("a patch is out of range")
-    patches = dict(zip(patched, zip(*patch_columns, strict=True), strict=True))
+    _check_ops(ops, d, base.n)
+    _check_patched(patched, base.n)
     return ItemIndex(
         base,
         delta,
         ops,
-        patches,
+        dict(zip(patched, values, strict=True)),
         _generation(meta),
         _tokens(meta["tokens"]),
         documents,
         _next_doc(meta),
     )
+
+
+def _read_piece(path: Path, base_name: str, base_rows: int, after: str | None) -> Piece:
+    file = ColumnFile(path)
+    meta = file.meta
+    if meta.get("version") != INDEX_VERSION or meta.get("kind") != "piece":
+        raise DamagedColumnFile("not an index piece of this version")
+    if meta.get("base") != base_name or meta.get("base_rows") != base_rows:
+        raise DamagedColumnFile("the piece is not over this base")
+    if meta.get("after") != after:
+        raise DamagedColumnFile("the piece does not follow the index file before it")
+    d = _row_count(meta)
+    try:
+        documents = _directory(file.json("docdir"))
+        rows = _read_rows(file, d)
+        ops = file.u32("ops").tolist()
+        replaced = file.strings("repl.ids").all()
+        replaced_values = _read_patches(file, "repl", len(replaced))
+        patched = file.u32("patch.rows").tolist()
+        values = _read_patches(file, "patch", len(patched))
+    except (KeyError, TypeError) as exc:
+        raise DamagedColumnFile(f"malformed index piece ({type(exc).__name__})") from None
+    _check_ops(ops, d, base_rows)
+    _check_patched(patched, base_rows)
+    return Piece(
+        rows,
+        ops,
+        dict(zip(replaced, replaced_values, strict=True)),
+        dict(zip(patched, values, strict=True)),
+        documents,
+        _tokens(meta.get("tokens")),
+        _generation(meta),
+        _next_doc(meta),
+    )
+
+
+def _row_count(meta: dict[str, object]) -> int:
+    d = meta.get("rows")
+    if type(d) is not int or d < 0:
+        raise DamagedColumnFile("no row count")
+    return d
+
+
+def _check_ops(ops: list[int], d: int, base_rows: int) -> None:
+    if len(ops) != d or any(not 0 <= op <= base_rows for op in ops) or ops != sorted(ops):
+        raise DamagedColumnFile("the insertion points are malformed")
+
+
+def _check_patched(patched: list[int], base_rows: int) -> None:
+    if any(not 0 <= row < base_rows for row in patched):
+        raise DamagedColumnFile("a patch is out of range")
 
 
 def _generation(meta: dict[str, object]) -> int:

@@ -7,7 +7,7 @@
   (store/storage/segments.py). A writer never changes a file: it writes new ones.
 - `documents-gGGGGGG.json`: TinyDB, table `documents` (one record per ingested document)
   and table `companies` (companies learned at ingest).
-- `index-gGGGGGG.json`: the derived, columnar item index, newest first
+- `index-gGGGGGG.base`, `.delta`, `.piece`: the derived, columnar item index, newest first
   (store/storage/index.py); rebuilt from the corpus if missing or damaged (`newsdesk reindex`).
 - `state-<user>.json` (+ `.bak`): bookmarks and read marks (store/storage/state.py).
 - `.lock`: the write lock held while a write reads, changes and commits files.

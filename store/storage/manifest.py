@@ -26,7 +26,8 @@ from store.storage.errors import CorruptStoreError, StoreError, backup_path, os_
 from store.storage.files import atomic_write, parse_json, read_bytes
 
 MANIFEST_FILE = "manifest.json"
-MANIFEST_VERSION = 4
+MANIFEST_VERSION = 5  # 5: index pieces
+READABLE_VERSIONS = (4, MANIFEST_VERSION)  # a version-4 manifest is one without pieces
 _HINT = "run: newsdesk restore (it puts back the previous manifest), or newsdesk reindex"
 
 # Files a generation writes; anything matching these that the manifest does not name is the
@@ -98,12 +99,14 @@ class Manifest:
     legacy: bool = False  # read from a store without a manifest (not yet written)
     doc_segments: dict[int, Version] = field(default_factory=dict)  # documents table
     companies: Version | None = None  # companies learned at ingest
+    pieces: tuple[Version, ...] = ()  # index pieces after the delta, oldest first
 
     def names(self) -> set[str]:
         """Every file this generation keeps: current files and their backups."""
         names = {MANIFEST_FILE}
         versions = (*self.segments.values(), *self.doc_segments.values())
-        for version in (*versions, self.documents, self.companies, self.index, self.delta):
+        indexes = (self.index, self.delta, *self.pieces)
+        for version in (*versions, self.documents, self.companies, *indexes):
             if version is not None:
                 names.add(version.name)
                 if version.backup:
@@ -123,6 +126,7 @@ class Manifest:
                 "documents": self.documents.to_json() if self.documents else None,
                 "index": self.index.to_json() if self.index else None,
                 "delta": self.delta.to_json() if self.delta else None,
+                "pieces": [v.to_json() for v in self.pieces],
                 "doc_segments": {str(n): v.to_json() for n, v in sorted(self.doc_segments.items())},
                 "companies": self.companies.to_json() if self.companies else None,
             }
@@ -132,13 +136,16 @@ class Manifest:
     def parse(cls, path: Path, raw: bytes) -> Manifest:
         data = parse_json(path, raw, _HINT)
         try:
-            if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+            if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
                 raise ValueError("not a manifest of this version")
             generation = data["generation"]
             if type(generation) is not int or generation < 0:
                 raise ValueError("no generation")
             segments = _numbered(data["segments"])
             doc_segments = _numbered(data.get("doc_segments") or {})
+            pieces = data.get("pieces") or []
+            if not isinstance(pieces, list):
+                raise ValueError("the index pieces are malformed")
 
             def version(key: str) -> Version | None:
                 value = data.get(key)
@@ -152,6 +159,7 @@ class Manifest:
                 version("delta"),
                 doc_segments=doc_segments,
                 companies=version("companies"),
+                pieces=tuple(Version.from_json(v) for v in pieces),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "malformed manifest"
