@@ -23,12 +23,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, TypeVar
+from typing import TypedDict, TypeVar
 
 import orjson
 
 from store.storage.errors import CorruptStoreError
 from store.storage.files import (
+    FileLock,
     atomic_write,
     file_lock,
     held_in,
@@ -39,9 +40,6 @@ from store.storage.files import (
 )
 from store.storage.state import STATE_LOCK_TIMEOUT, current_user
 from store.text.sanitize import clean_line, strip_controls
-
-if TYPE_CHECKING:
-    import filelock
 
 T = TypeVar("T")
 
@@ -214,7 +212,7 @@ class Desk:
         self._load()
 
     @cached_property
-    def _lock(self) -> filelock.FileLock:  # made when the desk is first changed
+    def _lock(self) -> FileLock:  # made when the desk is first changed
         return file_lock(self.root / f".desk-{self.user}.lock", self._lock_timeout)
 
     # reading

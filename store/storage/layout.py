@@ -22,12 +22,8 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from store.storage.files import file_lock, held
-
-if TYPE_CHECKING:
-    import filelock
+from store.storage.files import FileLock, file_lock, held
 
 LOCK_FILE = ".lock"
 DOCUMENTS_TABLE = "documents"
@@ -38,10 +34,10 @@ LOCK_TIMEOUT = 30.0
 WRITER_TEMPS = (".corpus-", ".index", ".documents", ".manifest.json.")
 
 
-def write_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> filelock.FileLock:
+def write_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
     return file_lock(Path(root) / LOCK_FILE, timeout)
 
 
-def holding(lock: filelock.FileLock, root: Path) -> contextlib.AbstractContextManager[None]:
+def holding(lock: FileLock, root: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the store's write lock (StoreLockedError if another newsdesk keeps it)."""
     return held(lock, f"the store {root}", busy_hint="an ingest may be running")

@@ -15,12 +15,12 @@ import re
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import orjson
 
 from store.storage.errors import CorruptStoreError, StoreError, os_reason
 from store.storage.files import (
+    FileLock,
     Stamp,
     atomic_write,
     file_lock,
@@ -29,9 +29,6 @@ from store.storage.files import (
     read_bytes,
     remove_stale_temps,
 )
-
-if TYPE_CHECKING:
-    import filelock
 
 STATE_LOCK_TIMEOUT = 10.0
 _KINDS = ("bookmarks", "read")
@@ -91,7 +88,7 @@ class UserState:
         self._load()
 
     @cached_property
-    def _lock(self) -> filelock.FileLock:  # made when a mark is first changed
+    def _lock(self) -> FileLock:  # made when a mark is first changed
         return file_lock(self.root / f".state-{self.user}.lock", self._lock_timeout)
 
     @property

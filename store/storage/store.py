@@ -24,7 +24,7 @@ from store.storage.documents import (
     segment_of,
 )
 from store.storage.errors import AmbiguousIdError, CorruptStoreError, StoreError, os_reason
-from store.storage.files import Record, Stamp, read_bytes, stamp
+from store.storage.files import FileLock, LockTimeout, Record, Stamp, read_bytes, stamp
 from store.storage.generation import NextGeneration, read_index
 from store.storage.index import ItemIndex, rebuild
 from store.storage.layout import (
@@ -44,9 +44,6 @@ from store.storage.records import (
 )
 from store.storage.segments import CORPUS_HINT, Corpus, Segment, raw_needle, records_holding
 from store.storage.state import UserState
-
-if TYPE_CHECKING:
-    import filelock
 
 if TYPE_CHECKING:  # writing and restoring are imported when they happen: a one-shot reader
     from store.storage.batch import AddResult, KeyLookup, KeyMap  # (dedupe's rapidfuzz)
@@ -402,7 +399,7 @@ class Store:
     # internals
 
     @cached_property
-    def _lock(self) -> filelock.FileLock:  # made when the store is first written
+    def _lock(self) -> FileLock:  # made when the store is first written
         return write_lock(self.root, self._lock_timeout)
 
     def _write_lock(self) -> contextlib.AbstractContextManager[None]:
@@ -446,11 +443,9 @@ class Store:
         self._corpus.clear()
 
     def _rebuild_and_save(self, manifest: Manifest) -> tuple[Manifest, ItemIndex]:
-        import filelock
-
         try:
             self._lock.acquire(timeout=2.0)
-        except (filelock.Timeout, OSError):  # busy or read-only: rebuild in memory only
+        except (LockTimeout, OSError):  # busy or read-only: rebuild in memory only
             documents = DocumentTable(self.root, manifest)
             return manifest, rebuild(self._corpus, manifest.generation, documents)
         try:
