@@ -1261,3 +1261,21 @@ async def test_a_slash_typed_fast_in_the_filter_stays_where_it_was_typed(seeded_
             app.post_message(events.Key(key, char))  # as fast as a terminal sends them
         await pilot.pause()
         assert app.reader.filter_input.value == "di/yi"
+
+
+async def test_a_later_sources_listing_keeps_the_source_shown(seeded_store):
+    """The listing that follows every store change rebuilds the tree: the source shown stays,
+    even one chosen without moving the tree's cursor (the listing once put it back on All)."""
+    app = NewsdeskApp(seeded_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = app.reader.query_one(SourceTree)
+        publisher = seeded_store.index.publisher[0]
+        source = Source("publisher", publisher, publisher)
+        app.reader.post_message(SourceTree.SourceChosen(source, tree))
+        await settle(pilot)
+        assert app.reader.source == source
+        app.reader.list_sources(seeded_store.index)  # what a store change starts
+        await wait_for_workers(app)
+        await settle(pilot)
+        assert app.reader.source == source and tree.cursor_node.data == source

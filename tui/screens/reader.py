@@ -720,7 +720,7 @@ class ReaderScreen(Screen):
             self.list_sources(store.index)
             return
         tree = self.query_one(SourceTree)
-        tree.rebuild(store, event.listing)
+        tree.rebuild(store, event.listing, keep=self.source)  # not reset by a late listing
         self.detail.show_documents(tree.documents)  # an item opened first: now with titles
 
     def on_desk_counted(self, event: DeskCounted) -> None:

@@ -88,11 +88,11 @@ class SourceTree(Tree[Source]):
         text = Text(label, end="") if isinstance(label, str) else label
         return text.split()[0] if text.plain else text
 
-    def rebuild(self, store: Store, listing: SourceListing) -> None:
+    def rebuild(self, store: Store, listing: SourceListing, keep: Source | None = None) -> None:
         """Rebuild from the store's index and its listing (`views.source_listing`, gathered
-        off the UI thread), keeping the cursor's source."""
+        off the UI thread), the cursor on `keep` (the source shown), else where it was."""
         index = store.index
-        current = self.cursor_node.data if self.cursor_node is not None else ALL
+        current = keep or (self.cursor_node.data if self.cursor_node is not None else ALL)
         expanded = {node.data for node in self._publisher_nodes() if node.is_expanded and node.data}
         self.clear()
         self._feeds_node = None  # cleared with the rest: added again below
