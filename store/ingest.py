@@ -19,6 +19,7 @@ from store.model import ParsedDocument, ParsedItem
 from store.parsers import UnknownLayoutError, parse_document
 from store.paths import bundled_seeds_dir
 from store.storage.errors import os_reason
+from store.text.patterns import compile_all
 from store.text.sanitize import UndecodableError, clean_line, decode_document, path_text, sanitize
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
@@ -335,9 +336,10 @@ def _prepared_files(
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         if "fork" in methods:
-            # the directory's name patterns take ~0.1 s to compile: compiled once here, the
-            # forked workers inherit them instead of each compiling its own
+            # the directory's name patterns take ~0.1 s to compile, the layouts' ~40 ms:
+            # compiled once here, the forked workers inherit them instead of each compiling
             CompanyDirectory.bundled().compile_text_regexes()
+            compile_all()
         learned = [c.to_dict() for c in linker.directory.companies if c.learned]
         try:
             initargs = (learned, os.getpid())

@@ -27,6 +27,7 @@ from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines, is_prose
 from store.text.dates import CHINA_OFFSET, DATE_TIME, iso_published
+from store.text.patterns import lazy_pattern
 from store.text.prose import first_sentence, fold, folded_lines, headline, split_authors
 
 NAME = "caixin_listing"
@@ -43,15 +44,15 @@ _NAME = (
     r"(?:\s+(?:staff|reporters?|writers?|editors?|correspondents?))?"
 )
 _AUTHORS = rf"(?:[Bb]y\s+)?{_NAME}(?:\s*(?:,\s*and\s+|,|，|、|;|&|\s+and\s+)\s*{_NAME}){{0,11}}"
-_BYLINE = re.compile(
+_BYLINE = lazy_pattern(
     rf"(?P<authors>{_AUTHORS})\s*/\s*{DATE_TIME}\s*(?:/\s*(?P<section>[^/]{{1,60}}))?"
 )
-_CONTACT = re.compile(
+_CONTACT = lazy_pattern(
     r"contact\s+(?:the\s+)?(?:reporter|editor|writer|author|us|reporters|editors)\b", re.I
 )
-_RELATED = re.compile(r"related\s*(?:stories|articles|reading)?\s*[:：]\s*(?P<headline>.*)", re.I)
+_RELATED = lazy_pattern(r"related\s*(?:stories|articles|reading)?\s*[:：]\s*(?P<headline>.*)", re.I)
 # Lines of the page, not of a story (one pattern, matched once per line).
-_FURNITURE = re.compile(
+_FURNITURE = lazy_pattern(
     "|".join(
         f"(?:{pattern})"
         for pattern in (
@@ -78,7 +79,7 @@ _FURNITURE = re.compile(
     ),
     re.IGNORECASE,
 )
-_CHANNEL_BLURB = re.compile(r"(?P<channel>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})\s+is\s+Caixin\b")
+_CHANNEL_BLURB = lazy_pattern(r"(?P<channel>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})\s+is\s+Caixin\b")
 
 
 def _is_page_title(line: str) -> bool:
@@ -199,7 +200,7 @@ _STOPWORDS = frozenset(
         "new",
     ]
 )
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = lazy_pattern(r"[^\W\d_]{3,}")
 
 
 def _words(text: str) -> set[str]:
@@ -309,7 +310,7 @@ def parse_caixin_listing(text: str, name: str, file_date: date | None = None) ->
 
 # ------------------------------------------------------------------------------- detection
 
-_NAME_MENTION = re.compile(r"\bCaixin\b", re.IGNORECASE)
+_NAME_MENTION = lazy_pattern(r"\bCaixin\b", re.IGNORECASE)
 _HEAD_LINES = 12
 _LEDE_MIN_WORDS = 8
 _LEDE_LOOKAHEAD = 8  # furniture and captions between a byline and its lede: a few lines

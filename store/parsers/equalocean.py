@@ -35,6 +35,7 @@ from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines
 from store.text.cjk import has_cjk
 from store.text.dates import DATE_TIME, iso_published, utc_offset
+from store.text.patterns import lazy_pattern
 from store.text.prose import (
     COMPANY_SUFFIXES,
     first_sentence,
@@ -55,15 +56,15 @@ TITLE_LIMIT = 200
 # "Policy Updates", "Industry Updates": bullets or headlines, each over its paragraphs).
 _PART_KINDS = [
     (
-        re.compile(
+        lazy_pattern(
             r"(?:main|key|leading|major|top)\s+(?:players?|compan(?:y|ies))\s*'?\s*updates?",
             re.IGNORECASE,
         ),
         "updates",
     ),
-    (re.compile(r"(?:capital\s+markets?|ipo|listings?|earnings)\s+calendar", re.I), "calendar"),
+    (lazy_pattern(r"(?:capital\s+markets?|ipo|listings?|earnings)\s+calendar", re.I), "calendar"),
     (
-        re.compile(
+        lazy_pattern(
             r"(?:(?:key|other|major|notable|industry|sector|market|policy|policies|regulatory"
             r"|regulation|financing|funding|investment|investments|capital|technology|product"
             r"|m&a|deal)\s+(?:(?:and|&)\s+\w+\s+)?)?(?:events|updates?|news|deals|developments)"
@@ -75,7 +76,7 @@ _PART_KINDS = [
     ),
 ]
 
-_META = re.compile(
+_META = lazy_pattern(
     r"(?P<section>[^.:：]{0,40}?)\s*\bAuthors?\s*[:：]\s*(?P<authors>[^():：]{1,160}?)"
     rf"(?:\s+{DATE_TIME})?"
     r"\s*(?:\(\s*(?:GMT|UTC)\s*(?P<tz>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\))?",
@@ -83,16 +84,16 @@ _META = re.compile(
 )
 # `Tencent (0700: HK)`, `Alibaba (BABA: NYSE; 9988: HK)`, `Baidu (NASDAQ: BIDU)`, and a
 # name with a parenthesis of its own: `Ping An Insurance (Group) Company of China (2318: HK)`
-_HEADER = re.compile(
+_HEADER = lazy_pattern(
     r"(?P<name>[^()（）]{1,80}?(?:[(（][^()（）]{1,30}[)）][^()（）]{0,60}?)?)"
     r"\s*[(（](?P<listings>[^()（）]{1,60})[)）]"
 )
 # A parenthesis inside a bare company name: `(Group)`, `(Shanghai)`, `（集团）`
-_NAME_PARENTHESIS = re.compile(r"[(（][^()（）]{1,30}[)）]")
+_NAME_PARENTHESIS = lazy_pattern(r"[(（][^()（）]{1,30}[)）]")
 _BARE_HEADER_MAX_WORDS = 6
 _BARE_HEADER_MAX_CHARS = 80
-_LISTING = re.compile(r"\s*(?P<a>[A-Za-z0-9.]{1,10})\s*[:：]\s*(?P<b>[A-Za-z0-9. ]{1,15}?)\s*")
-_LISTING_SEPARATORS = re.compile(r"[;,/、]|\s+and\s+")
+_LISTING = lazy_pattern(r"\s*(?P<a>[A-Za-z0-9.]{1,10})\s*[:：]\s*(?P<b>[A-Za-z0-9. ]{1,15}?)\s*")
+_LISTING_SEPARATORS = lazy_pattern(r"[;,/、]|\s+and\s+")
 _NAME_CONNECTORS = frozenset({"of", "and", "&", "de", "the"})
 
 
@@ -283,7 +284,7 @@ def parse_equalocean_report(text: str, name: str, file_date: date | None = None)
 
 # ------------------------------------------------------------------------------- detection
 
-_NAME_MENTION = re.compile(r"\bEqualOcean\b", re.IGNORECASE)
+_NAME_MENTION = lazy_pattern(r"\bEqualOcean\b", re.IGNORECASE)
 _HEAD_LINES = 10
 
 

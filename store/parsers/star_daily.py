@@ -37,50 +37,51 @@ from store.text.dates import (
     unnamed,
     year_from_dates,
 )
+from store.text.patterns import lazy_pattern
 from store.text.prose import folded_lines, shorten
 
 NAME = "star_daily"
 PUBLISHER = "STAR Market Daily"
 
 # The brief's own name, in its English spellings and in Chinese.
-BRIEF_NAME = re.compile(
+BRIEF_NAME = lazy_pattern(
     r"Science\s+and\s+Technology\s+Innovation\s+Board\s+Daily|STAR\s+Market\s+Daily|科创板日报",
     re.IGNORECASE,
 )
-_PREAMBLE_LINE = re.compile(
+_PREAMBLE_LINE = lazy_pattern(
     rf"{BRIEF_NAME.pattern}"
     r"|main\s+contents\s+of\s+today|\banchor\b|broadcast\s+for\s+you"
     r"|^(?:Transferred|Reprinted|Forwarded)\s+from\b|^Source\s*[:：]|^来源\s*[:：]|^转自",
     re.IGNORECASE,
 )
-_SECTION_MARKER = re.compile(
+_SECTION_MARKER = lazy_pattern(
     r"^[\[【〔]\s*(?P<name>[^\[\]【】〔〕]{1,80}?)\s*[\]】〕]\s*[.。:：]?$"
 )
-_SUB_LABEL = re.compile(r"^(?P<name>[^\s:：.。][^:：.。]{0,40}?)\s*[:：]$")
-_SOURCE_CREDIT = re.compile(r"^[(（][^()（）]{2,80}[)）]\s*[.。]?$")
-_TABLE_HEADER = re.compile(
+_SUB_LABEL = lazy_pattern(r"^(?P<name>[^\s:：.。][^:：.。]{0,40}?)\s*[:：]$")
+_SOURCE_CREDIT = lazy_pattern(r"^[(（][^()（）]{2,80}[)）]\s*[.。]?$")
+_TABLE_HEADER = lazy_pattern(
     r"^(?:(?:Ticker|Stock|Security)\s+(?:Name|Code)|Percentage\s+Change|Price\s+Change"
     r"|Inclusion\s+Date|Change\s*\(%\)|股票名称|涨跌幅|入选日期)$",
     re.IGNORECASE,
 )
 _EDITIONS = [
-    (re.compile(r"\bevening\b|晚报", re.IGNORECASE), "Evening"),
-    (re.compile(r"\bmorning\b|早报", re.IGNORECASE), "Morning"),
-    (re.compile(r"\b(?:noon|midday)\b|午报", re.IGNORECASE), "Midday"),
+    (lazy_pattern(r"\bevening\b|晚报", re.IGNORECASE), "Evening"),
+    (lazy_pattern(r"\bmorning\b|早报", re.IGNORECASE), "Morning"),
+    (lazy_pattern(r"\b(?:noon|midday)\b|午报", re.IGNORECASE), "Midday"),
 ]
 
 # "Name: claim", the name in title case ("Taiwan Affairs Office of the State Council: …").
 # A capitalised word, a number, CJK, or a camel-case brand ("iFlytek", "eHang").
 _NAME_WORD = r"(?:[A-Z0-9\u3400-\u9fff]|[a-z]{1,3}[A-Z])[\w&.'’()\-]*"
-_NAME_COLON = re.compile(
+_NAME_COLON = lazy_pattern(
     rf"^(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|the|and|for|on|in|de|&)){{0,7}})\s*[:：]\s*\S"
 )
 # A brand written all in lower case ("vivo: Launches …", "realme: …"): one word, and the claim
 # after the colon starts with a capital, so it is not the rest of a broken-off sentence.
-_BRAND_COLON = re.compile(
+_BRAND_COLON = lazy_pattern(
     r"^(?P<name>[a-z][\w&.'’\-]{1,24})\s*[:：]\s*(?=[A-Z0-9\u3400-\u9fff\"“])\S"
 )
-_SENTENCE_BREAK = re.compile(r"[.!?。！？][\"”’)]*\s+(?=[\"“(]?[A-Z])")
+_SENTENCE_BREAK = lazy_pattern(r"[.!?。！？][\"”’)]*\s+(?=[\"“(]?[A-Z])")
 _TERMINAL = (".", "。", "!", "！", "?", "？", ";", "；", '."', ".”", "…")
 _STOPWORDS = frozenset({
     "the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "with", "by", "from", "as",
@@ -172,7 +173,7 @@ def _mentions(title: str, body: list[str]) -> list[Mention]:
 
 # Lines of the page, not of any story: app promotions, risk warnings, translation notes,
 # editor credits, "load more".
-_FURNITURE = re.compile(
+_FURNITURE = lazy_pattern(
     r"(?:download|install|open|get|use)\b.{0,60}\bapps?\b"
     r"|.{0,60}\bapps?\s+(?:store|download)\b"
     r"|scan\s+(?:the\s+)?qr\s+code"
@@ -247,8 +248,8 @@ def _join_dangling(lines: list[str | None]) -> list[str]:
 
 
 # A page-title line: "STAR Market Daily | Midday Report", "STAR Evening News | Beijing …".
-_PAGE_TITLE = re.compile(rf"^(?:{BRIEF_NAME.pattern}|STAR\b|科创板).{{0,200}}?\s[|｜]\s", re.I)
-_NAME_ONLY = re.compile(rf"^[\"“]?(?:{BRIEF_NAME.pattern})[\"”]?$", re.IGNORECASE)
+_PAGE_TITLE = lazy_pattern(rf"^(?:{BRIEF_NAME.pattern}|STAR\b|科创板).{{0,200}}?\s[|｜]\s", re.I)
+_NAME_ONLY = lazy_pattern(rf"^[\"“]?(?:{BRIEF_NAME.pattern})[\"”]?$", re.IGNORECASE)
 
 
 def _is_header_line(line: str) -> bool:
@@ -263,7 +264,7 @@ def _is_header_line(line: str) -> bool:
     )
 
 
-_HEADER_WORDS = re.compile(
+_HEADER_WORDS = lazy_pattern(
     r"main\s+contents\s+of\s+today|anchor\b.{0,60}\bbroadcast|broadcast\s+for\s+you"
     r"|^(?:Transferred|Reprinted|Forwarded|Republished)\s+from\b|^Source\s*[:：]|^来源\s*[:：]"
     r"|^转自",
@@ -328,7 +329,7 @@ def _is_plain_heading(
     )
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = lazy_pattern(r"[\u3400-\u9fff]")
 
 
 # ---------------------------------------------------------------------------------- items
@@ -389,7 +390,7 @@ def _is_headline_shaped(line: str) -> bool:
     return len(line) <= _HEADLINE_MAX_CHARS and len(line.split()) <= _HEADLINE_MAX_WORDS
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9&\-]+")
+_CAPITALISED = lazy_pattern(r"\b[A-Z][A-Za-z0-9&\-]+")
 
 
 def _is_headline(line: str, following: str | None, after: str | None, current: _Item) -> bool:
@@ -486,9 +487,9 @@ def _headline_subject(title: str) -> str:
 # ---------------------------------------------------------------------------- headline case
 
 
-_LOWER = re.compile(r"[a-z]")
-_EIGHT_LETTERS = re.compile(r"(?:[^A-Za-z]*[A-Za-z]){8}")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+_LOWER = lazy_pattern(r"[a-z]")
+_EIGHT_LETTERS = lazy_pattern(r"(?:[^A-Za-z]*[A-Za-z]){8}")
+_WORD = lazy_pattern(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
 
 def _is_all_caps(line: str) -> bool:
@@ -539,7 +540,7 @@ def _word_casings(lines: list[str], wanted: set[str]) -> dict[str, str]:
     }
 
 
-_NAME_RUN = re.compile(
+_NAME_RUN = lazy_pattern(
     r"[A-Z][A-Za-z'’&-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][A-Za-z'’&-]*)+"
 )
 
@@ -642,7 +643,7 @@ def _header_date(lines: list[str]) -> tuple[date | None, tuple[int, int] | None]
 
 # A brief's year shows in its opening; a huge text is read that far for it.
 _DATE_SCAN_CHARS = 50_000
-_YEAR_NAMED = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)")
+_YEAR_NAMED = lazy_pattern(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)")
 
 
 def brief_year(text: str, month_day: tuple[int, int], latest: int | None = None) -> int | None:
@@ -717,17 +718,17 @@ def _document_title(edition: str, day: date) -> str:
 # contents ('"Science and Technology Innovation Board Daily" on March 26 - The main contents
 # of today's … include: …', "The Science and Technology Innovation Board Daily News on
 # October 14th: Today's evening news … mainly includes: …").
-_SUMMARY_LINE = re.compile(
+_SUMMARY_LINE = lazy_pattern(
     rf"^(?:The\s+)?[\"“]?(?:{BRIEF_NAME.pattern})[\"”]?"
     rf".{{0,80}}?(?:{'|'.join(unnamed(pattern) for pattern in MONTH_DAYS)}"
     r"|main\s+contents|mainly\s+includ|\binclude[sd]?\s*[:：]|\bare\s*[:：])",
     re.IGNORECASE,
 )
 # A summary written as circled numbers: "①Shenzhen will …; ②Montage Technology …".
-_CIRCLED_SUMMARY = re.compile(r"^[①❶⑴].{4,}[②❷⑵]")
+_CIRCLED_SUMMARY = lazy_pattern(r"^[①❶⑴].{4,}[②❷⑵]")
 # A line that only dates the brief: "DATE: Mar 25 2025", "Tuesday, 12 September 2023",
 # "2024年11月5日 星期二", "October 14th".
-_DATE_LINE = re.compile(
+_DATE_LINE = lazy_pattern(
     rf"^(?:(?:Date|Dated|日期)\s*[:：]\s*)?(?:{WEEKDAY}\.?,?\s+)?"
     rf"(?:{'|'.join(unnamed(pattern) for pattern in (*FULL_DATES, *MONTH_DAYS))})"
     rf"(?:\s*[,，]?\s*(?:{WEEKDAY}|星期.|周.))?\s*$",

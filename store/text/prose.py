@@ -11,6 +11,7 @@ from itertools import chain, groupby, islice
 from operator import eq
 
 from store.text.dates import MONTH_NAMES
+from store.text.patterns import lazy_pattern
 
 BULLETS = "•·▪●○◦‣∙*-–—"
 
@@ -35,9 +36,9 @@ _MONTH_ABBREVIATIONS = {name[:3].lower() for name in MONTH_NAMES if name != "May
 _ABBREVIATIONS = COMPANY_SUFFIXES | _TITLES | _SHORT_WORDS | _MONTH_ABBREVIATIONS
 # A sentence ends at . ! ? (closing quotes/brackets may follow) before whitespace and a capital,
 # digit or opening quote; CJK sentence marks end a sentence wherever they are.
-_SENTENCE_END = re.compile(r"([.!?])([\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|([。！？])")
-_WORD_BEFORE = re.compile(r"([\w.&'’-]*)$")
-_INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+_SENTENCE_END = lazy_pattern(r"([.!?])([\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|([。！？])")
+_WORD_BEFORE = lazy_pattern(r"([\w.&'’-]*)$")
+_INITIALISM = lazy_pattern(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 
 
 def fold(text: str) -> str:
@@ -135,7 +136,7 @@ def title_and_rest(paragraph: str, limit: int) -> tuple[str, str, bool]:
     return title, rest, cut
 
 
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|;|\s+and\s+|&)\s*")
+_AUTHOR_SEPARATORS = lazy_pattern(r"\s*(?:,\s*and\s+|,|;|\s+and\s+|&)\s*")
 
 
 def split_authors(text: str) -> list[str]:
