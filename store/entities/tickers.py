@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from store.text.patterns import lazy_pattern
+
 MARKETS = ("SH", "SZ", "BJ", "HK", "US")
 
 _MARKET_ALIASES = {
@@ -23,7 +25,7 @@ _MARKET_ALIASES = {
     "AMEX": "US", "NYSEAMERICAN": "US", "OTC": "US", "NYSEARCA": "US",
 }  # fmt: skip
 
-_US_SYMBOL = re.compile(r"^[A-Z]{1,5}(?:[.-][A-Z])?$")
+_US_SYMBOL = lazy_pattern(r"^[A-Z]{1,5}(?:[.-][A-Z])?$")
 
 
 def normalize_market(market: str) -> str | None:
@@ -129,8 +131,8 @@ class _Spelling:
                     break
 
 
-_SPACE = re.compile(r"\s")
-_CODE_CHAR = re.compile(r"[0-9A-Z]")
+_SPACE = lazy_pattern(r"\s")
+_CODE_CHAR = lazy_pattern(r"[0-9A-Z]")
 _BRACKETS = ("(", "（")
 _MARKETS = tuple(
     "." + market
@@ -218,11 +220,11 @@ _REUTERS_MARKETS = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE"}
 # Every ticker `find_tickers` reads is in brackets, written `CODE.MARKET` ("0700.HK") or
 # `MARKET` + six digits ("SH688184"): text with none of these holds none, and most items are
 # skipped without running the patterns.
-_TICKER_DOT = re.compile(r"\.[A-Z]|(?:SH|SZ|BJ)[0-9]")
+_TICKER_DOT = lazy_pattern(r"\.[A-Z]|(?:SH|SZ|BJ)[0-9]")
 
 
-_DOT_CAPITAL = re.compile(r"\.[A-Z]")  # a literal first: the scan for "." runs at C speed
-_MARKET_CODE = re.compile(r"(?:SH|SZ|BJ)[0-9]")
+_DOT_CAPITAL = lazy_pattern(r"\.[A-Z]")  # a literal first: the scan for "." runs at C speed
+_MARKET_CODE = lazy_pattern(r"(?:SH|SZ|BJ)[0-9]")
 
 
 def may_hold_tickers(text: str) -> bool:
@@ -257,10 +259,10 @@ def find_tickers(text: str) -> list[TickerMatch]:
 
 
 _QUERY_FORMS = [
-    re.compile(r"^(?P<code>[0-9]{1,6}|[A-Z]{1,5}(?:[.-][A-Z])?)$"),
-    re.compile(r"^(?P<code>[0-9]{1,6}|[A-Z]{1,5})\s*[.:\s]\s*(?P<market>[A-Z]{2,6})$"),
-    re.compile(r"^(?P<market>[A-Z]{2,6})\s*[.:\s]?\s*(?P<code>[0-9]{1,6})$"),
-    re.compile(r"^(?P<market>[A-Z]{2,6})\s*[.:\s]\s*(?P<code>[A-Z]{1,5})$"),
+    lazy_pattern(r"^(?P<code>[0-9]{1,6}|[A-Z]{1,5}(?:[.-][A-Z])?)$"),
+    lazy_pattern(r"^(?P<code>[0-9]{1,6}|[A-Z]{1,5})\s*[.:\s]\s*(?P<market>[A-Z]{2,6})$"),
+    lazy_pattern(r"^(?P<market>[A-Z]{2,6})\s*[.:\s]?\s*(?P<code>[0-9]{1,6})$"),
+    lazy_pattern(r"^(?P<market>[A-Z]{2,6})\s*[.:\s]\s*(?P<code>[A-Z]{1,5})$"),
 ]
 
 

@@ -24,47 +24,48 @@ from store.parsers.layout import MAX_ITEMS, Detection, Layout
 from store.parsers.mentions import mentions_in_text
 from store.parsers.shapes import head_lines, is_prose, word_count
 from store.text.dates import CLOCK, ISO_DATE, iso_numeric
+from store.text.patterns import lazy_pattern
 from store.text.prose import folded_lines, shorten
 
 NAME = "search_digest"
 PUBLISHER = "Search digest"
 
 # A result's source line: its outlet and date ("Sou Hu Cai Jing· 2025-08-19 04:05").
-SOURCE_LINE = re.compile(rf"^(?P<outlet>\S.{{0,80}}?)\s*[·•・]\s*{ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
+SOURCE_LINE = lazy_pattern(rf"^(?P<outlet>\S.{{0,80}}?)\s*[·•・]\s*{ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
 # The same without the dot ("Zheng Quan Shi Bao Wang 2025-10-21 14:32"): an outlet of a few
 # words with no punctuation of a sentence; or a date alone ("2025-06-12").
-_UNDOTTED_SOURCE_LINE = re.compile(
+_UNDOTTED_SOURCE_LINE = lazy_pattern(
     rf"^(?P<outlet>(?!(?:19|20)\d\d[-/.])[^\W_][^·•・:：,，;；。.!?()（）]{{0,60}}?)\s+"
     rf"{ISO_DATE}(?:[ T]+{CLOCK})?\s*$"
 )
-_DATE_LINE = re.compile(rf"^(?P<outlet>){ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
-_SEARCH_HEADER = re.compile(
+_DATE_LINE = lazy_pattern(rf"^(?P<outlet>){ISO_DATE}(?:[ T]+{CLOCK})?\s*$")
+_SEARCH_HEADER = lazy_pattern(
     r"^(?:Search\s+(?:documents|results)|搜索结果|搜索文档|相关文档)$", re.IGNORECASE
 )
-_CITATIONS = re.compile(r"\s*(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
+_CITATIONS = lazy_pattern(r"\s*(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
 # The same marks without the spaces before them: a literal "[" first scans much faster.
-_CITATION_RUN = re.compile(r"(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
-_BULLET_SEPARATOR = re.compile(r"\s+[-–—]\s+")
+_CITATION_RUN = lazy_pattern(r"(?:\[\d{1,3}(?:\s*[,，-]\s*\d{1,3})*\])+")
+_BULLET_SEPARATOR = lazy_pattern(r"\s+[-–—]\s+")
 # A summary's headings, found at the end of the text before a " - ".
-_GROUP_HEADING = re.compile(
+_GROUP_HEADING = lazy_pattern(
     r"(?:^|(?<=\s))(?P<head>Group\s+\d{1,3}(?:\s*[:：]\s*[^\[\]]{1,100})?)$"
 )
-_CORE_HEADING = re.compile(
+_CORE_HEADING = lazy_pattern(
     r"^(?P<head>(?:Core|Key)\s+(?:Viewpoints?|Insights?|Views?|Points?|Findings?|Summary)"
     r"|Summary|Overview|Abstract)$",
     re.IGNORECASE,
 )
 _HEAD_WORD = r"[A-Z][\w'’&/-]*"
-_FREE_HEADING = re.compile(
+_FREE_HEADING = lazy_pattern(
     rf"(?:^|(?<=[\].!?。])\s*)(?P<head>{_HEAD_WORD}(?:,?\s+(?:{_HEAD_WORD}|and|of|the|for|in|on|to|with|&)){{0,7}})$"
 )
-_SPELLED_LETTERS = re.compile(r"\b(?:[A-Z] ){1,}[A-Z]\b")
+_SPELLED_LETTERS = lazy_pattern(r"\b(?:[A-Z] ){1,}[A-Z]\b")
 _TITLE_MAX_CHARS = 200
 # Right after a source line, a line is read as the next result's headline (the previous
 # result then has no summary) only if it is this short and does not open like a summary.
 _SHORT_HEADLINE_CHARS = 120
 # How a result's summary opens: "Core Viewpoint - …", "Investment Rating - …", "投资要点 - …".
-_SUMMARY_START = re.compile(
+_SUMMARY_START = lazy_pattern(
     r"^(?:(?:Core|Key)\s+\w+|Group\s+\d+|Summary|Overview|Abstract|Highlights"
     r"|(?:Investment|Industry|Report)?\s*Ratings?|Investment\s+Points?|Risks?"
     r"|投资要点|核心观点|报告投资评级|行业投资评级|投资评级|摘要|要点|事件|点评)"
@@ -168,7 +169,7 @@ def _keyword(before: list[str], results: list[str]) -> str:
 
 
 # The search page around the results: pagination, "Load more", recommended searches.
-_FURNITURE = re.compile(
+_FURNITURE = lazy_pattern(
     r"(?:load|show|view|see)\s+more|more|next|previous|prev|next\s+page|no\s+more\s+results"
     r"|(?:\d{1,3}\s+){1,12}(?:next|下一页|>|»)?|(?:上一页|previous|<|«)\s+(?:\d{1,3}\s+)*(?:下一页|next)?"
     r"|上一页|下一页|加载更多|查看更多|相关推荐|相关搜索|猜你喜欢|related\s+(?:searches|recommendations)"
@@ -259,8 +260,8 @@ def _split_heading(part: str, is_first: bool) -> tuple[str, str | None]:
     return stripped, None
 
 
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:])")
-_DOUBLED_PERIOD = re.compile(r"(?<!\.)\.\.(?!\.)")
+_SPACE_BEFORE_PUNCTUATION = lazy_pattern(r"\s+([.,;:])")
+_DOUBLED_PERIOD = lazy_pattern(r"(?<!\.)\.\.(?!\.)")
 
 
 def _drop_citations(text: str) -> str:

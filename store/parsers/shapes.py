@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from store.text.cjk import cjk_pattern
+from store.text.patterns import lazy_pattern
 from store.text.prose import folded_lines
 
 # Only the opening of a text is examined: structure shows early, and detection stays fast
@@ -46,7 +47,7 @@ def word_count(line: str) -> int:
     return latin + cjk // 2
 
 
-_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_LETTER = lazy_pattern(r"[\W\d_]+")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -71,7 +72,7 @@ def is_prose(line: str, min_words: int = 8) -> bool:
 
 # ------------------------------------------------------------------------- not a document
 
-_CODE_LINE = re.compile(
+_CODE_LINE = lazy_pattern(
     r"(?:def|class|import|from\s+[\w.]+\s+import|return|elif|else|try|except|finally|while"
     r"|async|await|package|func|var|let|const|function|export|public|private|static"
     r"|#include|#!|using|namespace|set\s+-|echo|grep|mkdir|done|fi|then|for\s+\w+\s+in)\b"
@@ -79,36 +80,36 @@ _CODE_LINE = re.compile(
     r"|[\w.\[\]\"'$]+\s*[-+*/|&]?=\s*\S"  # an assignment
     r"|<[!/?]?[A-Za-z][^>]*>"  # a markup tag
 )
-_MARKDOWN_LINE = re.compile(
+_MARKDOWN_LINE = lazy_pattern(
     r"#{1,6}\s|```|~~~|>\s?|\|.*\|$|[-*+]\s+\[[ xX]\]|(?:-{3,}|\*{3,}|_{3,})$"
 )
-_EMAIL_HEADER = re.compile(
+_EMAIL_HEADER = lazy_pattern(
     r"(?P<name>From|To|Cc|Bcc|Subject|Date|Sent|Reply-To|Message-ID|Content-Type"
     r"|MIME-Version|In-Reply-To|References)\s*:\s*\S",
     re.IGNORECASE,
 )
-_FORWARD_SEPARATOR = re.compile(
+_FORWARD_SEPARATOR = lazy_pattern(
     r"-{2,}\s*(?:Forwarded|Original)\s+message\s*-{2,}|Begin\s+forwarded\s+message\s*:",
     re.IGNORECASE,
 )
-_CHAT_LINE = re.compile(
+_CHAT_LINE = lazy_pattern(
     r"\[?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?\]?\s*<?@?[\w.\- ]{1,30}>?\s*[:：]\s"
     r"|\[\d{4}-\d\d-\d\d[ T][\d:]+\]"
     r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*[-–]\s*[^:]{1,30}:"
     r"|<[\w.\-]{1,30}>\s"
 )
-_LOG_LINE = re.compile(
+_LOG_LINE = lazy_pattern(
     r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?\S*\s+\S"
     r"|\[?(?:INFO|WARN(?:ING)?|ERROR|DEBUG|TRACE|FATAL)\]?\s"
 )
-_TABLE_GAP = re.compile(r"\S(?: {2,}|\t)(?=\S)")
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,.]*%?(?![\w])")
-_QUOTED_FIELD = re.compile(r'"(?:[^"]|"")*"')
-_JSON_LINE = re.compile(r'\s*[\[{]?\s*"[^"]{1,60}"\s*:')
+_TABLE_GAP = lazy_pattern(r"\S(?: {2,}|\t)(?=\S)")
+_NUMBER = lazy_pattern(r"(?<![\w.])[-+]?\d[\d,.]*%?(?![\w])")
+_QUOTED_FIELD = lazy_pattern(r'"(?:[^"]|"")*"')
+_JSON_LINE = lazy_pattern(r'\s*[\[{]?\s*"[^"]{1,60}"\s*:')
 
 # How a line of code ends: a statement, a block, a call's arguments, a comment.
 _CODE_ENDS = ("{", "}", ";", "[", "=>", "):", "*/")
-_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
+_LINK = lazy_pattern(r"\[[^\]\n]+\]\([^)\s]+\)")
 
 
 def _is_code(line: str) -> bool:
@@ -120,9 +121,11 @@ def _is_markdown(line: str) -> bool:
 
 
 # A string literal's delimiter on a line of its own, or ending a line that opens one.
-_STRING_DELIMITER = re.compile(r"""(?:.*(?:=|\(|return)\s*)?[rbuf]?(?:\"\"\"|'''|`)\s*[)\];,]*$""")
+_STRING_DELIMITER = lazy_pattern(
+    r"""(?:.*(?:=|\(|return)\s*)?[rbuf]?(?:\"\"\"|'''|`)\s*[)\];,]*$"""
+)
 # A line-number prefix as `cat -n`, `grep -n` or a code review print it ("  12\t", "12: ").
-_NUMBERED_LINE = re.compile(r"(?P<number>\d{1,6})(?:\t|:(?!\d)|\|)")
+_NUMBERED_LINE = lazy_pattern(r"(?P<number>\d{1,6})(?:\t|:(?!\d)|\|)")
 # How many lines at each end of a file show that it opens and closes as source code.
 _ENDS = 5
 

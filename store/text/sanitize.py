@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from store.text.patterns import lazy_pattern
+
 # Printable characters only: what an escape string's body may hold (ECMA-48 "command string").
 _STRING_BODY = r"[^\x00-\x1f\x7f-\x9f]{0,4096}"
 # ESC-introduced sequences and their 8-bit C1 forms. A string sequence needs its terminator
 # (BEL, ST = ESC \ or U+009C) on the same line; an unterminated introducer matches the
 # two-character ESC branch (or is a lone C1 character, removed with the other controls).
-_ESCAPES = re.compile(
+_ESCAPES = lazy_pattern(
     rf"""
     (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]){_STRING_BODY}(?:\x07|\x1b\\|\x9c)  # OSC DCS SOS PM APC
   | (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?                       # CSI
@@ -31,7 +33,7 @@ _ESCAPES = re.compile(
 # soft hyphen, combining grapheme joiner, Hangul jamo fillers, Mongolian and other variation
 # selectors, tag characters, the BOM, interlinear annotation controls...) and the rest of the
 # format characters (category Cf: Arabic and Syriac number signs, hieroglyph format controls).
-_INVISIBLE = re.compile(
+_INVISIBLE = lazy_pattern(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
     "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff0-\ufffb"
@@ -39,14 +41,14 @@ _INVISIBLE = re.compile(
 )
 # Blank "letters" that look like nothing (and that terminals and Rich disagree on the width
 # of): shown as a plain space.
-_FILLERS = re.compile("[\u2800\u3164\uffa0]")
-_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+_FILLERS = lazy_pattern("[\u2800\u3164\uffa0]")
+_LINE_SEPARATORS = lazy_pattern("[\u2028\u2029]")
 
 # UTF-8 read as Latin-1 / Windows-1252 ("mojibake"): a lead byte Â..ô shown as a letter,
 # followed by a continuation byte shown as a C1 control, a Latin-1 sign or a cp1252 sign.
 _CP1252_SIGNS = "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
 _CP1252_SIGNS += "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
-_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SIGNS}]")
+_MOJIBAKE = lazy_pattern(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_SIGNS}]")
 
 
 @dataclass(slots=True)
@@ -97,7 +99,7 @@ def repair_mojibake(text: str) -> tuple[str, int]:
 # Every character some step of `sanitize` changes or removes: CR, what _INVISIBLE removes
 # (it holds ESC and the C1 controls every escape sequence starts with), the fillers, the
 # line separators, and the letters mojibake starts with.
-_TOUCHED = re.compile(
+_TOUCHED = lazy_pattern(
     "[\r"
     + _INVISIBLE.pattern[1:-1]
     + _FILLERS.pattern[1:-1]
@@ -169,7 +171,7 @@ def clean_line(text: str) -> str:
 
 # Whitespace but the plain space (`[^\S ]`): a title's spaces must not each cost a call to
 # `_escape`, which printing thousands of rows would pay.
-_NOT_SHOWN = re.compile(
+_NOT_SHOWN = lazy_pattern(
     f"[^\\S ]|[\u2028\u2029{_INVISIBLE.pattern[1:-1]}{_FILLERS.pattern[1:-1]}]"
     "|[\U000e0000-\U000e0fff]"
 )
