@@ -298,20 +298,26 @@ def test_value_tables_read_one_value_or_whole_whatever_the_values_hold(tmp_path,
     assert Counter(full["documents"]) == {("other.txt",): 1, (f"{odd}.txt",): 6}
 
 
+@pytest.mark.parametrize("ordered", [True, False])
 def test_key_lookups_in_the_index_files_agree_with_the_key_maps(
-    tmp_path, small_delta, monkeypatch
+    tmp_path, small_delta, monkeypatch, ordered: bool
 ) -> None:
-    """A small batch looks its title and body keys up in the index (base column found at C
-    speed, patches and delta applied) instead of building maps of every row: the same
-    answers as the maps, across bases, deltas and patched rows."""
+    """A small batch looks its title and body keys up in the index (base rows found by
+    binary search in the base's key order, or, in a base written before it had one, by a
+    scan at C speed; patches and delta applied) instead of building maps of every row: the
+    same answers as the maps, across bases, deltas and patched rows."""
     from store.storage import store as store_module
     from store.storage.batch import ids_under, key_lookups, key_maps
 
+    if not ordered:
+        monkeypatch.setattr(index_module, "_KEYS_ORDERED", ())
     writer = open_store(tmp_path)
     for batch in shuffled_batches(7):
         writer.add_documents(batch)
         index = open_store(tmp_path).index
-        maps, lookups = key_maps(index), key_lookups(index)
+        assert ("title_key.order" in ColumnFile(index_files(tmp_path)[0])) is ordered
+        maps = key_maps(index)  # decodes the key columns: the lookups get a fresh index
+        lookups = key_lookups(open_store(tmp_path).index)
         for mapping, lookup, name in zip(maps, lookups, ("title_key", "body_key"), strict=True):
             keys = set(mapping) | set(getattr(index, name)) | {12345}
             for key in keys:
@@ -495,3 +501,23 @@ def test_a_column_file_with_one_checksum_a_section_is_still_read(tmp_path: Path)
     path.write_bytes(bytes(raw))
     with pytest.raises(DamagedColumnFile):
         ColumnFile(path).strings("title").get(2)  # one CRC: any read checks the whole
+
+
+def test_a_title_several_stories_share_is_found_for_each_of_them(tmp_path: Path) -> None:
+    """A headline printed over different stories ("Market wrap") keys them all: a lookup
+    in the base's key order returns every row, as the maps do."""
+    from store.storage.batch import ids_under, key_lookups, key_maps
+
+    bodies = [f"{topic} " * 30 for topic in ("Chips rallied.", "Banks fell.", "Cars stalled.")]
+    items = [
+        make_item("Market wrap", body, published=f"2024-03-0{day}T09:00:00+08:00")
+        for day, body in enumerate(bodies, 1)
+    ]
+    items += [make_item(f"Story {i}", f"Body {i} " * 30) for i in range(12)]
+    store = open_store(tmp_path)
+    store.add_documents([make_doc("a.txt", items)])
+    (title_map, _) = key_maps(open_store(tmp_path).index)
+    [shared] = [key for key, ids in title_map.items() if isinstance(ids, list)]
+    (title_lookup, _) = key_lookups(open_store(tmp_path).index)  # from the file, not decoded
+    assert len(ids_under(title_lookup, shared)) >= 2
+    assert ids_under(title_lookup, shared) == ids_under(title_map, shared)

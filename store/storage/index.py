@@ -105,6 +105,7 @@ _CATEGORICAL = ("publisher", "section", "tickers", "companies", "documents")
 _MULTI = ("tickers", "companies", "documents")
 _INTS = {"segment": "u32", "title_key": "i64", "body_key": "i64", "body_print": "i64"}
 _INTS["spans"] = "i64"
+_KEYS_ORDERED = ("title_key", "body_key")  # the base holds their rows in key order
 _POSTED = {"tickers": "tickers", "companies": "companies", "documents": "documents"}
 _POSTED["publisher"] = "publisher"
 assert set(_STRINGS) | set(_CATEGORICAL) | set(_INTS) == set(COLUMNS)
@@ -587,6 +588,21 @@ class Base:
     def _id_rows(self) -> Sequence[int]:
         return self._id_order
 
+    def rows_with_int(self, file: ColumnFile, name: str, key: int) -> list[int]:
+        """Base rows whose integer column `name` holds `key`, ascending: by binary search
+        in the column's key order where the base has one, else by a scan of the column."""
+        if name not in _KEYS_ORDERED or f"{name}.order" not in file:  # (a base written before it)
+            return file.find_int(name, key)
+        order, values = file.u32(f"{name}.order"), file.i64(name)
+        if len(order) != self.n or len(values) != self.n:
+            raise DamagedColumnFile(f"the key order of {name} has the wrong length")
+        lo = bisect_left(order, key, key=values.__getitem__)
+        hi = bisect_right(order, key, lo, key=values.__getitem__)
+        rows = sorted(order[lo:hi])
+        if any(values[row] != key for row in rows):
+            raise DamagedColumnFile(f"the key order of {name} is wrong")
+        return rows
+
     def posting(self, name: str, key: str) -> list[int]:
         """Base rows whose `name` column holds `key`, ascending."""
         if self.file is None:
@@ -1030,7 +1046,7 @@ class ItemIndex:
         base = self.base
         if base.file is not None and name not in base._full:
             file = base.file
-            base_rows = base._guard(lambda: file.find_int(name, key))
+            base_rows = base._guard(lambda: base.rows_with_int(file, name, key))
         else:
             base_rows = [r for r, v in enumerate(base.column(name)) if v == key]
         if self.patches and name in PATCHABLE:  # a patched row's key is its patch's
@@ -1256,6 +1272,8 @@ class ItemIndex:
         _write_rows(writer, columns)
         order = sorted(range(self._n), key=strings(columns["ids"]).__getitem__)
         writer.u32("ids.order", order)
+        for name in _KEYS_ORDERED:  # a batch's dedupe keys found by binary search
+            writer.u32(f"{name}.order", sorted(range(self._n), key=columns[name].__getitem__))
         for name in _POSTED:
             posted = postings(posted_values(name, columns[name]))
             directory: dict[str, list[int]] = {}
