@@ -139,6 +139,7 @@ class NextGeneration:
             name = manifests.index_name(self.generation, "delta")
             index.write_delta(self.root / name, base_name)
             self.delta, self.pieces = Version(name), ()
+        index.piece = None  # written: the batch's own rows are not kept twice
         self.changed = True
         return index
 
