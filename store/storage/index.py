@@ -1311,58 +1311,54 @@ class ItemIndex:
 
     def write_delta(self, path: Path, base_name: str) -> None:
         """Write the delta (rows, insertion points, patches) of this index over its base."""
-        writer = Writer()
-        _write_rows(writer, self.delta)
-        writer.json("docdir", self.documents_added)
-        writer.u32("ops", self.ops)
-        patched = sorted(self.patches)
-        writer.u32("patch.rows", patched)
-        _write_patches(writer, "patch", [self.patches[row] for row in patched])
-        writer.write(
-            path,
-            {
-                "version": INDEX_VERSION,
-                "kind": "delta",
-                "rows": self._d,
-                "base": base_name,
-                "base_rows": self.base.n,
-                "generation": self.generation,
-                "tokens": {str(k): v for k, v in self.tokens.items()},
-                "next_doc": self.next_doc_id,
-            },
-            sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
+        whole = Piece(
+            self.delta,
+            self.ops,
+            {},
+            self.patches,
+            self.documents_added,
+            self.tokens,
+            self.generation,
+            self.next_doc_id,
         )
+        _write_changes(path, "delta", whole, base_name, self.base.n, None)
 
     def write_piece(self, path: Path, base_name: str, after: str | None) -> None:
         """Write what the batch that made this index changed (`piece`), to follow the file
         named `after` (the delta or the last piece; None: the base itself)."""
-        piece = self.piece
-        assert piece is not None
-        writer = Writer()
-        _write_rows(writer, piece.rows)
-        writer.json("docdir", piece.documents)
-        writer.u32("ops", piece.ops)
-        replaced = list(piece.replaced)
-        writer.strings("repl.ids", replaced)
-        _write_patches(writer, "repl", [piece.replaced[item_id] for item_id in replaced])
-        patched = sorted(piece.patches)
-        writer.u32("patch.rows", patched)
-        _write_patches(writer, "patch", [piece.patches[row] for row in patched])
-        writer.write(
-            path,
-            {
-                "version": INDEX_VERSION,
-                "kind": "piece",
-                "rows": len(piece.ops),
-                "base": base_name,
-                "base_rows": self.base.n,
-                "after": after,
-                "generation": piece.generation,
-                "tokens": {str(k): v for k, v in piece.tokens.items()},
-                "next_doc": piece.next_doc,
-            },
-            sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
-        )
+        assert self.piece is not None
+        _write_changes(path, "piece", self.piece, base_name, self.base.n, after)
+
+
+def _write_changes(
+    path: Path, kind: str, piece: Piece, base_name: str, base_rows: int, after: str | None
+) -> None:
+    """Write a delta or a piece: both are changes over the base named `base_name`."""
+    writer = Writer()
+    _write_rows(writer, piece.rows)
+    writer.json("docdir", piece.documents)
+    writer.u32("ops", piece.ops)
+    replaced = list(piece.replaced)
+    writer.strings("repl.ids", replaced)
+    _write_patches(writer, "repl", [piece.replaced[item_id] for item_id in replaced])
+    patched = sorted(piece.patches)
+    writer.u32("patch.rows", patched)
+    _write_patches(writer, "patch", [piece.patches[row] for row in patched])
+    writer.write(
+        path,
+        {
+            "version": INDEX_VERSION,
+            "kind": kind,
+            "rows": len(piece.ops),
+            "base": base_name,
+            "base_rows": base_rows,
+            "after": after,
+            "generation": piece.generation,
+            "tokens": {str(k): v for k, v in piece.tokens.items()},
+            "next_doc": piece.next_doc,
+        },
+        sync_folder=False,  # a generation's file: NextGeneration.commit syncs the folder
+    )
 
 
 def _merged(
@@ -1372,8 +1368,8 @@ def _merged(
     run's rows placed by binary search, then every column taken in one C-speed pass."""
     if not run_ops:
         return columns, ops
-    if not ops:
-        return {name: list(run[name]) for name in COLUMNS}, list(run_ops)
+    if not ops:  # (the run's lists are its own: read from a file or made by with_batch)
+        return run, run_ops
     n = len(ops)
     oldest_first = list(zip(reversed(columns["published"]), reversed(columns["ids"]), strict=True))
     order: list[int] = []
@@ -1457,74 +1453,46 @@ def open_index(
     """The index in a base file, the delta over it if any and the pieces after that
     (DamagedColumnFile if they are not whole, not of this version, or do not fit together)."""
     base = Base.open(base_path)
-    if delta_path is None:
-        index = ItemIndex(
-            base,
-            generation=_generation(base.meta),
-            tokens=_tokens(base.meta.get("tokens", {})),
-            next_doc=_next_doc(base.meta),
-        )
-    else:
-        index = _open_delta(base, base_path, delta_path)
-    if not piece_paths:
-        return index
-    pieces, after = [], delta_path.name if delta_path else None
-    for path in piece_paths:
-        pieces.append(_read_piece(path, base_path.name, base.n, after))
-        after = path.name
-    return index.with_pieces(pieces)
-
-
-def _open_delta(base: Base, base_path: Path, delta_path: Path) -> ItemIndex:
-    file = ColumnFile(delta_path)
-    meta = file.meta
-    if meta.get("version") != INDEX_VERSION or meta.get("kind") != "delta":
-        raise DamagedColumnFile("not a delta index of this version")
-    if meta.get("base") != base_path.name or meta.get("base_rows") != base.n:
-        raise DamagedColumnFile("the delta is not over this base")
-    d = _row_count(meta)
-    try:
-        documents = _directory(file.json("docdir"))
-        delta = _read_rows(file, d)
-        ops = file.u32("ops").tolist()
-        patched = file.u32("patch.rows").tolist()
-        values = _read_patches(file, "patch", len(patched))
-    except (KeyError, TypeError) as exc:
-        raise DamagedColumnFile(f"malformed delta ({type(exc).__name__})") from None
-    _check_ops(ops, d, base.n)
-    _check_patched(patched, base.n)
-    return ItemIndex(
+    index = ItemIndex(
         base,
-        delta,
-        ops,
-        dict(zip(patched, values, strict=True)),
-        _generation(meta),
-        _tokens(meta["tokens"]),
-        documents,
-        _next_doc(meta),
+        generation=_generation(base.meta),
+        tokens=_tokens(base.meta.get("tokens", {})),
+        next_doc=_next_doc(base.meta),
     )
+    changes, after = [], None
+    if delta_path is not None:
+        changes.append(_read_changes(delta_path, "delta", base_path.name, base.n, None))
+        after = delta_path.name
+    for path in piece_paths:
+        changes.append(_read_changes(path, "piece", base_path.name, base.n, after))
+        after = path.name
+    return index.with_pieces(changes) if changes else index
 
 
-def _read_piece(path: Path, base_name: str, base_rows: int, after: str | None) -> Piece:
+def _read_changes(
+    path: Path, kind: str, base_name: str, base_rows: int, after: str | None
+) -> Piece:
+    """A delta or a piece over the base named `base_name`, following the file `after`."""
     file = ColumnFile(path)
     meta = file.meta
-    if meta.get("version") != INDEX_VERSION or meta.get("kind") != "piece":
-        raise DamagedColumnFile("not an index piece of this version")
+    if meta.get("version") != INDEX_VERSION or meta.get("kind") != kind:
+        raise DamagedColumnFile(f"not an index {kind} of this version")
     if meta.get("base") != base_name or meta.get("base_rows") != base_rows:
-        raise DamagedColumnFile("the piece is not over this base")
+        raise DamagedColumnFile(f"the index {kind} is not over this base")
     if meta.get("after") != after:
-        raise DamagedColumnFile("the piece does not follow the index file before it")
+        raise DamagedColumnFile(f"the index {kind} does not follow the index file before it")
     d = _row_count(meta)
     try:
         documents = _directory(file.json("docdir"))
         rows = _read_rows(file, d)
         ops = file.u32("ops").tolist()
-        replaced = file.strings("repl.ids").all()
-        replaced_values = _read_patches(file, "repl", len(replaced))
+        # (a delta written before pieces existed has no replaced rows)
+        replaced = file.strings("repl.ids").all() if "repl.ids" in file else []
+        replaced_values = _read_patches(file, "repl", len(replaced)) if replaced else []
         patched = file.u32("patch.rows").tolist()
         values = _read_patches(file, "patch", len(patched))
     except (KeyError, TypeError) as exc:
-        raise DamagedColumnFile(f"malformed index piece ({type(exc).__name__})") from None
+        raise DamagedColumnFile(f"malformed index {kind} ({type(exc).__name__})") from None
     _check_ops(ops, d, base_rows)
     _check_patched(patched, base_rows)
     return Piece(
