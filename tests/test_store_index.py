@@ -333,18 +333,24 @@ def test_key_lookups_in_the_index_files_agree_with_the_key_maps(
     assert whole(open_store(reference).index) == whole(open_store(looked_up).index)
 
 
-def test_rows_in_segment_agree_with_the_segment_column(tmp_path, small_delta) -> None:
+@pytest.mark.parametrize("scans", [0, 100])
+def test_rows_in_segment_agree_with_the_segment_column(
+    tmp_path, small_delta, monkeypatch, scans
+) -> None:
     """A batch finds the committed rows of a segment it rewrites in the segment column (the
-    base file's u32 section searched in place, the delta's rows mapped once), not one id at a
-    time: the same rows as reading the column whole, across bases and deltas."""
+    base file's u32 section searched in place, a base in memory scanned or mapped by value,
+    the delta's rows mapped once), not one id at a time: the same rows as reading the column
+    whole, across bases and deltas, in a reader and in the writer that wrote them."""
+    monkeypatch.setattr(index_module, "_SCANS_BEFORE_MAP", scans)
     writer = open_store(tmp_path)
     for batch in shuffled_batches(7):
         writer.add_documents(batch)
-        index = open_store(tmp_path).index
-        column = list(index.segment)
-        for number in {*column, 10**6}:
-            expected = [row for row, value in enumerate(column) if value == number]
-            assert index.rows_in_segment(number) == expected, number
+        for index in (open_store(tmp_path).index, writer.index):
+            column = list(index.segment)
+            for number in sorted({*column, 10**6}):
+                expected = [row for row, value in enumerate(column) if value == number]
+                assert index.rows_in_segment(number) == expected, number
+    assert writer.index.base.file is None  # the writer's base: the one compaction made
     assert open_store(tmp_path).index.rows_in_segment(2**40) == []  # no u32 holds it
 
 

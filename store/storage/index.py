@@ -167,6 +167,7 @@ _WORDS = "[^\\W{cjk}]+|[{cjk}]"
 _ASCII_WORDS = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
 _ASCII_WORDS += bytes(range(128, 256))
 _CHECK_COST = 10  # checking a row's title costs about as much as reading 10 postings
+_SCANS_BEFORE_MAP = 8  # lookups in a whole integer column before it is mapped by value
 
 
 def title_words(folded: Iterable[str]) -> tuple[bytes, list[int], list[int], list[int]]:
@@ -355,6 +356,8 @@ class Base:
         self._directories: dict[str, dict[str, list[int]]] = {}
         self._rows_by_id: dict[str, int] | None = None
         self._lookups = 0
+        self._scans: Counter[str] = Counter()
+        self._rows_by_int: dict[str, dict[int, list[int]]] = {}
 
     @property
     def _file(self) -> ColumnFile:
@@ -602,6 +605,26 @@ class Base:
         if any(values[row] != key for row in rows):
             raise DamagedColumnFile(f"the key order of {name} is wrong")
         return rows
+
+    def rows_in_column(self, name: str, key: int) -> list[int]:
+        """Base rows whose integer column `name`, decoded whole, holds `key`, ascending. A
+        few lookups scan the column; then it is mapped value -> rows once: a long ingest
+        asks its in-memory base for hundreds of segments a batch (at 1M rows a scan takes
+        ~30 ms, the map ~0.2 s)."""
+        by_value = self._rows_by_int.get(name)
+        if by_value is None:
+            column = integers(self.column(name))
+            self._scans[name] += 1
+            if self._scans[name] <= _SCANS_BEFORE_MAP:
+                return [r for r, v in enumerate(column) if v == key]
+            by_value = self._rows_by_int[name] = {}
+            for row, value in enumerate(column):
+                rows = by_value.get(value)
+                if rows is None:
+                    by_value[value] = [row]
+                else:
+                    rows.append(row)
+        return list(by_value.get(key, ()))
 
     def posting(self, name: str, key: str) -> list[int]:
         """Base rows whose `name` column holds `key`, ascending."""
@@ -1048,7 +1071,7 @@ class ItemIndex:
             file = base.file
             base_rows = base._guard(lambda: base.rows_with_int(file, name, key))
         else:
-            base_rows = [r for r, v in enumerate(base.column(name)) if v == key]
+            base_rows = base.rows_in_column(name, key)
         if self.patches and name in PATCHABLE:  # a patched row's key is its patch's
             i = PATCHABLE.index(name)
             base_rows = [r for r in base_rows if r not in self.patches]
