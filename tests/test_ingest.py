@@ -126,3 +126,68 @@ def test_an_ingest_commits_a_batch_per_so_many_documents_or_items(tmp_path, monk
     assert batches(600, 20_000) == (1, 75)  # five documents: one commit
     assert batches(2, 20_000) == (3, 75)  # 2 + 2 + 1 documents
     assert batches(600, 1) == (5, 75)  # every document is a batch of its own items
+
+
+def test_the_pool_holds_a_bounded_window_of_files_ahead_of_the_store(tmp_path, monkeypatch):
+    """Files go to the pool as the store takes their items, not all at once: a store slower
+    than its workers does not gather every parsed file in memory."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    monkeypatch.setattr(ingest_module, "IN_FLIGHT_FILES", 2)
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 1)
+    submitted = []
+    submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(
+        ProcessPoolExecutor,
+        "submit",
+        lambda pool, fn, *args, **kw: submitted.append(args) or submit(pool, fn, *args, **kw),
+    )
+    store = Store(tmp_path / "db")
+    ahead = []
+    add = store.add_documents
+    monkeypatch.setattr(store, "add_documents", lambda batch, **kw: ahead.append(
+        len(submitted) - len(ahead)) or add(batch, **kw))  # fmt: skip
+    results = ingest_paths(store, [make_folder(tmp_path)], workers=2)
+    assert len(submitted) == len(results) == 5 + POOL_MIN_FILES + 1
+    # the window (2), the file just refilled, and broken.txt, which the store never sees
+    assert max(ahead) <= 4, ahead
+    assert len(store.index) == 75 + POOL_MIN_FILES
+
+
+def test_keys_the_workers_compute_dedupe_as_the_store_would(tmp_path):
+    """An ingest hands the store each item's dedupe keys (`story_keys`); the store keeps the
+    same stories and the same keys as one that computes them itself."""
+    from store.entities.companies import CompanyDirectory
+
+    folder = make_folder(tmp_path)
+    given = Store(tmp_path / "given")
+    ingest_paths(given, [folder], workers=1)
+    computed = Store(tmp_path / "computed")
+    linker = ingest_module.Linker(CompanyDirectory.bundled())
+    for path in sorted(folder.iterdir()):
+        prepared = ingest_module._prepare(path, None, linker)
+        if prepared.document is not None:
+            assert len(prepared.keys) == len(prepared.records)
+            computed.add_documents([(prepared.document, prepared.records)])
+    assert snapshot(given)[0] == snapshot(computed)[0]  # (companies learned: not handed over)
+    for column in ("title_key", "body_key", "body_print"):
+        assert list(getattr(given.index, column)) == list(getattr(computed.index, column))
+
+
+def test_primed_keys_are_filed_under_their_own_strings():
+    from store.storage import dedupe
+
+    keys = dedupe.Keys()
+    body = "Tencent reported revenue up 8% as games recovered. " * 4
+    primed = dedupe.story_keys("Tencent's results", body)
+    assert primed == (
+        dedupe.title_key("Tencent's results"),
+        dedupe.key_hash(dedupe.title_key("Tencent's results")),
+        dedupe.key_hash(dedupe.body_key(body)),
+        dedupe.body_print(body),
+    )
+    keys.prime("Tencent's results", body, dedupe.StoryKeys("x", 1, 2, 3))
+    assert keys.title_hash("Tencent's results") == 1 and keys.body_print(body) == 3
+    # another title or body is computed, whatever was primed
+    assert keys.title_hash("Tencent results") == dedupe.key_hash("tencent results")
+    assert keys.body_hash(body + " More.") == dedupe.key_hash(dedupe.body_key(body + " More."))

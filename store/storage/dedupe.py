@@ -9,7 +9,7 @@ without reading a stored body.
 from __future__ import annotations
 
 import re
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -118,6 +118,22 @@ def settled(title_a: int, print_a: int, title_b: int, print_b: int) -> bool | No
     return True if print_a == print_b else None
 
 
+class StoryKeys(NamedTuple):
+    """A record's keys, computed where it was parsed (an ingest worker), so that the one
+    process writing the store need not: `Keys.prime` hands them to a batch."""
+
+    title_key: str
+    title_hash: int
+    body_hash: int
+    body_print: int
+
+
+def story_keys(title: str, body: str) -> StoryKeys:
+    """The keys of a record with this title and body."""
+    key = title_key(title)
+    return StoryKeys(key, key_hash(key), key_hash(body_key(body)), body_print(body))
+
+
 class Keys:
     """The hashed keys of records, each computed once while a batch dedupes, places and
     indexes them. One per batch: it is dropped with the batch, so no body outlives it."""
@@ -129,6 +145,14 @@ class Keys:
         self._title_hash: dict[str, int] = {}
         self._body_hash: dict[str, int] = {}
         self._body_print: dict[str, int] = {}
+
+    def prime(self, title: str, body: str, keys: StoryKeys) -> None:
+        """Take the keys of `title` and `body` as computed elsewhere (`story_keys`). They are
+        filed under these strings: a record whose title or body differs computes its own."""
+        self._title_key[title] = keys.title_key
+        self._title_hash[title] = keys.title_hash
+        self._body_hash[body] = keys.body_hash
+        self._body_print[body] = keys.body_print
 
     def title_key(self, title: str) -> str:
         key = self._title_key.get(title)

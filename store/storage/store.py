@@ -47,6 +47,7 @@ from store.storage.state import UserState
 
 if TYPE_CHECKING:  # writing and restoring are imported when they happen: a one-shot reader
     from store.storage.batch import AddResult, KeyLookup, KeyMap  # (dedupe's rapidfuzz)
+    from store.storage.dedupe import StoryKeys
     from store.storage.restore import Restored
 
 __all__ = ["ItemIndex", "Store"]
@@ -244,10 +245,13 @@ class Store:
         self,
         batch: Sequence[tuple[Mapping[str, object], Sequence[Mapping[str, object]]]],
         learned_companies: Sequence[Mapping[str, object]] | None = None,
+        story_keys: Sequence[Sequence[StoryKeys]] | None = None,
     ) -> list[AddResult]:
         """Add documents and their item records: dedupe, assign ids, write, commit.
 
-        One read and one write per touched file; the index is replaced last.
+        One read and one write per touched file; the index is replaced last. `story_keys`,
+        per document and item, are `dedupe.story_keys` of the items' titles and bodies when
+        the caller has them already (an ingest's workers compute them).
         """
         from store.storage.batch import AddResult, Batch
 
@@ -268,7 +272,7 @@ class Store:
             work = Batch(index, self._corpus, maps, self.segment_size)
             results: list[AddResult] = []
             companies_changed = False
-            for document, items in batch:
+            for number, (document, items) in enumerate(batch):
                 name = str(document.get("name") or "")
                 digest = str(document.get("sha256") or content_hash(document, items))
                 doc_id = by_digest.get(digest)
@@ -293,7 +297,12 @@ class Store:
                     continue
                 ids = []
                 new = known = 0
-                for raw in items:
+                given = story_keys[number] if story_keys is not None else ()
+                for at, raw in enumerate(items):
+                    if at < len(given):
+                        title, body = raw.get("title"), raw.get("body")
+                        if isinstance(title, str) and isinstance(body, str):
+                            work.keys.prime(title, body, given[at])
                     record = normalize_record(raw, name)
                     if not record["title"]:
                         continue
