@@ -397,7 +397,7 @@ def ingest_paths(
     pending_items = 0
     learned: dict[str, dict] = {}
 
-    def flush() -> None:
+    def flush(*, last: bool) -> None:
         nonlocal pending_items
         if not pending:
             return
@@ -405,6 +405,7 @@ def ingest_paths(
             [(p.document, p.records) for p in pending],
             learned_companies=list(learned.values()),
             story_keys=[p.keys for p in pending],
+            more_to_come=not last,
         )
         links: list[tuple[str, str]] = []
         for prepared, outcome in zip(pending, outcomes, strict=True):
@@ -423,11 +424,13 @@ def ingest_paths(
         for company in new_companies:
             learned.setdefault(company["key"], company)
         if prepared.document is not None:
+            # a full batch is written when the next document comes: the last batch, written
+            # after the loop, is never empty and compacts the index by the usual rule
+            if len(pending) >= BATCH_DOCUMENTS or pending_items >= BATCH_ITEMS:
+                flush(last=False)
             pending.append(prepared)
             pending_items += len(prepared.records)
-            if len(pending) >= BATCH_DOCUMENTS or pending_items >= BATCH_ITEMS:
-                flush()
-    flush()
+    flush(last=True)
     return results
 
 

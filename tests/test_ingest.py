@@ -191,3 +191,32 @@ def test_primed_keys_are_filed_under_their_own_strings():
     # another title or body is computed, whatever was primed
     assert keys.title_hash("Tencent results") == dedupe.key_hash("tencent results")
     assert keys.body_hash(body + " More.") == dedupe.key_hash(dedupe.body_key(body + " More."))
+
+
+def test_a_bulk_ingest_compacts_its_index_less_often_and_leaves_it_as_usual(tmp_path, monkeypatch):
+    """The batches of one ingest before its last compact the index by the looser bulk rule;
+    the last compacts by the usual one, so the store it leaves is shaped as any other, and
+    its index is the one a rebuild from the corpus gives."""
+    from store.storage import index as index_module
+
+    monkeypatch.setattr(index_module, "DELTA_MIN", 12)
+    monkeypatch.setattr(index_module, "BULK_DELTA_MIN", 60)
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 1)
+    bases = []
+    write_base = index_module.ItemIndex.write_base
+    monkeypatch.setattr(index_module.ItemIndex, "write_base", lambda index, path: bases.append(
+        index.base.n) or write_base(index, path))  # fmt: skip
+    store = Store(tmp_path / "db")
+    ingest_paths(store, [make_folder(tmp_path)], workers=1)
+    rows = len(store.index)
+    assert rows == 75 + POOL_MIN_FILES
+    # the first batch makes the base; then one at 60+ rows, and the last batch's by the usual
+    # rule (its delta past 12 rows); each batch by that rule would have compacted 5 times
+    assert bases[0] < 60 and bases[-1] == rows and len(bases) == 3, bases
+    index = Store(tmp_path / "db").index
+    assert not index.needs_compaction()
+    shutil.copytree(tmp_path / "db", tmp_path / "rebuilt")
+    Store(tmp_path / "rebuilt").reindex()  # from the corpus: what the index must say
+    fresh = Store(tmp_path / "rebuilt").index
+    for column in index_module.COLUMNS:
+        assert list(getattr(index, column)) == list(getattr(fresh, column)), column

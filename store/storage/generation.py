@@ -115,14 +115,15 @@ class NextGeneration:
         self.documents = None
         self.changed = True
 
-    def write_index(self, index: ItemIndex) -> ItemIndex:
+    def write_index(self, index: ItemIndex, *, bulk: bool = False) -> ItemIndex:
         """Write the index: what its batch changed as a piece after the current files; or,
         after MAX_PIECES of them, its whole delta over the current base; or, when the delta
-        has grown (or there is no base file yet), a new base. The index as written."""
+        has grown (or there is no base file yet), a new base. The index as written.
+        `bulk`: a batch of a bulk ingest with more to come (compacted by a looser rule)."""
         # derived files: a damaged index is rebuilt from the corpus, not restored
         base_name = index.base.name
         current = self.index.name if self.index is not None else None
-        if base_name is None or base_name != current or index.needs_compaction():
+        if base_name is None or base_name != current or index.needs_compaction(bulk=bulk):
             if index.delta_rows or index.patches or base_name is not None:
                 index = index.compacted()
             name = manifests.index_name(self.generation, "base")

@@ -9,7 +9,8 @@ On disk the index is column files (store/storage/columns.py) the manifest names:
 A batch appends a piece: it writes what it adds, not what is stored. Every MAX_PIECES-th
 batch writes the delta whole instead (the pieces folded in), and compaction, when the delta
 passes `max(DELTA_MIN, rows / DELTA_SHARE)` rows, writes the base; so each row is rewritten
-a bounded number of times on average (see `needs_compaction`).
+a bounded number of times on average (see `needs_compaction`; a bulk ingest's batches
+compact less often, its last one by this rule).
 
 Reading is lazy: a column (`index.title`) is a `Column`, a sequence that reads one value
 from the mapped base file without decoding the rest, and decodes the whole column the first
@@ -41,6 +42,12 @@ from store.text.cjk import cjk_pattern
 INDEX_VERSION = 5  # 5: value tables as string sections (one value read alone)
 DELTA_MIN = 20_000  # a delta may hold this many rows and patches before compaction ...
 DELTA_SHARE = 16  # ... or one sixteenth of the base, whichever is more
+# Within a bulk ingest (all its batches but the last) the delta may grow to a quarter of the
+# base: each compaction rewrites every row, and at one sixteenth a 1M ingest spent half its
+# writer's time compacting. Its last batch compacts by the rule above, so the store it
+# leaves is shaped as any other.
+BULK_DELTA_MIN = 100_000
+BULK_DELTA_SHARE = 4
 MAX_PIECES = 16  # batches appended as pieces before the delta is written whole again
 _REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
 
@@ -1273,9 +1280,12 @@ class ItemIndex:
                     delta[name][k] = value
         return ItemIndex(self.base, delta, ops, patches, generation, tokens, documents, next_doc)
 
-    def needs_compaction(self) -> bool:
-        """Whether the delta has grown enough to fold it into a new base."""
+    def needs_compaction(self, *, bulk: bool = False) -> bool:
+        """Whether the delta has grown enough to fold it into a new base (`bulk`: by the
+        looser rule of a bulk ingest's batches before its last)."""
         size = self._d + len(self.patches) + len(self.documents_added) // 8
+        if bulk:
+            return size > max(BULK_DELTA_MIN, self.base.n // BULK_DELTA_SHARE)
         return size > max(DELTA_MIN, self.base.n // DELTA_SHARE)
 
     def compacted(self) -> ItemIndex:

@@ -246,12 +246,14 @@ class Store:
         batch: Sequence[tuple[Mapping[str, object], Sequence[Mapping[str, object]]]],
         learned_companies: Sequence[Mapping[str, object]] | None = None,
         story_keys: Sequence[Sequence[StoryKeys]] | None = None,
+        more_to_come: bool = False,
     ) -> list[AddResult]:
         """Add documents and their item records: dedupe, assign ids, write, commit.
 
         One read and one write per touched file; the index is replaced last. `story_keys`,
         per document and item, are `dedupe.story_keys` of the items' titles and bodies when
-        the caller has them already (an ingest's workers compute them).
+        the caller has them already (an ingest's workers compute them). `more_to_come`: a
+        batch of a bulk ingest before its last, whose index is compacted less often.
         """
         from store.storage.batch import AddResult, Batch
 
@@ -354,7 +356,7 @@ class Store:
             new_index = index
             if work.records or named:
                 new_index = work.new_index(writing.generation, named, next_doc)
-                new_index = writing.write_index(new_index)
+                new_index = writing.write_index(new_index, bulk=more_to_come)
             if writing.changed:
                 self._adopt(writing.commit(), new_index)
                 if work.records:
