@@ -527,3 +527,35 @@ def test_a_title_several_stories_share_is_found_for_each_of_them(tmp_path: Path)
     (title_lookup, _) = key_lookups(open_store(tmp_path).index)  # from the file, not decoded
     assert len(ids_under(title_lookup, shared)) >= 2
     assert ids_under(title_lookup, shared) == ids_under(title_map, shared)
+
+
+@pytest.mark.parametrize("by_search", [0, 10**9])
+def test_base_rows_map_to_the_index_rows_one_search_each_gives(
+    tmp_path, small_delta, monkeypatch, by_search
+) -> None:
+    """Many base rows (a posting list, a title match) find their index rows in one table of
+    every base row's; the same rows a binary search in the insertion points gives each, and
+    the same postings and title matches as an index rebuilt without a delta."""
+    monkeypatch.setattr(index_module, "_ROWS_BY_SEARCH", by_search)
+    writer = open_store(tmp_path)
+    seen_delta = False
+    for batch in shuffled_batches(11):
+        writer.add_documents(batch)
+        index = open_store(tmp_path).index
+        if not index.delta_rows:
+            continue
+        seen_delta = True
+        base_rows = list(range(index.base.n))
+        assert index.global_rows(base_rows) == [index.global_row(r) for r in base_rows]
+        assert index.global_rows(base_rows[::3]) == [index.global_row(r) for r in base_rows[::3]]
+        for name, postings in (("tickers", "rows_by_ticker"), ("documents", "rows_by_document"),
+                               ("companies", "rows_by_company")):  # fmt: skip
+            column = list(getattr(index, name))
+            for key in {k for keys in column for k in keys}:
+                expected = [row for row, keys in enumerate(column) if key in keys]
+                assert list(getattr(index, postings)[key]) == expected, (name, key)
+        assert index.patches, "a reprint merged into a base row: its patch adds postings"
+        titles = [t.casefold() for t in index.title]
+        for word in ("chips", "cars", "story", "banks"):
+            assert index.title_rows([word]) == [r for r, t in enumerate(titles) if word in t]
+    assert seen_delta
