@@ -362,13 +362,17 @@ def _prepared_files(
                     pool.submit(_prepare_in_worker, job)
                     for job in islice(queued, max(IN_FLIGHT_FILES, workers))
                 )
-                while window:
-                    outcome = window.popleft().result()
-                    job = next(queued, None)
-                    if job is not None:
-                        window.append(pool.submit(_prepare_in_worker, job))
-                    done += 1
-                    yield outcome
+                try:
+                    while window:
+                        outcome = window.popleft().result()
+                        job = next(queued, None)
+                        if job is not None:
+                            window.append(pool.submit(_prepare_in_worker, job))
+                        done += 1
+                        yield outcome
+                finally:  # Ctrl-C or a failed write: the files not started are not parsed
+                    for future in window:
+                        future.cancel()
         except BrokenProcessPool:
             pass
     for job in jobs[done:]:

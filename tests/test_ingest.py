@@ -220,3 +220,49 @@ def test_a_bulk_ingest_compacts_its_index_less_often_and_leaves_it_as_usual(tmp_
     fresh = Store(tmp_path / "rebuilt").index
     for column in index_module.COLUMNS:
         assert list(getattr(index, column)) == list(getattr(fresh, column)), column
+
+
+def test_a_bulk_ingest_whose_last_batch_adds_nothing_still_leaves_a_compacted_index(
+    tmp_path, monkeypatch
+):
+    """Its last batch only repeats stored documents, so it writes no items: it still compacts
+    the delta the bulk rule let grow, as the usual rule would have."""
+    from store.storage import index as index_module
+
+    monkeypatch.setattr(index_module, "DELTA_MIN", 12)
+    monkeypatch.setattr(index_module, "BULK_DELTA_MIN", 60)
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 1)
+    folder = make_folder(tmp_path)
+    last = [p for p in sorted(folder.iterdir()) if p.name != "broken.txt"][-1]
+    store = Store(tmp_path / "db")
+    ingest_paths(store, [last], workers=1)  # the folder's last document is stored already
+    results = ingest_paths(store, [folder], workers=1)
+    stored = [r for r in results if r.ok]
+    assert stored[-1].path == last and stored[-1].new == 0 and stored[-1].known > 0
+    index = Store(tmp_path / "db").index
+    assert not index.needs_compaction(), (index.delta_rows, index.base.n)
+    assert len(index) == 75 + POOL_MIN_FILES
+
+
+def _slow_worker(job):
+    """A worker that takes its time and leaves a mark for each file it parses."""
+    import time
+
+    time.sleep(0.05)
+    (job[0].parent.parent / "parsed" / job[0].name).touch()
+    return _real_prepare_in_worker(job)
+
+
+def test_an_ingest_stopped_early_does_not_parse_the_files_in_its_window(tmp_path, monkeypatch):
+    """Ctrl-C or a failed write ends the pool's work on the files it has not started, so the
+    ingest stops without waiting for a window of files to be parsed."""
+    monkeypatch.setattr(ingest_module, "_prepare_in_worker", _slow_worker)
+    folder = make_folder(tmp_path)
+    (tmp_path / "parsed").mkdir()
+    jobs = ingest_module.collect_files([folder])
+    linker = ingest_module.Linker(ingest_module.CompanyDirectory.bundled())
+    outcomes = ingest_module._prepared_files(jobs, linker, 2)
+    next(outcomes)
+    outcomes.close()  # as an exception in the loop that takes them does
+    parsed = len(list((tmp_path / "parsed").iterdir()))
+    assert parsed < len(jobs) // 2, (parsed, len(jobs))

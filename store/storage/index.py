@@ -619,7 +619,8 @@ class Base:
         """Base rows whose integer column `name`, decoded whole, holds `key`, ascending. A
         few lookups scan the column; then it is mapped value -> rows once: a long ingest
         asks its in-memory base for hundreds of segments a batch (at 1M rows a scan takes
-        ~30 ms, the map ~0.2 s)."""
+        ~30 ms, the map ~0.2 s). For a column of few values (the segment): a column of a
+        million distinct keys would make a map of a million lists."""
         by_value = self._rows_by_int.get(name)
         if by_value is None:
             column = integers(self.column(name))
@@ -1103,8 +1104,10 @@ class ItemIndex:
         if base.file is not None and name not in base._full:
             file = base.file
             base_rows = base._guard(lambda: base.rows_with_int(file, name, key))
-        else:
+        elif name == "segment":  # a few thousand values: mapped after a few lookups
             base_rows = base.rows_in_column(name, key)
+        else:
+            base_rows = [r for r, v in enumerate(integers(base.column(name))) if v == key]
         if self.patches and name in PATCHABLE:  # a patched row's key is its patch's
             i = PATCHABLE.index(name)
             base_rows = [r for r in base_rows if r not in self.patches]

@@ -354,7 +354,10 @@ class Store:
                 work.written(number, *writing.write_segment(self._corpus, number, contents))
             self._write_documents(writing, table, written, companies, companies_changed)
             new_index = index
-            if work.records or named:
+            # the last batch of a bulk ingest compacts by the usual rule even when it adds
+            # nothing: the batches before it may have left a delta the usual rule would not
+            settle = not more_to_come and index.needs_compaction()
+            if work.records or named or settle:
                 new_index = work.new_index(writing.generation, named, next_doc)
                 new_index = writing.write_index(new_index, bulk=more_to_come)
             if writing.changed:
