@@ -1112,7 +1112,7 @@ class ItemIndex:
             i = PATCHABLE.index(name)
             base_rows = [r for r in base_rows if r not in self.patches]
             base_rows += [r for r, patch in self.patches.items() if patch[i] == key]
-        rows = [self.global_row(r) for r in base_rows]
+        rows = self.global_rows(base_rows)
         rows += self._delta_rows_by_value(name).get(key, ())
         return sorted(rows)
 
