@@ -10,7 +10,7 @@ import hashlib
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -387,11 +387,13 @@ def ingest_paths(
     directory: CompanyDirectory | None = None,
     *,
     workers: int | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
     """Ingest files and folders into `store`; one FileResult per file, in order.
 
     Many files are read and parsed by `workers` processes (default: one per core); the
-    store is written from this process only, in batches.
+    store is written from this process only, in batches. `on_result` is given each file's
+    result, in order, once it is final: when the batch holding the file is stored.
     """
     linker = Linker(directory or CompanyDirectory.for_store(store))
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -400,10 +402,19 @@ def ingest_paths(
     pending: list[_Prepared] = []
     pending_items = 0
     learned: dict[str, dict] = {}
+    reported = 0
+
+    def report() -> None:
+        nonlocal reported
+        if on_result is not None:
+            for result in results[reported:]:
+                on_result(result)
+        reported = len(results)
 
     def flush(*, last: bool) -> None:
         nonlocal pending_items
         if not pending:
+            report()
             return
         outcomes = store.add_documents(
             [(p.document, p.records) for p in pending],
@@ -422,16 +433,18 @@ def ingest_paths(
         pending_items = 0
         if links:  # a saved article's URL: the link `show`, `--json` and `o` give
             _remember_links(store.root, links)
+        report()  # every file so far is final: stored, known or refused
 
     for prepared, new_companies in _prepared_files(jobs, linker, workers):
+        # a full batch is written when the next document comes: the last batch, written
+        # after the loop, is never empty and compacts the index by the usual rule
+        full = len(pending) >= BATCH_DOCUMENTS or pending_items >= BATCH_ITEMS
+        if prepared.document is not None and full:
+            flush(last=False)
         results.append(prepared.result)
         for company in new_companies:
             learned.setdefault(company["key"], company)
         if prepared.document is not None:
-            # a full batch is written when the next document comes: the last batch, written
-            # after the loop, is never empty and compacts the index by the usual rule
-            if len(pending) >= BATCH_DOCUMENTS or pending_items >= BATCH_ITEMS:
-                flush(last=False)
             pending.append(prepared)
             pending_items += len(prepared.records)
     flush(last=True)

@@ -278,3 +278,51 @@ def test_restore_puts_back_the_last_good_copy(tmp_path):
     restored = run("restore", "--db", str(db)).stdout
     assert segment.name in restored
     assert len(items(db, "list")) == 18  # the copy before the second ingest
+
+
+def test_a_long_ingest_shows_each_batch_as_it_is_stored_and_stops_cleanly_on_ctrl_c(tmp_path):
+    """Lines come as each batch of 600 documents is stored, not at the end; Ctrl-C ends the
+    ingest at once with a one-line reason, what was stored stays, and the same command adds
+    the rest."""
+    import signal
+    import threading
+    import time
+
+    from bench.corpus import generate_corpus
+
+    corpus = generate_corpus(1300 * 30, tmp_path / "corpus", per_document=(30, 30))
+    assert len(corpus.documents) == 1300
+    db = tmp_path / "db"
+    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
+    proc = subprocess.Popen(
+        [NEWSDESK, "--db", str(db), "ingest", str(tmp_path / "corpus")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    lines: list[str] = []
+    first = threading.Event()
+
+    def read_lines() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            first.set()
+
+    reader = threading.Thread(target=read_lines)
+    reader.start()
+    assert first.wait(60)  # the first batch is stored: its files are reported
+    assert ": " in lines[0] and " new, " in lines[0], lines[0]
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    err = proc.stderr.read()
+    assert proc.wait(60) == 130, err
+    reader.join(10)
+    assert time.monotonic() - started < 10  # not after parsing the window's files
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("newsdesk: interrupted after "), err
+    assert len(lines) < 1300  # (Ctrl-C may come while the first batch's lines are printed)
+    stored = len(items(db, "list"))
+    assert stored > 0
+    again = run("--db", str(db), "ingest", str(tmp_path / "corpus")).stdout.splitlines()
+    assert len(again) == 1300
+    assert len(items(db, "list")) > stored

@@ -266,3 +266,23 @@ def test_an_ingest_stopped_early_does_not_parse_the_files_in_its_window(tmp_path
     outcomes.close()  # as an exception in the loop that takes them does
     parsed = len(list((tmp_path / "parsed").iterdir()))
     assert parsed < len(jobs) // 2, (parsed, len(jobs))
+
+
+def test_each_files_result_is_reported_in_order_once_its_batch_is_stored(tmp_path, monkeypatch):
+    """`on_result` hears of each file, in order, when its result is final: a refused file at
+    once with the batch before it, a stored one when its batch is written, never before."""
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 3)
+    store = Store(tmp_path / "db")
+    heard: list[tuple[str, int, int]] = []
+    commits = []
+    add = store.add_documents
+    monkeypatch.setattr(store, "add_documents", lambda batch, **kw: commits.append(
+        len(heard)) or add(batch, **kw))  # fmt: skip
+
+    def on_result(result) -> None:
+        assert result.ok is False or result.new + result.known > 0, result  # final counts
+        heard.append((result.path.name, result.new, result.known))
+
+    results = ingest_paths(store, [make_folder(tmp_path)], workers=1, on_result=on_result)
+    assert heard == [(r.path.name, r.new, r.known) for r in results]
+    assert commits[:2] == [0, 3]  # the first three files were heard after the first commit

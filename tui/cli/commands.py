@@ -23,6 +23,7 @@ from tui.cli.output import (
 )
 
 if TYPE_CHECKING:
+    from store.ingest import FileResult
     from store.storage.store import Store
 
 
@@ -109,16 +110,26 @@ def cmd_ingest(args, out: Output) -> int:
 
     labels = {layout.name: layout.label for layout in LAYOUTS}
     store = open_store(args, seed=False)
-    results = ingest_paths(store, args.paths)
-    refused = 0
-    for r in results:
+    shown: list[FileResult] = []
+
+    def show(r: FileResult) -> None:  # as each batch is stored: a long ingest shows progress
+        shown.append(r)
         if r.ok:
             label = labels.get(r.layout or "", r.layout)
             done = f" ({'; '.join(r.notes)})" if r.notes else ""
             print(f"{r.shown}: {label}, {r.new} new, {r.known} already known{done}", flush=True)
         else:
-            refused += 1
             note(f"{r.shown}: refused: {r.error}")
+
+    try:
+        results = ingest_paths(store, args.paths, on_result=show)
+    except KeyboardInterrupt:
+        note(
+            f"newsdesk: interrupted after {len(shown)} files; the files not listed may not "
+            "be stored: the same command adds them (what is stored already is skipped)"
+        )
+        return 130
+    refused = sum(1 for r in results if not r.ok)
     if not results:
         note("newsdesk: no files found in the paths given")
         return 1
