@@ -162,9 +162,11 @@ def source_listing(index: IndexColumns, documents: Iterable[Mapping[str, object]
     by_publisher: dict[str, list[Mapping[str, object]]] = {}
     items: dict[str, int] = {}
     rows_by_document = index.rows_by_document
+    # each document's rows read once and let go (Postings.peek), not kept in the postings
+    rows_of = getattr(rows_by_document, "peek", rows_by_document.get)
     for doc in docs:
         name = str(doc["name"])
-        rows = rows_by_document.get(name, ())
+        rows = rows_of(name) or ()
         items[name] = len(rows)
         for place in {owner[row] for row in rows}:
             by_publisher.setdefault(publishers[place], []).append(doc)

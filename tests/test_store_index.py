@@ -579,3 +579,23 @@ def test_every_documents_rows_read_the_delta_once(tmp_path, small_delta, monkeyp
         expected = [row for row, names in enumerate(column) if name in names]
         assert index.rows_by_document.get(name, []) == expected, name
     assert reads == ["documents"]
+
+
+def test_the_sources_listing_reads_each_documents_rows_without_keeping_them(
+    tmp_path, small_delta
+) -> None:
+    """`Postings.peek` gives what `get` gives and keeps nothing: the sources pane's listing
+    reads every document's rows once (at 1M items keeping them held ~40 MB of the reader)."""
+    from store import views
+
+    writer = open_store(tmp_path)
+    for batch in shuffled_batches(3):
+        writer.add_documents(batch)
+    store = open_store(tmp_path)
+    index = store.index
+    listing = views.source_listing(index, store.documents())
+    postings = index.rows_by_document
+    assert postings._read == {}  # nothing kept by the listing
+    for name in [*index.document_directory, "no such document"]:
+        assert postings.peek(name) == postings.get(name, [])
+        assert listing.items.get(name, 0) == len(postings.get(name, []))
