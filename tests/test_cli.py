@@ -326,3 +326,22 @@ def test_a_long_ingest_shows_each_batch_as_it_is_stored_and_stops_cleanly_on_ctr
     again = run("--db", str(db), "ingest", str(tmp_path / "corpus")).stdout.splitlines()
     assert len(again) == 1300
     assert len(items(db, "list")) > stored
+
+
+def test_an_ingest_piped_into_head_still_stores_every_file(tmp_path):
+    """`newsdesk ingest FOLDER | head -1`: the reader of the listing goes away after the first
+    batch; the ingest goes on quietly and stores the rest."""
+    from bench.corpus import generate_corpus
+
+    generate_corpus(700 * 10, tmp_path / "corpus", per_document=(10, 10))
+    db = tmp_path / "db"
+    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
+    proc = subprocess.run(
+        f"'{NEWSDESK}' --db '{db}' ingest '{tmp_path / 'corpus'}' | head -1",
+        shell=True, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 1, proc
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr, proc.stderr
+    again = run("--db", str(db), "ingest", str(tmp_path / "corpus")).stdout.splitlines()
+    assert len(again) == 700
+    assert all(", 0 new, " in line for line in again), [x for x in again if ", 0 new" not in x]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,7 +119,11 @@ def cmd_ingest(args, out: Output) -> int:
         if r.ok:
             label = labels.get(r.layout or "", r.layout)
             done = f" ({'; '.join(r.notes)})" if r.notes else ""
-            print(f"{r.shown}: {label}, {r.new} new, {r.known} already known{done}", flush=True)
+            line = f"{r.shown}: {label}, {r.new} new, {r.known} already known{done}"
+            try:
+                print(line, flush=True)
+            except BrokenPipeError:  # `ingest … | head`: the reader left, the ingest goes on
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         else:
             note(f"{r.shown}: refused: {r.error}")
 
