@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +20,7 @@ from tui.cli.output import (
     print_items,
     print_json,
     short_date,
+    silence_stdout,
 )
 
 if TYPE_CHECKING:
@@ -123,7 +122,7 @@ def cmd_ingest(args, out: Output) -> int:
             try:
                 print(line, flush=True)
             except BrokenPipeError:  # `ingest … | head`: the reader left, the ingest goes on
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                silence_stdout()
         else:
             note(f"{r.shown}: refused: {r.error}")
 

@@ -5,6 +5,7 @@ Every cell is data, never markup. Nothing here imports textual.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,12 @@ WIDE_DATES = 110  # from this width on, item tables show the time beside the dat
 def print_json(value: object) -> None:
     sys.stdout.buffer.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
     sys.stdout.flush()
+
+
+def silence_stdout() -> None:
+    """Send what is still written to stdout to /dev/null: its reader went away (`newsdesk
+    list | head`), and the next write or the interpreter's final flush must not fail."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def note(message: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from tui.cli import commands, desk, intake
-from tui.cli.output import TERMINAL_LIMIT, Output, note
+from tui.cli.output import TERMINAL_LIMIT, Output, note, silence_stdout
 
 EPILOG = f"""\
 environment:
@@ -331,9 +331,6 @@ def entry() -> None:
         code = main()
         sys.stdout.flush()
     except BrokenPipeError:
-        # The reader of our output went away (`newsdesk list | head`): exit quietly, and keep
-        # the interpreter's final flush from raising again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()  # the reader of our output went away: exit quietly
         code = 0
     sys.exit(code)
