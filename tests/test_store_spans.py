@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.storage import dedupe
-from store.storage.dedupe import Keys, body_print, settled
+from store.storage.batch import Batch
+from store.storage.dedupe import Keys, Openings, alike_openings, body_opening, body_print, settled
 from store.storage.segments import NO_SPAN, segment_bytes
 from store.storage.store import Store
 from tests.helpers.store_factory import make_doc, make_item, numbered_batch
@@ -179,3 +180,54 @@ def test_settled_agrees_with_same_story(title_a, body_a, title_b, body_b) -> Non
     )
     if verdict is not None:
         assert verdict == dedupe.same_story(a, b)
+    else:  # what a batch compares then: the two openings
+        same_title = keys.title_hash(title_a) == keys.title_hash(title_b)
+        alike = alike_openings(body_opening(body_a), body_opening(body_b), same_title=same_title)
+        assert alike == dedupe.same_story(a, b)
+
+
+def test_openings_keep_the_newest_used() -> None:
+    openings = Openings(limit=2)
+    assert openings.keep(1, "One, two!") == "one two"
+    openings.keep(2, "Three")
+    assert openings.get(1) == "one two"  # used: now the newest
+    openings.keep(3, "Four")  # over the limit: the least recently used (2) goes
+    assert openings.get(2) is None
+    assert (openings.get(1), openings.get(3)) == ("one two", "four")
+
+
+def test_a_stored_story_is_read_once_however_many_new_ones_share_its_headline(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A headline that recurs (a daily brief) has every new item compared with each stored
+    one; the writer reads and folds each stored body once, not once per comparison."""
+    sentences = [
+        "Shares of Tencent rose after the quarterly results beat estimates.",
+        "Regulators in Beijing approved a batch of new online games for release.",
+        "Tencent Music reported fewer paying users than analysts had expected.",
+        "The company said cloud revenue grew for a third quarter in a row.",
+    ]
+    writer = open_store(tmp_path)
+    read: list[str] = []
+    record_of = Batch.record_of
+
+    def counted(self: Batch, item_id: str):
+        if item_id not in self.records:
+            read.append(item_id)
+        return record_of(self, item_id)
+
+    monkeypatch.setattr(Batch, "record_of", counted)
+    ids = []
+    for day, sentence in enumerate(sentences):  # one story a day under the same headline
+        item = make_item("Tencent daily", f"{sentence} " * 4, published=f"2026-01-0{day + 1}")
+        [added] = writer.add_documents([make_doc(f"day{day}.txt", [item])])
+        assert (added.new, added.known) == (1, 0)
+        ids += added.ids
+    # the first story is read when the second comes; the others were kept as they came
+    assert read == ids[:1]
+    read.clear()
+    fresh = open_store(tmp_path)  # another writer: it reads each stored story once
+    item = make_item("Tencent daily", "Markets were closed for the holiday. " * 4)
+    fresh.add_documents([make_doc("day5.txt", [item])])
+    fresh.add_documents([make_doc("day6.txt", [make_item("Tencent daily", "Quiet day. " * 9)])])
+    assert sorted(read) == sorted(ids)

@@ -135,8 +135,11 @@ class Batch:
         corpus: SegmentSource,
         maps: tuple[KeyLookup, KeyLookup],
         segment_size: int,
+        openings: dedupe.Openings | None = None,
     ) -> None:
         self.index = index
+        # the writer's openings, kept across its batches (one of the batch's own without)
+        self.openings = openings if openings is not None else dedupe.Openings()
         self.corpus = corpus
         self.segment_size = segment_size
         self.keys = dedupe.Keys()
@@ -213,21 +216,33 @@ class Batch:
     def find_same(self, record: ItemRecord) -> str | None:
         """The stored or batched story `record` repeats, None if it is new.
 
-        Stored candidates are settled from the index's title keys and body prints where
-        those decide `dedupe.same_story`; only the others are read.
+        Candidates are settled from their title keys and body prints where those decide
+        `dedupe.same_story`; only the others have their body openings compared, each read
+        and folded once per store (`dedupe.Openings`), not once per comparison.
         """
-        title = self.keys.title_hash(record["title"])
-        body_print = self.keys.body_print(record["body"])
-        index = self.index
+        keys, index = self.keys, self.index
+        title = keys.title_hash(record["title"])
+        body_print = keys.body_print(record["body"])
+        opening = None
         for item_id in self._candidates(record):
-            verdict = None
-            if item_id not in self.records:
+            batched = self.records.get(item_id)
+            if batched is not None:
+                their_title = keys.title_hash(batched["title"])
+                their_print = keys.body_print(batched["body"])
+            else:
                 row = self.stored_row(item_id)
-                verdict = dedupe.settled(
-                    index.title_key[row], index.body_print[row], title, body_print
-                )
-            if verdict is None:
-                verdict = dedupe.same_story(self.record_of(item_id), record)
+                their_title, their_print = index.title_key[row], index.body_print[row]
+            verdict = dedupe.settled(their_title, their_print, title, body_print)
+            if verdict is None:  # two long bodies, or two under one headline: compare them
+                theirs = self.openings.get(their_print)
+                if theirs is None:
+                    body = (batched or self.record_of(item_id))["body"]
+                    theirs = self.openings.keep(their_print, body)
+                if opening is None:
+                    opening = self.openings.get(body_print)
+                    if opening is None:
+                        opening = self.openings.keep(body_print, record["body"])
+                verdict = dedupe.alike_openings(theirs, opening, same_title=their_title == title)
             if verdict:
                 return item_id
         return None

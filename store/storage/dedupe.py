@@ -55,6 +55,19 @@ def body_similarity(a: str, b: str) -> float:
     return fuzz.ratio(body_opening(a), body_opening(b))
 
 
+SAME_TITLE_LIKENESS = 50  # same headline: bodies at least this alike (body_similarity)
+REPRINT_LIKENESS = 90  # another headline over nearly the same body
+
+
+def alike_openings(a: str, b: str, *, same_title: bool) -> bool:
+    """`same_story` for two long bodies `settled` left open, from their openings
+    (`body_opening`): alike enough for a shared headline, or for a reprint under another."""
+    from rapidfuzz import fuzz
+
+    cutoff = SAME_TITLE_LIKENESS if same_title else REPRINT_LIKENESS
+    return fuzz.ratio(a, b, score_cutoff=cutoff) >= cutoff
+
+
 class Story(TypedDict):
     """What `same_story` compares of a record (an ItemRecord is one)."""
 
@@ -70,10 +83,10 @@ def same_story(a: Story, b: Story) -> bool:
     """
     a_body, b_body = a.get("body") or "", b.get("body") or ""
     if title_key(a.get("title", "")) == title_key(b.get("title", "")):
-        return not a_body or not b_body or body_similarity(a_body, b_body) >= 50
+        return not a_body or not b_body or body_similarity(a_body, b_body) >= SAME_TITLE_LIKENESS
     if len(a_body) < SHORT_BODY_CHARS or len(b_body) < SHORT_BODY_CHARS:
         return False
-    return body_similarity(a_body, b_body) >= 90
+    return body_similarity(a_body, b_body) >= REPRINT_LIKENESS
 
 
 # Hashed keys: what the index keeps of a record to find and settle its duplicates, as
@@ -116,6 +129,34 @@ def settled(title_a: int, print_a: int, title_b: int, print_b: int) -> bool | No
     if print_a <= 0 or print_b <= 0:  # a short or missing body
         return False
     return True if print_a == print_b else None
+
+
+class Openings:
+    """Body openings (`body_opening`) by their body print, the newest `limit` used kept.
+
+    Filed by print, a hash of the opening itself, so an entry is never stale: a writer keeps
+    one across its batches, and a stored story that many new ones share a headline with is
+    read and folded once, not once per comparison.
+    """
+
+    __slots__ = ("_limit", "_openings")
+
+    def __init__(self, limit: int = 131_072) -> None:
+        self._limit = limit
+        self._openings: dict[int, str] = {}
+
+    def get(self, body_print: int) -> str | None:
+        opening = self._openings.pop(body_print, None)
+        if opening is not None:
+            self._openings[body_print] = opening  # the newest used again
+        return opening
+
+    def keep(self, body_print: int, body: str) -> str:
+        """The opening of `body`, whose print is `body_print`, kept for the next `get`."""
+        opening = self._openings[body_print] = body_opening(body)
+        if len(self._openings) > self._limit:
+            del self._openings[next(iter(self._openings))]
+        return opening
 
 
 class StoryKeys(NamedTuple):

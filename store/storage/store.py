@@ -47,7 +47,7 @@ from store.storage.state import UserState
 
 if TYPE_CHECKING:  # writing and restoring are imported when they happen: a one-shot reader
     from store.storage.batch import AddResult, KeyLookup, KeyMap  # (dedupe's rapidfuzz)
-    from store.storage.dedupe import StoryKeys
+    from store.storage.dedupe import Openings, StoryKeys
     from store.storage.restore import Restored
 
 __all__ = ["ItemIndex", "Store"]
@@ -89,6 +89,7 @@ class Store:
         self._manifest_stamp: Stamp | None = None
         self._index = ItemIndex.empty()
         self._maps: tuple[ItemIndex, KeyMap, KeyMap] | None = None
+        self._openings: Openings | None = None  # the openings dedupe compared, kept across batches
         self._documents: DocumentTable | None = None
         self._state: UserState | None = None
         self._load()
@@ -256,6 +257,7 @@ class Store:
         batch of a bulk ingest before its last, whose index is compacted less often.
         """
         from store.storage.batch import AddResult, Batch
+        from store.storage.dedupe import Openings
 
         with self._write_lock():
             self._reload_if_changed()
@@ -271,7 +273,9 @@ class Store:
             by_digest = {sha: doc_id for doc_id, sha in directory.values()}
             size = sum(len(items) for _, items in batch)
             maps = self._dedupe_maps(index, size)
-            work = Batch(index, self._corpus, maps, self.segment_size)
+            if self._openings is None:
+                self._openings = Openings()
+            work = Batch(index, self._corpus, maps, self.segment_size, self._openings)
             results: list[AddResult] = []
             companies_changed = False
             for number, (document, items) in enumerate(batch):
