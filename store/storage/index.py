@@ -43,12 +43,13 @@ from store.text.cjk import cjk_pattern
 INDEX_VERSION = 5  # 5: value tables as string sections (one value read alone)
 DELTA_MIN = 20_000  # a delta may hold this many rows and patches before compaction ...
 DELTA_SHARE = 16  # ... or one sixteenth of the base, whichever is more
-# Within a bulk ingest (all its batches but the last) the delta may grow to a quarter of the
-# base: each compaction rewrites every row, and at one sixteenth a 1M ingest spent half its
-# writer's time compacting. Its last batch compacts by the rule above, so the store it
-# leaves is shaped as any other.
+# Within a bulk ingest (all its batches but the last) the delta may grow to half the base:
+# each compaction rewrites every row, and at one sixteenth a 1M ingest spent half its
+# writer's time compacting (at a quarter, 27%; a larger delta costs each batch more to merge
+# its rows into). Its last batch compacts by the rule above, so the store it leaves is shaped
+# as any other.
 BULK_DELTA_MIN = 100_000
-BULK_DELTA_SHARE = 4
+BULK_DELTA_SHARE = 2
 MAX_PIECES = 16  # batches appended as pieces before the delta is written whole again
 _REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
 
