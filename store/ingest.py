@@ -6,6 +6,7 @@ files beside it are still stored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -37,6 +38,7 @@ POOL_MIN_FILES = 16  # fewer files are parsed faster than a pool starts
 # stay small beside the writer's (a 1M ingest: 256 files 230 s, 1024 files 220 s with 18 MB
 # more at its peak RSS, 2048 files 216 s with 126 MB more).
 IN_FLIGHT_FILES = 1024
+WORKER_NICENESS = 10  # added to a parsing worker's niceness (lower priority than the writer)
 
 
 # Files whose name says they are programs, data or settings: whatever they quote, they are
@@ -320,6 +322,10 @@ def _die_with_parent(parent: int) -> None:
 def _init_worker(learned: list[dict], parent: int) -> None:
     global _worker_linker
     _die_with_parent(parent)
+    # A worker per core leaves no core free: niced, the workers take what the one writing
+    # process (the ingest's critical path) and a reader open beside it leave.
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
+        os.nice(WORKER_NICENESS)
     _worker_linker = Linker(CompanyDirectory.bundled().with_learned(learned))
 
 

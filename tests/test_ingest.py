@@ -154,6 +154,27 @@ def test_the_pool_holds_a_bounded_window_of_files_ahead_of_the_store(tmp_path, m
     assert len(store.index) == 75 + POOL_MIN_FILES
 
 
+def test_the_workers_parse_at_a_lower_priority_than_the_writer(tmp_path, monkeypatch):
+    """The one process writing the store is the ingest's critical path: the parsing workers
+    are niced so that it gets a core whenever it has work."""
+    seen = tmp_path / "niceness"
+    seen.mkdir()
+    prepare = ingest_module._prepare
+
+    def noting_niceness(*args):  # runs in the (forked) workers
+        (seen / str(os.getpid())).write_text(str(os.nice(0)))
+        return prepare(*args)
+
+    monkeypatch.setattr(ingest_module, "_prepare", noting_niceness)
+    results = ingest_paths(Store(tmp_path / "db"), [make_folder(tmp_path)], workers=2)
+    assert len(results) == 5 + POOL_MIN_FILES + 1
+    assert str(os.getpid()) not in os.listdir(seen)  # every file was parsed in the pool
+    ours = os.nice(0)
+    expected = min(ours + ingest_module.WORKER_NICENESS, 19)
+    assert {int(p.read_text()) for p in seen.iterdir()} == {expected}
+    assert expected > ours or ours == 19
+
+
 def test_keys_the_workers_compute_dedupe_as_the_store_would(tmp_path):
     """An ingest hands the store each item's dedupe keys (`story_keys`); the store keeps the
     same stories and the same keys as one that computes them itself."""
