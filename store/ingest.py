@@ -411,6 +411,7 @@ def ingest_paths(
     pending_items = 0
     learned: dict[str, dict] = {}
     reported = 0
+    flushed = 0  # batches stored
 
     def report() -> None:
         nonlocal reported
@@ -420,7 +421,7 @@ def ingest_paths(
         reported = len(results)
 
     def flush(*, last: bool) -> None:
-        nonlocal pending_items
+        nonlocal pending_items, flushed
         if not pending:
             report()
             return
@@ -429,7 +430,9 @@ def ingest_paths(
             learned_companies=list(learned.values()),
             story_keys=[p.keys for p in pending],
             more_to_come=not last,
+            ends_bulk=last and flushed > 0,
         )
+        flushed += 1
         links: list[tuple[str, str]] = []
         for prepared, outcome in zip(pending, outcomes, strict=True):
             prepared.result.new, prepared.result.known = outcome.new, outcome.known

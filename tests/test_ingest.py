@@ -243,6 +243,27 @@ def test_a_bulk_ingest_compacts_its_index_less_often_and_leaves_it_as_usual(tmp_
         assert list(getattr(index, column)) == list(getattr(fresh, column)), column
 
 
+def test_a_bulk_ingest_leaves_little_of_its_index_outside_the_base(tmp_path, monkeypatch):
+    """Every reader pays for the rows outside the base at each start, so the last batch of a
+    bulk ingest compacts a delta of more than DELTA_MIN rows, which the usual rule (a share
+    of the base) would leave; a write on its own still compacts by the usual rule."""
+    from store.storage import index as index_module
+    from tests.helpers.store_factory import numbered_batch
+
+    monkeypatch.setattr(index_module, "DELTA_MIN", 12)
+    monkeypatch.setattr(index_module, "DELTA_SHARE", 1)  # the usual rule: past the base
+    monkeypatch.setattr(index_module, "BULK_DELTA_MIN", 60)
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 4)
+    store = Store(tmp_path / "db")
+    ingest_paths(store, [make_folder(tmp_path)], workers=1)
+    index = Store(tmp_path / "db").index
+    assert len(index) == 75 + POOL_MIN_FILES
+    assert index.delta_rows <= 12, (index.delta_rows, index.base.n)
+    store.add_documents(numbered_batch(1, 20))
+    index = Store(tmp_path / "db").index
+    assert index.delta_rows >= 20 and index.base.n == 75 + POOL_MIN_FILES
+
+
 def test_a_bulk_ingest_whose_last_batch_adds_nothing_still_leaves_a_compacted_index(
     tmp_path, monkeypatch
 ):

@@ -200,7 +200,7 @@ def test_a_stored_story_is_read_once_however_many_new_ones_share_its_headline(
     tmp_path: Path, monkeypatch
 ) -> None:
     """A headline that recurs (a daily brief) has every new item compared with each stored
-    one; the writer reads and folds each stored body once, not once per comparison."""
+    one; a bulk ingest reads and folds each stored body once, not once per comparison."""
     sentences = [
         "Shares of Tencent rose after the quarterly results beat estimates.",
         "Regulators in Beijing approved a batch of new online games for release.",
@@ -216,18 +216,26 @@ def test_a_stored_story_is_read_once_however_many_new_ones_share_its_headline(
             read.append(item_id)
         return record_of(self, item_id)
 
-    monkeypatch.setattr(Batch, "record_of", counted)
-    ids = []
-    for day, sentence in enumerate(sentences):  # one story a day under the same headline
-        item = make_item("Tencent daily", f"{sentence} " * 4, published=f"2026-01-0{day + 1}")
-        [added] = writer.add_documents([make_doc(f"day{day}.txt", [item])])
+    def add(store: Store, name: str, body: str, *, more_to_come: bool) -> list[str]:
+        item = make_item("Tencent daily", body, published=f"2026-01-{len(name):02}")
+        [added] = store.add_documents([make_doc(name, [item])], more_to_come=more_to_come)
         assert (added.new, added.known) == (1, 0)
-        ids += added.ids
+        return added.ids
+
+    monkeypatch.setattr(Batch, "record_of", counted)
+    ids: list[str] = []
+    for day, sentence in enumerate(sentences):  # one story a day under the same headline
+        last = day == len(sentences) - 1
+        ids += add(writer, "d" * (day + 1), f"{sentence} " * 4, more_to_come=not last)
     # the first story is read when the second comes; the others were kept as they came
     assert read == ids[:1]
     read.clear()
-    fresh = open_store(tmp_path)  # another writer: it reads each stored story once
-    item = make_item("Tencent daily", "Markets were closed for the holiday. " * 4)
-    fresh.add_documents([make_doc("day5.txt", [item])])
-    fresh.add_documents([make_doc("day6.txt", [make_item("Tencent daily", "Quiet day. " * 9)])])
+    fresh = open_store(tmp_path)  # another ingest: it reads each stored story once
+    ids += add(fresh, "d" * 5, "WeChat Pay volumes rose 37% by July. " * 4, more_to_come=True)
+    typhoon = "Typhoon Wipha shut the exchanges until noon. " * 4
+    ids += add(fresh, "d" * 6, typhoon, more_to_come=False)
+    assert sorted(read) == sorted(ids[:4])
+    read.clear()
+    # after its last batch the writer keeps none: a later write reads the stories it compares
+    add(fresh, "d" * 7, "Ma Huateng spoke at the Boao forum in Hainan. " * 4, more_to_come=False)
     assert sorted(read) == sorted(ids)

@@ -21,7 +21,7 @@ from store.storage.files import (
     fsync_dir,
     remove_stale_temps,
 )
-from store.storage.index import MAX_PIECES, ItemIndex, open_index
+from store.storage.index import MAX_PIECES, CompactionRule, ItemIndex, open_index
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE, WRITER_TEMPS
 from store.storage.manifest import Manifest, Version
 from store.storage.segments import Corpus
@@ -115,15 +115,15 @@ class NextGeneration:
         self.documents = None
         self.changed = True
 
-    def write_index(self, index: ItemIndex, *, bulk: bool = False) -> ItemIndex:
+    def write_index(self, index: ItemIndex, rule: CompactionRule = "usual") -> ItemIndex:
         """Write the index: what its batch changed as a piece after the current files; or,
         after MAX_PIECES of them, its whole delta over the current base; or, when the delta
         has grown (or there is no base file yet), a new base. The index as written.
-        `bulk`: a batch of a bulk ingest with more to come (compacted by a looser rule)."""
+        `rule`: when to compact (`ItemIndex.needs_compaction`)."""
         # derived files: a damaged index is rebuilt from the corpus, not restored
         base_name = index.base.name
         current = self.index.name if self.index is not None else None
-        if base_name is None or base_name != current or index.needs_compaction(bulk=bulk):
+        if base_name is None or base_name != current or index.needs_compaction(rule):
             if index.delta_rows or index.patches or base_name is not None:
                 index = index.compacted()
             name = manifests.index_name(self.generation, "base")

@@ -48,6 +48,7 @@ from store.storage.state import UserState
 if TYPE_CHECKING:  # writing and restoring are imported when they happen: a one-shot reader
     from store.storage.batch import AddResult, KeyLookup, KeyMap  # (dedupe's rapidfuzz)
     from store.storage.dedupe import Openings, StoryKeys
+    from store.storage.index import CompactionRule
     from store.storage.restore import Restored
 
 __all__ = ["ItemIndex", "Store"]
@@ -89,7 +90,7 @@ class Store:
         self._manifest_stamp: Stamp | None = None
         self._index = ItemIndex.empty()
         self._maps: tuple[ItemIndex, KeyMap, KeyMap] | None = None
-        self._openings: Openings | None = None  # the openings dedupe compared, kept across batches
+        self._openings: Openings | None = None  # the openings a bulk ingest's dedupe compared
         self._documents: DocumentTable | None = None
         self._state: UserState | None = None
         self._load()
@@ -248,13 +249,15 @@ class Store:
         learned_companies: Sequence[Mapping[str, object]] | None = None,
         story_keys: Sequence[Sequence[StoryKeys]] | None = None,
         more_to_come: bool = False,
+        ends_bulk: bool = False,
     ) -> list[AddResult]:
         """Add documents and their item records: dedupe, assign ids, write, commit.
 
         One read and one write per touched file; the index is replaced last. `story_keys`,
         per document and item, are `dedupe.story_keys` of the items' titles and bodies when
         the caller has them already (an ingest's workers compute them). `more_to_come`: a
-        batch of a bulk ingest before its last, whose index is compacted less often.
+        batch of a bulk ingest before its last, whose index is compacted less often;
+        `ends_bulk`: the last batch of one, which leaves little of the index outside its base.
         """
         from store.storage.batch import AddResult, Batch
         from store.storage.dedupe import Openings
@@ -273,9 +276,11 @@ class Store:
             by_digest = {sha: doc_id for doc_id, sha in directory.values()}
             size = sum(len(items) for _, items in batch)
             maps = self._dedupe_maps(index, size)
-            if self._openings is None:
-                self._openings = Openings()
-            work = Batch(index, self._corpus, maps, self.segment_size, self._openings)
+            openings = self._openings or Openings()
+            # kept across the batches of a bulk ingest, not after its last: a writer that
+            # lives on (a reader fetching feeds) does not hold ~100 MB of them between writes
+            self._openings = openings if more_to_come else None
+            work = Batch(index, self._corpus, maps, self.segment_size, openings)
             results: list[AddResult] = []
             companies_changed = False
             for number, (document, items) in enumerate(batch):
@@ -358,12 +363,13 @@ class Store:
                 work.written(number, *writing.write_segment(self._corpus, number, contents))
             self._write_documents(writing, table, written, companies, companies_changed)
             new_index = index
-            # the last batch of a bulk ingest compacts by the usual rule even when it adds
-            # nothing: the batches before it may have left a delta the usual rule would not
-            settle = not more_to_come and index.needs_compaction()
+            rule: CompactionRule = "bulk" if more_to_come else "bulk ends" if ends_bulk else "usual"
+            # the last batch of a bulk ingest compacts even when it adds nothing: the batches
+            # before it may have left a delta the usual rule would not
+            settle = not more_to_come and index.needs_compaction(rule)
             if work.records or named or settle:
                 new_index = work.new_index(writing.generation, named, next_doc)
-                new_index = writing.write_index(new_index, bulk=more_to_come)
+                new_index = writing.write_index(new_index, rule)
             if writing.changed:
                 self._adopt(writing.commit(), new_index)
                 if work.records:
