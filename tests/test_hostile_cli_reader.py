@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from store.storage.columns import ColumnFile, Writer
 from tests.helpers.store_files import index_file
 from tests.helpers.terminal import read_pty
+from tests.test_app import wait_for_workers
 from tests.test_cli import NEWSDESK, SEEDS, run
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="Linux names, PTYs and locks")
@@ -274,6 +275,8 @@ async def test_markup_in_a_publisher_is_literal_in_the_border_title(tmp_path, ou
         app.reader.post_message(
             SourceTree.SourceChosen(Source("publisher", publisher, publisher), tree)
         )
+        await pilot.pause()  # the choice handled: the filter's worker started
+        await wait_for_workers(app)  # (on a loaded machine one pause did not see it done)
         await pilot.pause()
         pane = app.reader.query_one("#articles-pane")
         title = pane._border_title
