@@ -528,3 +528,15 @@ def test_permission_denied_is_a_store_error(tmp_path: Path) -> None:
             open_store(tmp_path / "s").get(store.index.ids[0])
     finally:
         os.chmod(segment, 0o644)
+
+
+@pytest.mark.parametrize("more_to_come", [False, True])
+def test_a_document_without_items_into_an_empty_store(tmp_path: Path, more_to_come) -> None:
+    """Its directory entry is written in the first base (this raised AssertionError)."""
+    store = Store(tmp_path / "db")
+    [added] = store.add_documents([make_doc("empty.txt", [])], more_to_come=more_to_come)
+    assert (added.new, added.known, added.ids) == (0, 0, [])
+    reopened = Store(tmp_path / "db")
+    assert len(reopened.index) == 0
+    [again] = reopened.add_documents([make_doc("b.txt", [make_item("Tencent results")])])
+    assert again.new == 1 and len(Store(tmp_path / "db").index) == 1

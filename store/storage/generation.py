@@ -124,7 +124,8 @@ class NextGeneration:
         base_name = index.base.name
         current = self.index.name if self.index is not None else None
         if base_name is None or base_name != current or index.needs_compaction(rule):
-            if index.delta_rows or index.patches or base_name is not None:
+            # (documents added without rows, to an empty store, still need their directory)
+            if index.delta_rows or index.patches or index.documents_added or base_name is not None:
                 index = index.compacted()
             name = manifests.index_name(self.generation, "base")
             index.write_base(self.root / name)
