@@ -364,7 +364,8 @@ def _prepared_files(
             with ProcessPoolExecutor(workers, context, _init_worker, initargs) as pool:
                 # A bounded window of files in flight, not `pool.map` over them all: when
                 # the workers parse faster than the store takes their items (a large
-                # store), the parsed files wait in the pool, not all in memory here.
+                # store), at most IN_FLIGHT_FILES parsed files wait here (on their
+                # futures), not every file of the ingest.
                 queued = iter(jobs)
                 window = deque(
                     pool.submit(_prepare_in_worker, job)
@@ -448,7 +449,7 @@ def ingest_paths(
 
     for prepared, new_companies in _prepared_files(jobs, linker, workers):
         # a full batch is written when the next document comes: the last batch, written
-        # after the loop, is never empty and compacts the index by the usual rule
+        # after the loop, is never empty and compacts the index by its own rule
         full = len(pending) >= BATCH_DOCUMENTS or pending_items >= BATCH_ITEMS
         if prepared.document is not None and full:
             flush(last=False)

@@ -7,6 +7,8 @@ import shutil
 import signal
 from pathlib import Path
 
+import pytest
+
 import store.ingest as ingest_module
 from store.ingest import POOL_MIN_FILES, ingest_paths
 from store.storage.store import Store
@@ -157,6 +159,8 @@ def test_the_pool_holds_a_bounded_window_of_files_ahead_of_the_store(tmp_path, m
 def test_the_workers_parse_at_a_lower_priority_than_the_writer(tmp_path, monkeypatch):
     """The one process writing the store is the ingest's critical path: the parsing workers
     are niced so that it gets a core whenever it has work."""
+    if os.nice(0) > 19 - ingest_module.WORKER_NICENESS:
+        pytest.skip("the tests run too niced for a worker to be niced further")
     seen = tmp_path / "niceness"
     seen.mkdir()
     prepare = ingest_module._prepare
@@ -169,10 +173,8 @@ def test_the_workers_parse_at_a_lower_priority_than_the_writer(tmp_path, monkeyp
     results = ingest_paths(Store(tmp_path / "db"), [make_folder(tmp_path)], workers=2)
     assert len(results) == 5 + POOL_MIN_FILES + 1
     assert str(os.getpid()) not in os.listdir(seen)  # every file was parsed in the pool
-    ours = os.nice(0)
-    expected = min(ours + ingest_module.WORKER_NICENESS, 19)
+    expected = os.nice(0) + ingest_module.WORKER_NICENESS
     assert {int(p.read_text()) for p in seen.iterdir()} == {expected}
-    assert expected > ours or ours == 19
 
 
 def test_keys_the_workers_compute_dedupe_as_the_store_would(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -239,3 +240,33 @@ def test_a_stored_story_is_read_once_however_many_new_ones_share_its_headline(
     # after its last batch the writer keeps none: a later write reads the stories it compares
     add(fresh, "d" * 7, "Ma Huateng spoke at the Boao forum in Hainan. " * 4, more_to_come=False)
     assert sorted(read) == sorted(ids)
+
+
+def test_a_failed_bulk_batch_leaves_the_writer_no_openings(tmp_path: Path, monkeypatch) -> None:
+    """A bulk ingest stopped by a failed write (or Ctrl-C) does not leave its openings with
+    a writer that lives on: its next write reads the stories it compares again."""
+    from store.storage.generation import NextGeneration
+
+    writer = open_store(tmp_path)
+    first = make_item(
+        "Tencent daily", "Shares of Tencent rose after the results beat estimates. " * 4
+    )
+    [stored] = writer.add_documents([make_doc("a.txt", [first])])
+    commit = NextGeneration.commit
+
+    def failing(self, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(NextGeneration, "commit", failing)
+    second = make_item("Tencent daily", "Regulators approved a batch of new online games. " * 4)
+    with pytest.raises(OSError):
+        writer.add_documents([make_doc("b.txt", [second])], more_to_come=True)
+    monkeypatch.setattr(NextGeneration, "commit", commit)
+    read: list[str] = []
+    record_of = Batch.record_of
+    monkeypatch.setattr(
+        Batch, "record_of", lambda self, item_id: read.append(item_id) or record_of(self, item_id)
+    )
+    third = make_item("Tencent daily", "Ma Huateng spoke at the Boao forum in Hainan. " * 4)
+    [added] = writer.add_documents([make_doc("c.txt", [third])])
+    assert added.new == 1 and read == stored.ids

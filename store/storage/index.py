@@ -10,7 +10,7 @@ A batch appends a piece: it writes what it adds, not what is stored. Every MAX_P
 batch writes the delta whole instead (the pieces folded in), and compaction, when the delta
 passes `max(DELTA_MIN, rows / DELTA_SHARE)` rows, writes the base; so each row is rewritten
 a bounded number of times on average (see `needs_compaction`; a bulk ingest's batches
-compact less often, its last one by this rule).
+compact less often, its last one more often).
 
 Reading is lazy: a column (`index.title`) is a `Column`, a sequence that reads one value
 from the mapped base file without decoding the rest, and decodes the whole column the first
@@ -46,12 +46,13 @@ DELTA_SHARE = 16  # ... or one sixteenth of the base, whichever is more
 # Within a bulk ingest (all its batches but the last) the delta may grow to half the base:
 # each compaction rewrites every row, and at one sixteenth a 1M ingest spent half its
 # writer's time compacting (at a quarter, 27%; a larger delta costs each batch more to merge
-# its rows into). Its last batch compacts a delta of more than DELTA_MIN rows: every reader
-# pays for the delta's rows at each start (~3 us a row: a 42k-row delta made `search` at 1M
-# 0.28 -> 0.52 s and `list` 0.09 -> 0.23 s), and one compaction after a bulk ingest is cheap
-# beside it.
+# its rows into). Its last batch compacts past max(DELTA_MIN, rows / BULK_END_SHARE): every
+# reader pays for the delta's rows at each start (~3 us a row: a 42k-row delta made `search`
+# at 1M 0.28 -> 0.52 s and `list` 0.09 -> 0.23 s), and one compaction after a bulk ingest
+# is cheap beside it.
 BULK_DELTA_MIN = 100_000
 BULK_DELTA_SHARE = 2
+BULK_END_SHARE = 64
 CompactionRule = Literal["usual", "bulk", "bulk ends"]
 MAX_PIECES = 16  # batches appended as pieces before the delta is written whole again
 _REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
@@ -1319,7 +1320,7 @@ class ItemIndex:
         if rule == "bulk":
             return size > max(BULK_DELTA_MIN, self.base.n // BULK_DELTA_SHARE)
         if rule == "bulk ends":
-            return size > DELTA_MIN
+            return size > max(DELTA_MIN, self.base.n // BULK_END_SHARE)
         return size > max(DELTA_MIN, self.base.n // DELTA_SHARE)
 
     def compacted(self) -> ItemIndex:

@@ -276,10 +276,10 @@ class Store:
             by_digest = {sha: doc_id for doc_id, sha in directory.values()}
             size = sum(len(items) for _, items in batch)
             maps = self._dedupe_maps(index, size)
-            openings = self._openings or Openings()
-            # kept across the batches of a bulk ingest, not after its last: a writer that
-            # lives on (a reader fetching feeds) does not hold ~100 MB of them between writes
-            self._openings = openings if more_to_come else None
+            # kept across the batches of a bulk ingest, not after its last or one that
+            # failed: a writer that lives on (a reader fetching feeds) does not hold them
+            # (up to ~100 MB of English openings, ~170 MB of Chinese) between its writes
+            openings, self._openings = self._openings or Openings(), None
             work = Batch(index, self._corpus, maps, self.segment_size, openings)
             results: list[AddResult] = []
             companies_changed = False
@@ -375,6 +375,8 @@ class Store:
                 if work.records:
                     carried = work.carried_maps()
                     self._maps = (new_index, *carried) if carried else None
+            if more_to_come:
+                self._openings = openings
             return results
 
     @staticmethod
