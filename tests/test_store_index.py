@@ -108,6 +108,21 @@ def test_a_batch_appends_a_piece_and_readers_see_the_same_rows(tmp_path: Path) -
     assert whole(open_store(tmp_path).index) == whole(store.index)
 
 
+def test_a_bulk_ingest_appends_more_pieces_before_writing_its_delta(tmp_path: Path) -> None:
+    """Its batches' delta can be large (the bulk rule lets it reach half the base), so they
+    append up to BULK_MAX_PIECES pieces; a write on its own, MAX_PIECES."""
+    store = open_store(tmp_path)
+    store.add_documents(numbered_batch(1, 8))
+    limit = index_module.BULK_MAX_PIECES
+    assert limit > index_module.MAX_PIECES
+    for b in range(2, 2 + limit):
+        store.add_documents(numbered_batch(b, 3), more_to_come=True)
+        assert len(index_pieces(tmp_path)) == b - 1 and index_files(tmp_path)[1] is None
+    store.add_documents(numbered_batch(99, 3), more_to_come=True)
+    assert not index_pieces(tmp_path) and index_files(tmp_path)[1] is not None
+    assert whole(open_store(tmp_path).index) == whole(store.index)
+
+
 @pytest.mark.parametrize("delta_min", [12, 1000])
 def test_pieces_read_back_as_the_index_one_delta_gives(
     tmp_path: Path, monkeypatch, delta_min: int

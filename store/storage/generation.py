@@ -21,7 +21,13 @@ from store.storage.files import (
     fsync_dir,
     remove_stale_temps,
 )
-from store.storage.index import MAX_PIECES, CompactionRule, ItemIndex, open_index
+from store.storage.index import (
+    BULK_MAX_PIECES,
+    MAX_PIECES,
+    CompactionRule,
+    ItemIndex,
+    open_index,
+)
 from store.storage.layout import COMPANIES_TABLE, DOCUMENTS_HINT, DOCUMENTS_TABLE, WRITER_TEMPS
 from store.storage.manifest import Manifest, Version
 from store.storage.segments import Corpus
@@ -117,8 +123,9 @@ class NextGeneration:
 
     def write_index(self, index: ItemIndex, rule: CompactionRule = "usual") -> ItemIndex:
         """Write the index: what its batch changed as a piece after the current files; or,
-        after MAX_PIECES of them, its whole delta over the current base; or, when the delta
-        has grown (or there is no base file yet), a new base. The index as written.
+        after MAX_PIECES of them (BULK_MAX_PIECES within a bulk ingest), its whole delta over
+        the current base; or, when the delta has grown (or there is no base file yet), a new
+        base. The index as written.
         `rule`: when to compact (`ItemIndex.needs_compaction`)."""
         # derived files: a damaged index is rebuilt from the corpus, not restored
         base_name = index.base.name
@@ -131,7 +138,9 @@ class NextGeneration:
             index.write_base(self.root / name)
             index.base.name = name
             self.index, self.delta, self.pieces = Version(name), None, ()
-        elif index.piece is not None and len(self.pieces) < MAX_PIECES:
+        elif index.piece is not None and len(self.pieces) < (
+            BULK_MAX_PIECES if rule == "bulk" else MAX_PIECES
+        ):
             name = manifests.index_name(self.generation, "piece")
             chain = (self.delta, *self.pieces)
             after = chain[-1].name if chain[-1] is not None else None

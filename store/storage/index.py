@@ -54,7 +54,12 @@ BULK_DELTA_MIN = 100_000
 BULK_DELTA_SHARE = 2
 BULK_END_SHARE = 64
 CompactionRule = Literal["usual", "bulk", "bulk ends"]
-MAX_PIECES = 16  # batches appended as pieces before the delta is written whole again
+# Batches appended as pieces before the delta is written whole again. Every reader reads
+# each piece at its start: at 100k, `list` with 13k rows in 15 pieces took 0.177 s, in one
+# delta file 0.095 s. A bulk ingest's batches (a delta of up to half the base, each written
+# whole costing seconds at 1M) take more.
+MAX_PIECES = 4
+BULK_MAX_PIECES = 16
 _REINDEX_HINT = "run: newsdesk reindex (the index is rebuilt from the corpus)"
 
 
