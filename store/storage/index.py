@@ -5,12 +5,12 @@ One `Row` per item; its fields are the columns, in the order they are written on
 On disk the index is column files (store/storage/columns.py) the manifest names: a
 **base**, written whole only when it is compacted; a **delta**, the rows added since the base
 (each with its insertion point in the base) and the new values of base rows changed since
-(patches); and up to MAX_PIECES **pieces** after it, each what one batch changed (`Piece`).
-A batch appends a piece: it writes what it adds, not what is stored. Every MAX_PIECES-th
-batch writes the delta whole instead (the pieces folded in), and compaction, when the delta
-passes `max(DELTA_MIN, rows / DELTA_SHARE)` rows, writes the base; so each row is rewritten
-a bounded number of times on average (see `needs_compaction`; a bulk ingest's batches
-compact less often, its last one more often).
+(patches); and up to MAX_PIECES (a bulk ingest: BULK_MAX_PIECES) **pieces** after it, each
+what one batch changed (`Piece`). A batch appends a piece: it writes what it adds, not what
+is stored. After MAX_PIECES, a batch writes the delta whole instead (the pieces folded in),
+and compaction, when the delta passes `max(DELTA_MIN, rows / DELTA_SHARE)` rows, writes the
+base; so each row is rewritten a bounded number of times on average (see
+`needs_compaction`; a bulk ingest's batches compact less often, its last one more often).
 
 Reading is lazy: a column (`index.title`) is a `Column`, a sequence that reads one value
 from the mapped base file without decoding the rest, and decodes the whole column the first
