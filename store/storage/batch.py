@@ -138,7 +138,7 @@ class Batch:
         openings: dedupe.Openings | None = None,
     ) -> None:
         self.index = index
-        # the writer's openings, kept across its batches (one of the batch's own without)
+        # the openings a bulk ingest keeps across its batches (without: the batch's own)
         self.openings = openings if openings is not None else dedupe.Openings()
         self.corpus = corpus
         self.segment_size = segment_size
@@ -234,14 +234,12 @@ class Batch:
                 their_title, their_print = index.title_key[row], index.body_print[row]
             verdict = dedupe.settled(their_title, their_print, title, body_print)
             if verdict is None:  # two long bodies, or two under one headline: compare them
-                theirs = self.openings.get(their_print)
-                if theirs is None:
-                    body = (batched or self.record_of(item_id))["body"]
-                    theirs = self.openings.keep(their_print, body)
+                openings = self.openings
+                theirs = openings.get(their_print) or openings.keep(
+                    their_print, (batched or self.record_of(item_id))["body"]
+                )
                 if opening is None:
-                    opening = self.openings.get(body_print)
-                    if opening is None:
-                        opening = self.openings.keep(body_print, record["body"])
+                    opening = openings.get(body_print) or openings.keep(body_print, record["body"])
                 verdict = dedupe.alike_openings(theirs, opening, same_title=their_title == title)
             if verdict:
                 return item_id
